@@ -1,0 +1,55 @@
+//! The one error type that crosses the wire from server functions.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("your role may not do this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("{field}: {problem}")]
+    Invalid { field: String, problem: String },
+    /// The same answer for an unknown user and a wrong password, so neither leaks.
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("too many attempts, try again later")]
+    Throttled,
+    #[error("internal error")]
+    Internal,
+    #[error("request error: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, problem: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: field.to_owned(),
+            problem: problem.into(),
+        }
+    }
+
+    pub fn status_code(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid { .. } | AppError::Transport(_) => StatusCode::BAD_REQUEST,
+            AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}

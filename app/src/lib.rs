@@ -1,0 +1,103 @@
+//! OT Lens web application: pages, components and server functions.
+//!
+//! Compiled twice: with `ssr` into the server binary (rendering and server
+//! function bodies) and with `hydrate` into the browser's WASM bundle.
+
+pub mod admin;
+pub mod auth;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod portal;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use crate::auth::{Login, Logout, whoami};
+use crate::components::nav::NavBar;
+use crate::i18n::{provide_lang, use_t};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = i18n::initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Who is signed in, shared by every page. Refetched when someone logs in or out.
+#[derive(Clone, Copy)]
+pub struct CurrentUser {
+    pub resource: Resource<Result<Option<auth::SessionUser>, error::AppError>>,
+    pub login: ServerAction<Login>,
+    pub logout: ServerAction<Logout>,
+}
+
+pub fn use_current_user() -> CurrentUser {
+    expect_context::<CurrentUser>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_lang(i18n::initial_lang());
+    let login = ServerAction::<Login>::new();
+    let logout = ServerAction::<Logout>::new();
+    let resource = Resource::new(
+        move || (login.version().get(), logout.version().get()),
+        |_| whoami(),
+    );
+    provide_context(CurrentUser {
+        resource,
+        login,
+        logout,
+    });
+    let t = use_t();
+    // Marks the page as interactive once the WASM has taken over (end-to-end tests wait for it).
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/otlens.css" />
+        <Title text=move || t().app_name />
+        <Router>
+            <NavBar />
+            <main class="page">
+                // Guarded pages render in async mode so their 401/403 status is
+                // set before the response head is sent.
+                <Routes fallback=routes::not_found::NotFoundPage>
+                    <Route path=StaticSegment("") view=routes::home::HomePage />
+                    <Route path=StaticSegment("login") view=routes::login::LoginPage />
+                    <Route path=StaticSegment("portal") ssr=SsrMode::Async view=routes::portal::PortalPage />
+                    <Route path=StaticSegment("quotes") ssr=SsrMode::Async view=routes::quotes::QuotesPage />
+                    <Route path=StaticSegment("admin") ssr=SsrMode::Async view=routes::admin::AdminPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+

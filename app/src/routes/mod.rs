@@ -1,0 +1,8 @@
+//! One file per page.
+
+pub mod admin;
+pub mod home;
+pub mod login;
+pub mod not_found;
+pub mod portal;
+pub mod quotes;

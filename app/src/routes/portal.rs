@@ -1,0 +1,71 @@
+use leptos::prelude::*;
+
+use crate::auth::Area;
+use crate::components::guard::RequireArea;
+use crate::i18n::use_t;
+use crate::portal::{portal_overview, tenant_users};
+
+#[component]
+pub fn PortalPage() -> impl IntoView {
+    view! {
+        <RequireArea area=Area::Portal>
+            <PortalOverview />
+        </RequireArea>
+    }
+}
+
+#[component]
+fn PortalOverview() -> impl IntoView {
+    let t = use_t();
+    let overview = Resource::new(|| (), |_| portal_overview());
+    let users = Resource::new(|| (), |_| tenant_users());
+    view! {
+        <section class="card" data-testid="portal-page">
+            <h1>{move || t().portal_title}</h1>
+            <Suspense fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
+                {move || Suspend::new(async move {
+                    match overview.await {
+                        Ok(o) => view! {
+                            <dl class="facts">
+                                <dt>{move || t().portal_tenant}</dt>
+                                <dd data-testid="tenant-name">{o.tenant_name.clone()}</dd>
+                                <dt>{move || t().portal_users}</dt>
+                                <dd>{o.user_count}</dd>
+                                <dt>{move || t().portal_sensors}</dt>
+                                <dd>{o.sensor_count}</dd>
+                            </dl>
+                        }
+                            .into_any(),
+                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <h2>{move || t().portal_users}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Ok(list) => view! {
+                            <ul class="plain">
+                                {list
+                                    .into_iter()
+                                    .map(|u| {
+                                        let role = u.role;
+                                        view! {
+                                            <li>
+                                                {u.display_name} " (" {u.username} ") · "
+                                                {move || role.label(t())}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any(),
+                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <p class="notice-inline">{move || t().portal_coming}</p>
+        </section>
+    }
+}

@@ -1,0 +1,150 @@
+//! Server-only code: storage, passwords, sessions, and the one place where
+//! a request becomes an authenticated user.
+
+pub mod accounts;
+pub mod db;
+pub mod password;
+pub mod sessions;
+pub mod throttle;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::auth::{Area, SessionUser};
+use crate::error::AppError;
+
+pub use accounts::Accounts;
+pub use db::{Backend, Db, DbError};
+pub use sessions::Sessions;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "otlens_session";
+
+/// Settings the app needs at request time.
+#[derive(Debug, Clone)]
+pub struct AppSettings {
+    /// Adds `Secure` to cookies; on behind HTTPS.
+    pub cookie_secure: bool,
+}
+
+/// Everything a server function needs, provided as context on every request.
+#[derive(Clone)]
+pub struct ServerState {
+    pub db: Db,
+    pub settings: AppSettings,
+    pub accounts: Accounts,
+    pub sessions: Sessions,
+}
+
+impl ServerState {
+    pub fn new(db: Db, settings: AppSettings) -> Self {
+        ServerState {
+            accounts: Accounts::new(db.clone(), Arc::new(throttle::Throttle::default())),
+            sessions: Sessions::new(db.clone()),
+            db,
+            settings,
+        }
+    }
+}
+
+pub fn server_state() -> Result<ServerState, AppError> {
+    use_context::<ServerState>().ok_or_else(|| {
+        tracing::error!("server state missing from the request context");
+        AppError::Internal
+    })
+}
+
+/// Sets the HTTP status of the current response to match the error.
+pub fn reject(error: AppError) -> AppError {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(error.status_code());
+    }
+    error
+}
+
+/// Every server function's result passes through here so errors carry their HTTP status.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    result.map_err(reject)
+}
+
+fn request_header(name: http::header::HeaderName) -> Option<String> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned))
+}
+
+/// The peer address of the connection (never a client-supplied header, which could be forged).
+pub fn client_address() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+pub fn session_token() -> Option<String> {
+    let header = request_header(http::header::COOKIE)?;
+    header
+        .split(';')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(name, _)| name.trim() == SESSION_COOKIE)
+        .map(|(_, value)| value.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn set_cookie(value: String) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(header) = http::HeaderValue::from_str(&value)
+    {
+        response.append_header(http::header::SET_COOKIE, header);
+    }
+}
+
+pub fn set_session_cookie(token: &str, secure: bool) {
+    let secure = if secure { "; Secure" } else { "" };
+    set_cookie(format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        sessions::SESSION_LIFETIME_SECS
+    ));
+}
+
+pub fn clear_session_cookie(secure: bool) {
+    let secure = if secure { "; Secure" } else { "" };
+    set_cookie(format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
+    ));
+}
+
+/// The signed-in user, if any. Tenant and role come from the session row, never the request.
+pub async fn optional_user() -> Result<Option<SessionUser>, AppError> {
+    let state = server_state()?;
+    match session_token() {
+        Some(token) => state.sessions.lookup(&token).await,
+        None => Ok(None),
+    }
+}
+
+/// The signed-in user, refused unless their role may use `area`.
+pub async fn require_area(area: Area) -> Result<SessionUser, AppError> {
+    let user = optional_user().await?.ok_or(AppError::Unauthenticated)?;
+    if area.allows(user.role) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The tenant a customer user is bound to.
+pub fn tenant_of(user: &SessionUser) -> Result<i64, AppError> {
+    user.tenant_id.ok_or(AppError::Forbidden)
+}
+
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

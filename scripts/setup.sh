@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what building and testing OT Lens needs, skipping what is already there.
+# Safe to run again: every step checks first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+CARGO_LEPTOS_VERSION=0.3.10
+
+apt_missing=()
+need_apt() { dpkg -s "$1" >/dev/null 2>&1 || apt_missing+=("$1"); }
+need_apt chromium
+need_apt fonts-noto-cjk
+need_apt binaryen
+need_apt wrk
+# PostgreSQL server binaries, for the throwaway cluster when none is running.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt postgresql; fi
+if ! command -v node >/dev/null 2>&1; then need_apt nodejs; need_apt npm; fi
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  log "installing Debian packages: ${apt_missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+fi
+
+if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (takes about 12 minutes once)"
+  cargo install cargo-leptos@"$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
+  log "installing wasm-bindgen-cli $WB_VERSION"
+  cargo install wasm-bindgen-cli --version "$WB_VERSION"
+fi
+
+if [ ! -d end2end/node_modules/@playwright/test ]; then
+  log "installing end-to-end test packages"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi
+log "tools ready"

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Command 1: install what is missing, build a release, start OT Lens on SQLite
+# with demo data at http://127.0.0.1:3000 (credentials are printed at start).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+cargo leptos build --release
+export LEPTOS_SITE_ROOT=target/site
+exec ./target/release/server --demo --database-url "${DATABASE_URL:-sqlite://otlens.db}" "$@"

@@ -1,0 +1,143 @@
+//! The OT Lens server: SSR of the Leptos app, server functions, health
+//! endpoints and (later) sensor ingestion, over SQLite or PostgreSQL.
+
+pub mod demo;
+pub mod settings;
+
+use std::net::SocketAddr;
+
+use app::ssr::{AppSettings, Db, ServerState};
+use app::{App, shell};
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+
+pub use settings::Settings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] app::ssr::DbError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("leptos configuration: {0}")]
+    Leptos(String),
+}
+
+/// A bound, migrated server that is ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: ServerState,
+}
+
+impl Application {
+    /// Connects and migrates the database, builds the router and binds the port.
+    pub async fn build(settings: &Settings) -> Result<Application, StartError> {
+        let db = Db::connect(&settings.database_url).await?;
+        db.migrate().await?;
+        let state = ServerState::new(
+            db,
+            AppSettings {
+                cookie_secure: settings.cookie_secure,
+            },
+        );
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .map_err(|source| StartError::Listen {
+                addr: settings.listen,
+                source,
+            })?;
+        let mut leptos_options = get_configuration(None)
+            .map_err(|e| StartError::Leptos(e.to_string()))?
+            .leptos_options;
+        leptos_options.site_root = settings.site_root.clone().into();
+        if let Ok(addr) = listener.local_addr() {
+            leptos_options.site_addr = addr;
+        }
+        let router = router(state.clone(), leptos_options);
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &ServerState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        self.state.db.close().await;
+        result
+    }
+}
+
+fn router(state: ServerState, leptos_options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = leptos_options.clone();
+    let health = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .with_state(state);
+    Router::new()
+        .leptos_routes_with_context(
+            &leptos_options,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(leptos_options)
+        .merge(health)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+async fn readyz(State(state): State<ServerState>) -> (StatusCode, &'static str) {
+    if state.db.ping().await {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing requests");
+}

@@ -1,0 +1,156 @@
+//! Typed settings from flags and environment variables. A bad value stops
+//! start-up with one line naming the setting.
+
+use std::net::SocketAddr;
+
+use clap::builder::BoolishValueParser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "server", version, about = "OT Lens server: web portal, server functions, sensor ingestion")]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app (the default).
+    Serve,
+    /// Create the first operator admin on a database that has none.
+    /// The password is read from OTLENS_ADMIN_PASSWORD or, if unset, from standard input.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "Operator admin")]
+        display_name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address and port to listen on (port 0 picks a free one).
+    #[arg(long, env = "OTLENS_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// sqlite:PATH (default, created if missing) or postgres://user@host/db.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://otlens.db", value_parser = parse_database_url)]
+    pub database_url: String,
+
+    /// Seed a demo tenant and demo users, printing their credentials at start.
+    #[arg(long, env = "OTLENS_DEMO", default_value = "false", num_args = 0..=1, default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub demo: bool,
+
+    /// Fixed password for all demo users (for automated tests); random when unset.
+    #[arg(long, env = "OTLENS_DEMO_PASSWORD", hide_env_values = true)]
+    pub demo_password: Option<String>,
+
+    /// Log filter, e.g. info, debug, or server=debug,sqlx=warn.
+    #[arg(long, env = "OTLENS_LOG", default_value = "info")]
+    pub log_level: String,
+
+    /// Log line format.
+    #[arg(long, env = "OTLENS_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+
+    /// Mark cookies Secure (set when served over HTTPS).
+    #[arg(long, env = "OTLENS_COOKIE_SECURE", default_value = "false", num_args = 0..=1, default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub cookie_secure: bool,
+
+    /// Folder of the compiled site (WASM, CSS, assets).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+}
+
+fn parse_database_url(value: &str) -> Result<String, String> {
+    let v = value.trim();
+    if let Some(path) = v.strip_prefix("sqlite:") {
+        if path.trim_start_matches('/').is_empty() && !path.contains(":memory:") {
+            return Err("a sqlite URL needs a file path, e.g. sqlite://otlens.db".into());
+        }
+        Ok(v.to_owned())
+    } else if v.starts_with("postgres://") || v.starts_with("postgresql://") {
+        Ok(v.to_owned())
+    } else {
+        Err("must start with sqlite: or postgres://".into())
+    }
+}
+
+impl Settings {
+    /// Settings for tests: a free port on loopback and the given database.
+    pub fn for_tests(database_url: &str) -> Settings {
+        Settings {
+            listen: "127.0.0.1:0".parse().expect("a valid literal address"),
+            database_url: database_url.to_owned(),
+            demo: false,
+            demo_password: None,
+            log_level: "warn".into(),
+            log_format: LogFormat::Text,
+            cookie_secure: false,
+            site_root: "target/site".into(),
+        }
+    }
+}
+
+/// Parses flags and environment, or exits with one line naming what is wrong.
+pub fn parse_or_exit() -> Cli {
+    match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                e.exit();
+            }
+            let rendered = e.to_string();
+            let first = rendered.lines().next().unwrap_or("invalid settings");
+            eprintln!("{first} (see --help; every flag also reads its OTLENS_* environment variable)");
+            std::process::exit(2);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("server").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn defaults_are_sqlite_on_loopback_port_3000() {
+        let cli = parse(&[]).unwrap();
+        assert_eq!(cli.settings.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(cli.settings.database_url, "sqlite://otlens.db");
+        assert!(!cli.settings.demo);
+    }
+
+    #[test]
+    fn a_bad_database_url_names_the_setting() {
+        let err = parse(&["--database-url", "mysql://x"]).unwrap_err().to_string();
+        assert!(err.contains("--database-url"), "{err}");
+        assert!(err.contains("sqlite: or postgres://"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_listen_address_names_the_setting() {
+        let err = parse(&["--listen", "localhost:http"]).unwrap_err().to_string();
+        assert!(err.contains("--listen"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_boolean_is_refused_not_read_as_true() {
+        let err = parse(&["--demo", "maybe"]).unwrap_err().to_string();
+        assert!(err.contains("--demo"), "{err}");
+        assert!(parse(&["--demo"]).unwrap().settings.demo);
+        assert!(!parse(&["--demo", "false"]).unwrap().settings.demo);
+    }
+}

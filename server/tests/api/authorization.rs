@@ -1,0 +1,156 @@
+//! Authorisation lives in one place (`app::ssr::require_area` and the
+//! session's tenant); these tests prove it for every server function that exists.
+
+use std::collections::BTreeSet;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{Backend, TestApp, client, spawn_app};
+use crate::on_both_databases;
+
+/// Demo users: one per role, two tenants for customers.
+const OPERATOR_ADMIN: &str = "admin";
+const SALES: &str = "sales";
+const CUSTOMER_ADMIN: &str = "customer-admin";
+const CUSTOMER_VIEWER: &str = "customer-viewer";
+const OTHER_TENANT_ADMIN: &str = "other-admin";
+const EVERYONE: [&str; 5] = [OPERATOR_ADMIN, SALES, CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN];
+
+struct ServerFn {
+    endpoint: &'static str,
+    /// Who may call it; everyone else gets 403, anonymous callers 401.
+    allowed: &'static [&'static str],
+    /// Form fields to send; `{other}` is replaced by the other tenant's id.
+    form: &'static [(&'static str, &'static str)],
+}
+
+/// Every server function of the app. The coverage test below fails when one
+/// is added without being listed here.
+const SERVER_FNS: &[ServerFn] = &[
+    ServerFn {
+        endpoint: "admin/list_tenants",
+        allowed: &[OPERATOR_ADMIN],
+        form: &[],
+    },
+    ServerFn {
+        endpoint: "admin/create_tenant",
+        allowed: &[OPERATOR_ADMIN],
+        form: &[("name", "Tenant made in the matrix test")],
+    },
+    ServerFn {
+        endpoint: "admin/list_users",
+        allowed: &[OPERATOR_ADMIN],
+        form: &[],
+    },
+    ServerFn {
+        endpoint: "admin/create_user",
+        allowed: &[OPERATOR_ADMIN],
+        form: &[
+            ("username", "matrix-user"),
+            ("display_name", "Matrix"),
+            ("password", "matrix-password-1"),
+            ("role", "customer_admin"),
+            ("tenant", "{other}"),
+        ],
+    },
+    ServerFn {
+        endpoint: "portal/overview",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        form: &[("tenant_id", "{other}"), ("tenant", "{other}")],
+    },
+    ServerFn {
+        endpoint: "portal/users",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        form: &[("tenant_id", "{other}"), ("tenant", "{other}")],
+    },
+];
+
+/// Open to anyone: they establish or describe the session itself.
+const PUBLIC_FNS: [&str; 3] = ["login", "logout", "whoami"];
+
+fn form_for(f: &ServerFn, other_tenant: i64) -> Vec<(String, String)> {
+    f.form
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.replace("{other}", &other_tenant.to_string())))
+        .collect()
+}
+
+async fn call(app: &TestApp, c: &reqwest::Client, f: &ServerFn, other: i64) -> (StatusCode, String) {
+    let form = form_for(f, other);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = app.call(c, f.endpoint, &pairs).await;
+    (r.status(), r.text().await.unwrap())
+}
+
+#[test]
+fn every_registered_server_function_is_in_the_authorisation_matrix() {
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    let listed: BTreeSet<String> = SERVER_FNS
+        .iter()
+        .map(|f| f.endpoint)
+        .chain(PUBLIC_FNS)
+        .map(|e| format!("/api/{e}"))
+        .collect();
+    assert_eq!(registered, listed, "add new server functions to SERVER_FNS with their allowed roles");
+}
+
+async fn every_server_function_refuses_anonymous_callers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for f in SERVER_FNS {
+        let (status, body) = call(&app, &client(), f, app.tenant_other).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{} answered {body}", f.endpoint);
+    }
+}
+
+async fn every_server_function_refuses_the_roles_it_does_not_serve(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for user in EVERYONE {
+        let c = app.signed_in(user).await;
+        for f in SERVER_FNS {
+            let (status, body) = call(&app, &c, f, app.tenant_other).await;
+            if f.allowed.contains(&user) {
+                assert!(status.is_success(), "{user} may call {} but got {status}: {body}", f.endpoint);
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{user} calling {}: {body}", f.endpoint);
+            }
+        }
+    }
+}
+
+async fn a_customer_gets_nothing_of_another_tenant_even_with_its_ids(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for user in [CUSTOMER_ADMIN, CUSTOMER_VIEWER] {
+        let c = app.signed_in(user).await;
+        for f in SERVER_FNS {
+            let (_, body) = call(&app, &c, f, app.tenant_other).await;
+            for leak in [server::demo::OTHER_TENANT, OTHER_TENANT_ADMIN] {
+                assert!(!body.contains(leak), "{user} calling {} saw {leak}: {body}", f.endpoint);
+            }
+        }
+        let overview: Value = app
+            .call(&c, "portal/overview", &[("tenant_id", &app.tenant_other.to_string())])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(overview["tenant_id"], app.tenant_demo);
+        let users: Value = app.call(&c, "portal/users", &[]).await.json().await.unwrap();
+        let users = users.as_array().unwrap();
+        assert!(!users.is_empty());
+        assert!(users.iter().all(|u| u["tenant_id"] == app.tenant_demo), "{users:?}");
+    }
+    // And the other way round.
+    let c = app.signed_in(OTHER_TENANT_ADMIN).await;
+    let users: Value = app.call(&c, "portal/users", &[]).await.json().await.unwrap();
+    let names: Vec<&str> = users.as_array().unwrap().iter().filter_map(|u| u["username"].as_str()).collect();
+    assert_eq!(names, [OTHER_TENANT_ADMIN]);
+}
+
+on_both_databases!(
+    every_server_function_refuses_anonymous_callers,
+    every_server_function_refuses_the_roles_it_does_not_serve,
+    a_customer_gets_nothing_of_another_tenant_even_with_its_ids,
+);

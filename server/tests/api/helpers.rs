@@ -1,0 +1,147 @@
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use reqwest::{Client, Response, StatusCode};
+use server::{Application, Settings, demo};
+
+pub const PASSWORD: &str = "test-password-123";
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named `async fn(Backend)` as two tests, one per database.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn on_sqlite() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn on_postgres() {
+                    super::$name($crate::helpers::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub tenant_demo: i64,
+    pub tenant_other: i64,
+    _dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// The PostgreSQL server the suite uses; the test script exports it, and a
+/// missing server is a failure, never a skip.
+pub fn postgres_admin_url() -> String {
+    std::env::var("OTLENS_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+async fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.join("test.db").display()),
+        Backend::Postgres => {
+            use sqlx::Connection;
+            let admin = postgres_admin_url();
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+                panic!("PostgreSQL is required for the suite and was not reachable at {admin}: {e}")
+            });
+            let name = format!(
+                "otlens_test_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create a test database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            format!("{base}/{name}")
+        }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = fresh_database_url(backend, dir.path()).await;
+    let settings = Settings::for_tests(&url);
+    let app = Application::build(&settings).await.expect("app builds");
+    let accounts = demo::seed(&app.state().accounts, Some(PASSWORD))
+        .await
+        .expect("seed demo data");
+    drop(accounts);
+    let tenants = app.state().accounts.list_tenants().await.expect("tenants");
+    let tenant_id = |name: &str| tenants.iter().find(|t| t.name == name).map(|t| t.id).unwrap();
+    let base = format!("http://{}", app.local_addr());
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(app.run_until(async {
+        let _ = rx.await;
+    }));
+    TestApp {
+        base,
+        tenant_demo: tenant_id(demo::DEMO_TENANT),
+        tenant_other: tenant_id(demo::OTHER_TENANT),
+        _dir: dir,
+        shutdown: Some(tx),
+    }
+}
+
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+impl TestApp {
+    /// Calls a server function the way the browser does (form-encoded POST).
+    pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("Accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn login(&self, client: &Client, username: &str, password: &str) -> Response {
+        self.call(client, "login", &[("username", username), ("password", password)])
+            .await
+    }
+
+    /// A client signed in as one of the demo users.
+    pub async fn signed_in(&self, username: &str) -> Client {
+        let c = client();
+        let r = self.login(&c, username, PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::OK, "login as {username}");
+        c
+    }
+
+    pub async fn get(&self, client: &Client, path: &str) -> Response {
+        client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request sent")
+    }
+}

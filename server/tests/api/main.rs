@@ -1,0 +1,9 @@
+//! Integration tests: the real server on a free port, over a real SQLite file
+//! and a real PostgreSQL database, driven over HTTP.
+
+mod helpers;
+
+mod accounts;
+mod authorization;
+mod binary;
+mod pages;

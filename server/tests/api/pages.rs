@@ -1,0 +1,63 @@
+//! Server-rendered pages: the right status for each role and language.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, client, spawn_app};
+use crate::on_both_databases;
+
+async fn pages_answer_with_the_status_the_role_deserves(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let anon = client();
+    assert_eq!(app.get(&anon, "/login").await.status(), StatusCode::OK);
+    assert_eq!(app.get(&anon, "/admin").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get(&anon, "/no-such-page").await.status(), StatusCode::NOT_FOUND);
+
+    let customer = app.signed_in("customer-viewer").await;
+    assert_eq!(app.get(&customer, "/portal").await.status(), StatusCode::OK);
+    assert_eq!(app.get(&customer, "/admin").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&customer, "/quotes").await.status(), StatusCode::FORBIDDEN);
+
+    let sales = app.signed_in("sales").await;
+    assert_eq!(app.get(&sales, "/quotes").await.status(), StatusCode::OK);
+    assert_eq!(app.get(&sales, "/portal").await.status(), StatusCode::FORBIDDEN);
+
+    let admin = app.signed_in("admin").await;
+    let page = app.get(&admin, "/admin").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(server::demo::OTHER_TENANT), "admin sees all tenants");
+}
+
+async fn the_portal_page_shows_only_the_signed_in_tenant(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let customer = app.signed_in("customer-admin").await;
+    let html = app.get(&customer, "/portal").await.text().await.unwrap();
+    assert!(html.contains(server::demo::DEMO_TENANT));
+    assert!(!html.contains(server::demo::OTHER_TENANT));
+    assert!(!html.contains("other-admin"));
+}
+
+async fn japanese_is_the_default_and_the_cookie_selects_english(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let ja = app.get(&client(), "/login").await.text().await.unwrap();
+    assert!(ja.contains(r#"<html lang="ja""#), "{}", &ja[..200.min(ja.len())]);
+    assert!(ja.contains("パスワード"));
+    let en = client()
+        .get(format!("{}/login", app.base))
+        .header("Cookie", "otlens_lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains(r#"<html lang="en""#));
+    assert!(en.contains("Password"));
+    assert!(!en.contains("パスワード"));
+}
+
+on_both_databases!(
+    pages_answer_with_the_status_the_role_deserves,
+    the_portal_page_shows_only_the_signed_in_tenant,
+    japanese_is_the_default_and_the_cookie_selects_english,
+);

@@ -1,0 +1,258 @@
+//! Industrial protocol dissectors, one module per protocol.
+//!
+//! The packet layer (flows, TCP reassembly) calls [`classify`] once per flow
+//! and then hands each direction's bytes to [`dissect`].
+//!
+//! Each protocol lives in its own folder (`codes.rs` for function codes,
+//! `parser.rs` for pure parsing, `mod.rs` turning parsed messages into
+//! [`Operation`]s); see `README.md` beside this file for what each decodes.
+
+pub mod bacnet;
+pub mod common;
+pub mod dnp3;
+pub mod enip;
+pub mod fins;
+pub mod iec104;
+pub mod melsec;
+pub mod modbus;
+pub mod opcua;
+pub mod profinet;
+pub mod s7comm;
+
+#[cfg(test)]
+mod fuzz;
+#[cfg(test)]
+mod pcap_counts;
+
+use crate::operation::{IdentityObservation, Operation, Protocol};
+
+/// The layer the payload came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carrier {
+    /// Reassembled bytes of one direction of a TCP connection.
+    TcpStream,
+    /// One UDP datagram's payload.
+    UdpDatagram,
+    /// An Ethernet frame's payload after the EtherType (e.g. PROFINET 0x8892).
+    Ethernet { ethertype: u16 },
+}
+
+/// Where a payload is going; `to_server` is true when the destination is the well-known side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayloadContext {
+    pub carrier: Carrier,
+    pub src_port: u16,
+    pub dst_port: u16,
+    pub to_server: bool,
+}
+
+impl PayloadContext {
+    /// True when either port is `port`.
+    pub fn has_port(&self, port: u16) -> bool {
+        self.src_port == port || self.dst_port == port
+    }
+}
+
+/// What a call to [`dissect`] produced.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DissectOutput {
+    pub operations: Vec<Operation>,
+    pub identities: Vec<IdentityObservation>,
+    /// Messages that could not be parsed (counted per protocol by the caller).
+    pub malformed: u32,
+}
+
+/// Result of dissecting a buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Consumed {
+    /// Bytes at the front of `data` that were whole messages (or skipped garbage) and can be dropped.
+    pub bytes: usize,
+}
+
+/// Well-known ports and the protocol each carries.
+pub mod ports {
+    pub const MODBUS: u16 = 502;
+    pub const ENIP: u16 = 44818;
+    pub const ENIP_IO: u16 = 2222;
+    pub const S7COMM: u16 = 102;
+    pub const BACNET: u16 = 47808;
+    pub const DNP3: u16 = 20000;
+    pub const IEC104: u16 = 2404;
+    pub const FINS: u16 = 9600;
+}
+
+/// BACnet/IP's alternative UDP ports 0xBAC1-0xBACF (47809-47823).
+fn bacnet_alt_port(p: u16) -> bool {
+    (ports::BACNET + 1..=ports::BACNET + 15).contains(&p)
+}
+
+/// Decide which protocol a flow speaks from its ports and its first payload bytes.
+/// Returns `None` when it is no industrial protocol we know.
+pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> {
+    if let Carrier::Ethernet { ethertype } = ctx.carrier {
+        return (ethertype == profinet::ETHERTYPE).then_some(Protocol::ProfinetDcp);
+    }
+    let tcp = ctx.carrier == Carrier::TcpStream;
+    let b = first_payload;
+    // Well-known ports, confirmed by the first bytes so that an ephemeral client port
+    // that happens to be 20000 or 9600 does not turn a web session into "malformed" DNP3.
+    let starts =
+        |prefix: &[u8]| b.len() < prefix.len() && prefix.starts_with(b) || b.starts_with(prefix);
+    if tcp && ctx.has_port(ports::MODBUS) && modbus_like(b) {
+        return Some(Protocol::Modbus);
+    }
+    if ctx.has_port(ports::ENIP) && enip_like(b) || !tcp && ctx.has_port(ports::ENIP_IO) {
+        return Some(Protocol::Enip);
+    }
+    if tcp && ctx.has_port(ports::S7COMM) && starts(&[0x03, 0x00]) {
+        return Some(Protocol::S7comm);
+    }
+    if !tcp
+        && (ctx.has_port(ports::BACNET)
+            || bacnet_alt_port(ctx.src_port)
+            || bacnet_alt_port(ctx.dst_port))
+        && b.first() == Some(&0x81)
+    {
+        return Some(Protocol::Bacnet);
+    }
+    if ctx.has_port(ports::DNP3) && starts(&[0x05, 0x64]) {
+        return Some(Protocol::Dnp3);
+    }
+    if tcp && ctx.has_port(ports::IEC104) && starts(&[0x68]) {
+        return Some(Protocol::Iec104);
+    }
+    if ctx.has_port(ports::FINS)
+        && (if tcp {
+            starts(b"FINS")
+        } else {
+            b.len() >= 12 && b[0] & 0x3E == 0
+        })
+    {
+        return Some(Protocol::Fins);
+    }
+    // Found by content on any port.
+    if tcp && (ctx.has_port(opcua::PORT) || opcua::looks_like_opcua(b)) {
+        return Some(Protocol::OpcUa);
+    }
+    if (tcp && ctx.has_port(melsec::MELSOFT_TCP_PORT))
+        || (!tcp && ctx.has_port(melsec::MELSOFT_UDP_PORT))
+        || melsec::parser::looks_like_melsoft(b)
+        || melsec::looks_like_slmp(b)
+    {
+        return Some(Protocol::Melsec);
+    }
+    None
+}
+
+/// An MBAP header (protocol id 0, sane length), or a prefix of one.
+fn modbus_like(b: &[u8]) -> bool {
+    let pid_ok = b.len() < 4 || b[2..4] == [0, 0];
+    let len_ok =
+        common::be16_at(b, 4).is_none_or(|l| (1..=modbus::parser::MAX_MBAP_LENGTH).contains(&l));
+    pid_ok && len_ok
+}
+
+/// An encapsulation header with a known command, or a prefix of one.
+fn enip_like(b: &[u8]) -> bool {
+    common::le16_at(b, 0).is_none_or(|c| enip::codes::Command(c).name().is_some())
+}
+
+/// Dissect every complete message at the front of `data`. For TCP streams a
+/// trailing partial message is left unconsumed so the caller can append more bytes.
+/// Never panics on any input.
+pub fn dissect(
+    protocol: Protocol,
+    ctx: &PayloadContext,
+    data: &[u8],
+    out: &mut DissectOutput,
+) -> Consumed {
+    let bytes = match protocol {
+        Protocol::Modbus => modbus::dissect(ctx, data, out),
+        Protocol::Bacnet => bacnet::dissect(ctx, data, out),
+        Protocol::Dnp3 => dnp3::dissect(ctx, data, out),
+        Protocol::Iec104 => iec104::dissect(ctx, data, out),
+        Protocol::Fins => fins::dissect(ctx, data, out),
+        Protocol::Melsec => melsec::dissect(ctx, data, out),
+        Protocol::OpcUa => opcua::dissect(ctx, data, out),
+        Protocol::ProfinetDcp => profinet::dissect(ctx, data, out),
+        Protocol::Enip | Protocol::Cip => enip::dissect(ctx, data, out),
+        Protocol::S7comm | Protocol::S7commPlus => s7comm::dissect(ctx, data, out),
+    };
+    Consumed {
+        bytes: bytes.min(data.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tcp(src_port: u16, dst_port: u16) -> PayloadContext {
+        PayloadContext {
+            carrier: Carrier::TcpStream,
+            src_port,
+            dst_port,
+            to_server: true,
+        }
+    }
+
+    fn udp(src_port: u16, dst_port: u16) -> PayloadContext {
+        PayloadContext {
+            carrier: Carrier::UdpDatagram,
+            src_port,
+            dst_port,
+            to_server: true,
+        }
+    }
+
+    #[test]
+    fn classify_by_port_confirmed_by_content() {
+        let mbap = [
+            0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x01, 0x03, 0x00, 0x00, 0x00, 0x01,
+        ];
+        assert_eq!(classify(&tcp(40000, 502), &mbap), Some(Protocol::Modbus));
+        assert_eq!(
+            classify(&tcp(40000, 20000), &[0x05, 0x64, 0x05, 0xC0]),
+            Some(Protocol::Dnp3)
+        );
+        assert_eq!(
+            classify(&tcp(40000, 102), &[0x03, 0x00, 0x00, 0x16]),
+            Some(Protocol::S7comm)
+        );
+        assert_eq!(
+            classify(&tcp(40000, 2404), &[0x68, 0x04, 0x07, 0, 0, 0]),
+            Some(Protocol::Iec104)
+        );
+        assert_eq!(
+            classify(&udp(47808, 47808), &[0x81, 0x0B, 0x00, 0x0C]),
+            Some(Protocol::Bacnet)
+        );
+        assert_eq!(
+            classify(&udp(50000, 44818), &[0x63, 0x00]),
+            Some(Protocol::Enip)
+        );
+        // A TLS client hello from an ephemeral port that happens to be 20000 or 9600.
+        let tls = [
+            0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03, 0x00,
+        ];
+        assert_eq!(classify(&tcp(20000, 443), &tls), None);
+        assert_eq!(classify(&tcp(9600, 443), &tls), None);
+        assert_eq!(classify(&tcp(502, 443), &tls), None);
+    }
+
+    #[test]
+    fn classify_by_content_on_any_port() {
+        let hel = [b'H', b'E', b'L', b'F', 0x20, 0x00, 0x00, 0x00];
+        assert_eq!(classify(&tcp(50000, 12001), &hel), Some(Protocol::OpcUa));
+        let slmp = melsec::parser::tests::BATCH_READ_D100;
+        assert_eq!(classify(&tcp(50000, 5002), &slmp), Some(Protocol::Melsec));
+        let pn = PayloadContext {
+            carrier: Carrier::Ethernet { ethertype: 0x8892 },
+            src_port: 0,
+            dst_port: 0,
+            to_server: true,
+        };
+        assert_eq!(classify(&pn, &[0xFE, 0xFE]), Some(Protocol::ProfinetDcp));
+        assert_eq!(classify(&tcp(50000, 8080), b"GET / HTTP/1.1\r\n"), None);
+    }
+}

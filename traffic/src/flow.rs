@@ -1,0 +1,589 @@
+//! The flow table: one entry per canonical 5-tuple, with lifetime and
+//! current-minute counters per direction.
+//!
+//! Memory is bounded two ways: idle flows expire (timeouts in [`FlowConfig`],
+//! chosen per state), and the table never holds more than
+//! [`FlowConfig::max_flows`] entries — when full, expiry runs with halved
+//! timeouts and, if that frees nothing, the new flow is counted but not tracked.
+
+use crate::capture::Timestamp;
+use crate::ethernet::MacAddr;
+use crate::operation::Protocol;
+use crate::reassembly::TcpStreams;
+use crate::record::{FlowEnd, FlowRecord, Initiator, TransportKind};
+use rustc_hash::FxHashMap;
+use std::net::IpAddr;
+
+/// Flow table limits and idle timeouts (seconds of packet time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlowConfig {
+    /// Established TCP connection with no packet for this long expires. 600 s: OT
+    /// pollers talk every few seconds, so ten silent minutes means the connection is gone.
+    pub tcp_idle_secs: u64,
+    /// After RST or FIN from both sides: late retransmissions and ACKs still belong
+    /// to the old connection for this long.
+    pub tcp_closed_secs: u64,
+    /// UDP has no end marker. 300 s keeps slow request/response exchanges
+    /// (BACnet COV, DNP3 over UDP) as one flow.
+    pub udp_idle_secs: u64,
+    /// ICMP and other IP protocols.
+    pub other_idle_secs: u64,
+    /// Hard bound on tracked flows.
+    pub max_flows: usize,
+}
+
+impl Default for FlowConfig {
+    fn default() -> Self {
+        FlowConfig {
+            tcp_idle_secs: 600,
+            tcp_closed_secs: 30,
+            udp_idle_secs: 300,
+            other_idle_secs: 120,
+            max_flows: 262_144,
+        }
+    }
+}
+
+/// Canonical 5-tuple: the (address, port) pair that sorts lower is side A.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FlowKey {
+    pub protocol: u8,
+    pub a_ip: IpAddr,
+    pub a_port: u16,
+    pub b_ip: IpAddr,
+    pub b_port: u16,
+}
+
+/// Folds an address into a u64 for hashing (IPv6 halves are XORed).
+#[inline]
+fn ip_word(ip: &IpAddr) -> u64 {
+    match ip {
+        IpAddr::V4(v) => u64::from(u32::from(*v)),
+        IpAddr::V6(v) => {
+            let b = u128::from(*v);
+            (b as u64) ^ ((b >> 64) as u64) ^ (1 << 63)
+        }
+    }
+}
+
+/// Three word writes instead of a dozen field writes: the flow lookup is on every packet.
+impl std::hash::Hash for FlowKey {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        h.write_u64(ip_word(&self.a_ip));
+        h.write_u64(ip_word(&self.b_ip));
+        h.write_u64(
+            u64::from(self.protocol) << 32 | u64::from(self.a_port) << 16 | u64::from(self.b_port),
+        );
+    }
+}
+
+/// Which endpoint of a [`FlowKey`] sent a packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    A,
+    B,
+}
+
+impl Side {
+    pub fn index(self) -> usize {
+        match self {
+            Side::A => 0,
+            Side::B => 1,
+        }
+    }
+    pub fn other(self) -> Side {
+        match self {
+            Side::A => Side::B,
+            Side::B => Side::A,
+        }
+    }
+}
+
+impl FlowKey {
+    /// The canonical key of a packet and which side sent it.
+    pub fn new(
+        protocol: u8,
+        src: IpAddr,
+        src_port: u16,
+        dst: IpAddr,
+        dst_port: u16,
+    ) -> (FlowKey, Side) {
+        if (src, src_port) <= (dst, dst_port) {
+            (
+                FlowKey {
+                    protocol,
+                    a_ip: src,
+                    a_port: src_port,
+                    b_ip: dst,
+                    b_port: dst_port,
+                },
+                Side::A,
+            )
+        } else {
+            (
+                FlowKey {
+                    protocol,
+                    a_ip: dst,
+                    a_port: dst_port,
+                    b_ip: src,
+                    b_port: src_port,
+                },
+                Side::B,
+            )
+        }
+    }
+
+    pub fn endpoint(&self, side: Side) -> (IpAddr, u16) {
+        match side {
+            Side::A => (self.a_ip, self.a_port),
+            Side::B => (self.b_ip, self.b_port),
+        }
+    }
+
+    pub fn transport(&self) -> TransportKind {
+        match self.protocol {
+            crate::ip::proto::TCP => TransportKind::Tcp,
+            crate::ip::proto::UDP => TransportKind::Udp,
+            crate::ip::proto::ICMP | crate::ip::proto::ICMPV6 => TransportKind::Icmp,
+            _ => TransportKind::Other,
+        }
+    }
+}
+
+/// Counters for one direction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DirCounters {
+    pub packets: u64,
+    pub bytes: u64,
+    pub payload: u64,
+    pub tcp_flags: u8,
+}
+
+impl DirCounters {
+    /// Packet and byte counts of `self` beyond `earlier` (flags are not subtracted).
+    pub fn minus(&self, earlier: &DirCounters) -> DirCounters {
+        DirCounters {
+            packets: self.packets.saturating_sub(earlier.packets),
+            bytes: self.bytes.saturating_sub(earlier.bytes),
+            payload: self.payload.saturating_sub(earlier.payload),
+            tcp_flags: self.tcp_flags,
+        }
+    }
+
+    fn add(&mut self, bytes: u64, payload: u64, flags: u8) {
+        self.packets += 1;
+        self.bytes += bytes;
+        self.payload += payload;
+        self.tcp_flags |= flags;
+    }
+}
+
+/// Well-known industrial and IT service ports, used to pick the server of a flow joined mid-way.
+pub fn is_service_port(port: u16) -> bool {
+    port < 1024
+        || matches!(
+            port,
+            1911 | 1962
+                | 2222
+                | 2404
+                | 4000
+                | 4840
+                | 4911
+                | 5006
+                | 5007
+                | 5094
+                | 5353
+                | 5355
+                | 9600
+                | 18245
+                | 20000
+                | 34962..=34964 | 44818 | 47808
+        )
+}
+
+/// Source MAC, destination MAC and TTL of a sender's packets.
+pub type L2Signature = (Option<MacAddr>, Option<MacAddr>, u8);
+
+/// One tracked flow.
+#[derive(Debug)]
+pub struct Flow {
+    pub key: FlowKey,
+    pub client: Side,
+    pub initiator: Initiator,
+    pub first_seen: Timestamp,
+    pub last_seen: Timestamp,
+    /// Lifetime counters, indexed by [`Side::index`] of the sender.
+    pub total: [DirCounters; 2],
+    /// Counters since the last minute drain.
+    pub minute: [DirCounters; 2],
+    pub minute_first: Timestamp,
+    pub minute_last: Timestamp,
+    /// The flow began after the last drain.
+    pub started_this_minute: bool,
+    pub macs: [Option<MacAddr>; 2],
+    /// Per sender: (source MAC, destination MAC, TTL) of its last packet. A change
+    /// (or a new flow) makes the analyzer register the addresses with the host table;
+    /// otherwise the flow's counters reach the host table once per minute.
+    pub l2: [Option<L2Signature>; 2],
+    /// The part of `minute` already handed to the host table.
+    pub host_absorbed: [DirCounters; 2],
+    pub vlan: Option<u16>,
+    pub fin: [bool; 2],
+    pub rst: bool,
+    /// Sequence number of each side's SYN, to tell a retransmitted SYN from a new connection.
+    pub syn_seq: [Option<u32>; 2],
+    /// Industrial protocol, once classified.
+    pub protocol: Option<Protocol>,
+    /// Classification has been attempted (it runs once, on the first payload).
+    pub classified: bool,
+    /// Per-direction TCP reassembly, allocated only for flows with a protocol to dissect.
+    pub streams: Option<Box<TcpStreams>>,
+    /// Reassembly gap bytes already reported in earlier minutes.
+    pub gap_bytes_reported: u64,
+    /// The end (FIN/RST) has been reported in a record.
+    pub end_reported: bool,
+    /// (minute, index) of this flow in the analyzer's per-minute edge table.
+    pub op_edge: Option<(u64, u32)>,
+}
+
+impl Flow {
+    /// Creates a flow from its first packet.
+    pub fn new(key: FlowKey, sender: Side, now: Timestamp, tcp_flags: Option<u8>) -> Flow {
+        let (src_port, dst_port) = (key.endpoint(sender).1, key.endpoint(sender.other()).1);
+        let (client, initiator) = match tcp_flags {
+            Some(f) if f & 0x12 == 0x02 => (sender, Initiator::Syn),
+            Some(f) if f & 0x12 == 0x12 => (sender.other(), Initiator::SynAck),
+            _ => {
+                let (s, d) = (is_service_port(src_port), is_service_port(dst_port));
+                if s && !d {
+                    (sender.other(), Initiator::ServicePort)
+                } else if d && !s {
+                    (sender, Initiator::ServicePort)
+                } else {
+                    (sender, Initiator::FirstPacket)
+                }
+            }
+        };
+        Flow {
+            key,
+            client,
+            initiator,
+            first_seen: now,
+            last_seen: now,
+            total: Default::default(),
+            minute: Default::default(),
+            minute_first: now,
+            minute_last: now,
+            started_this_minute: true,
+            macs: [None; 2],
+            l2: [None; 2],
+            host_absorbed: Default::default(),
+            vlan: None,
+            fin: [false; 2],
+            rst: false,
+            syn_seq: [None; 2],
+            protocol: None,
+            classified: false,
+            streams: None,
+            gap_bytes_reported: 0,
+            end_reported: false,
+            op_edge: None,
+        }
+    }
+
+    /// Counts a packet from `sender`.
+    pub fn update(
+        &mut self,
+        sender: Side,
+        now: Timestamp,
+        bytes: u64,
+        payload: u64,
+        tcp_flags: u8,
+    ) {
+        let i = sender.index();
+        if self.minute[0].packets == 0 && self.minute[1].packets == 0 {
+            self.minute_first = now;
+        }
+        self.last_seen = self.last_seen.max(now);
+        self.minute_last = self.minute_last.max(now);
+        self.total[i].add(bytes, payload, tcp_flags);
+        self.minute[i].add(bytes, payload, tcp_flags);
+        if tcp_flags & 0x01 != 0 {
+            self.fin[i] = true;
+        }
+        if tcp_flags & 0x04 != 0 {
+            self.rst = true;
+        }
+    }
+
+    /// TCP connection is over (RST, or FIN both ways).
+    pub fn closed(&self) -> bool {
+        self.rst || (self.fin[0] && self.fin[1])
+    }
+
+    /// Whether the sender of a packet is this flow's client.
+    pub fn to_server(&self, sender: Side) -> bool {
+        sender == self.client
+    }
+
+    /// Idle timeout in seconds for the flow's current state.
+    pub fn timeout_secs(&self, cfg: &FlowConfig) -> u64 {
+        match self.key.protocol {
+            crate::ip::proto::TCP if self.closed() => cfg.tcp_closed_secs,
+            crate::ip::proto::TCP => cfg.tcp_idle_secs,
+            crate::ip::proto::UDP => cfg.udp_idle_secs,
+            _ => cfg.other_idle_secs,
+        }
+    }
+
+    /// True when packets arrived since the last drain.
+    pub fn active_this_minute(&self) -> bool {
+        self.minute[0].packets + self.minute[1].packets > 0
+    }
+
+    /// The minute's summary, and resets the minute counters.
+    pub fn take_minute_record(&mut self, ended: Option<FlowEnd>) -> FlowRecord {
+        let c = self.client;
+        let s = c.other();
+        let (client_ip, client_port) = self.key.endpoint(c);
+        let (server_ip, server_port) = self.key.endpoint(s);
+        let gap_total = self.streams.as_ref().map_or(0, |st| st.gap_bytes());
+        let rec = FlowRecord {
+            transport: self.key.transport(),
+            ip_protocol: self.key.protocol,
+            client_ip,
+            server_ip,
+            client_port,
+            server_port,
+            client_mac: self.macs[c.index()],
+            server_mac: self.macs[s.index()],
+            vlan: self.vlan,
+            initiator: self.initiator,
+            protocol: self.protocol,
+            flow_start_ms: self.first_seen.millis(),
+            first_seen_ms: self.minute_first.millis(),
+            last_seen_ms: self.minute_last.millis(),
+            packets_to_server: self.minute[c.index()].packets,
+            packets_to_client: self.minute[s.index()].packets,
+            bytes_to_server: self.minute[c.index()].bytes,
+            bytes_to_client: self.minute[s.index()].bytes,
+            payload_to_server: self.minute[c.index()].payload,
+            payload_to_client: self.minute[s.index()].payload,
+            tcp_flags_to_server: self.minute[c.index()].tcp_flags,
+            tcp_flags_to_client: self.minute[s.index()].tcp_flags,
+            started: self.started_this_minute,
+            ended,
+            reassembly_gap_bytes: gap_total - self.gap_bytes_reported.min(gap_total),
+        };
+        self.gap_bytes_reported = gap_total;
+        self.minute = Default::default();
+        self.host_absorbed = Default::default();
+        self.started_this_minute = false;
+        rec
+    }
+}
+
+/// Lifetime counts of flows, for statistics and accuracy checks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FlowStats {
+    pub created_tcp: u64,
+    pub created_udp: u64,
+    pub created_other: u64,
+    pub expired: u64,
+    pub evicted: u64,
+    pub not_tracked: u64,
+}
+
+/// The flow table.
+#[derive(Debug)]
+pub struct FlowTable {
+    map: FxHashMap<FlowKey, Flow>,
+    config: FlowConfig,
+    stats: FlowStats,
+}
+
+impl FlowTable {
+    pub fn new(config: FlowConfig) -> Self {
+        FlowTable {
+            map: FxHashMap::default(),
+            config,
+            stats: FlowStats::default(),
+        }
+    }
+
+    pub fn config(&self) -> &FlowConfig {
+        &self.config
+    }
+    pub fn stats(&self) -> FlowStats {
+        self.stats
+    }
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub fn get_mut(&mut self, key: &FlowKey) -> Option<&mut Flow> {
+        self.map.get_mut(key)
+    }
+
+    pub fn remove(&mut self, key: &FlowKey) -> Option<Flow> {
+        self.map.remove(key)
+    }
+
+    /// Inserts a new flow. When the table is full, `on_end` receives the flows
+    /// expired early to make room; returns false when the flow could not be tracked.
+    pub fn insert(
+        &mut self,
+        flow: Flow,
+        now: Timestamp,
+        on_end: &mut impl FnMut(Flow, FlowEnd),
+    ) -> bool {
+        if self.map.len() >= self.config.max_flows {
+            let before = self.map.len();
+            self.expire_with(now, 2, on_end);
+            self.stats.evicted += (before - self.map.len()) as u64;
+            if self.map.len() >= self.config.max_flows {
+                self.stats.not_tracked += 1;
+                return false;
+            }
+        }
+        match flow.key.protocol {
+            crate::ip::proto::TCP => self.stats.created_tcp += 1,
+            crate::ip::proto::UDP => self.stats.created_udp += 1,
+            _ => self.stats.created_other += 1,
+        }
+        self.map.insert(flow.key, flow);
+        true
+    }
+
+    /// The flow for `key`, created by `make` if absent (one hash lookup when the
+    /// table has room). `None` when the table is full and nothing could be evicted.
+    pub fn get_or_insert_with(
+        &mut self,
+        key: FlowKey,
+        now: Timestamp,
+        make: impl FnOnce() -> Flow,
+        on_end: &mut impl FnMut(Flow, FlowEnd),
+    ) -> Option<&mut Flow> {
+        if self.map.len() >= self.config.max_flows && !self.map.contains_key(&key) {
+            return if self.insert(make(), now, on_end) {
+                self.map.get_mut(&key)
+            } else {
+                None
+            };
+        }
+        let stats = &mut self.stats;
+        Some(self.map.entry(key).or_insert_with(|| {
+            match key.protocol {
+                crate::ip::proto::TCP => stats.created_tcp += 1,
+                crate::ip::proto::UDP => stats.created_udp += 1,
+                _ => stats.created_other += 1,
+            }
+            make()
+        }))
+    }
+
+    /// Removes flows idle past their timeout, handing each to `on_end`.
+    pub fn expire(&mut self, now: Timestamp, on_end: &mut impl FnMut(Flow, FlowEnd)) {
+        let before = self.map.len();
+        self.expire_with(now, 1, on_end);
+        self.stats.expired += (before - self.map.len()) as u64;
+    }
+
+    fn expire_with(
+        &mut self,
+        now: Timestamp,
+        divisor: u64,
+        on_end: &mut impl FnMut(Flow, FlowEnd),
+    ) {
+        let cfg = self.config;
+        let now_s = now.secs();
+        let expired: Vec<FlowKey> = self
+            .map
+            .values()
+            .filter(|f| now_s.saturating_sub(f.last_seen.secs()) > f.timeout_secs(&cfg) / divisor)
+            .map(|f| f.key)
+            .collect();
+        for k in expired {
+            if let Some(f) = self.map.remove(&k) {
+                let why = if divisor > 1 {
+                    FlowEnd::Evicted
+                } else {
+                    FlowEnd::IdleTimeout
+                };
+                on_end(f, why);
+            }
+        }
+    }
+
+    /// Iterates over all flows mutably (for the minute drain).
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Flow> {
+        self.map.values_mut()
+    }
+
+    /// Removes every flow (at the end of a capture).
+    pub fn drain(&mut self) -> impl Iterator<Item = Flow> + '_ {
+        self.map.drain().map(|(_, f)| f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    fn ip(last: u8) -> IpAddr {
+        IpAddr::V4(Ipv4Addr::new(10, 0, 0, last))
+    }
+
+    #[test]
+    fn key_is_canonical() {
+        let (k1, s1) = FlowKey::new(6, ip(2), 50000, ip(1), 502);
+        let (k2, s2) = FlowKey::new(6, ip(1), 502, ip(2), 50000);
+        assert_eq!(k1, k2);
+        assert_eq!((s1, s2), (Side::B, Side::A));
+    }
+
+    #[test]
+    fn initiator_rules() {
+        let (k, s) = FlowKey::new(6, ip(2), 50000, ip(1), 502);
+        let f = Flow::new(k, s, Timestamp(0), Some(0x02));
+        assert_eq!((f.client, f.initiator), (s, Initiator::Syn));
+        let f = Flow::new(k, s, Timestamp(0), Some(0x12));
+        assert_eq!((f.client, f.initiator), (s.other(), Initiator::SynAck));
+        // Mid-stream response from the Modbus server: the port tells.
+        let (k, s) = FlowKey::new(6, ip(1), 502, ip(2), 50000);
+        let f = Flow::new(k, s, Timestamp(0), Some(0x18));
+        assert_eq!((f.client, f.initiator), (s.other(), Initiator::ServicePort));
+    }
+
+    #[test]
+    fn expiry_and_bound() {
+        let cfg = FlowConfig {
+            max_flows: 2,
+            ..FlowConfig::default()
+        };
+        let mut t = FlowTable::new(cfg);
+        let mut ended = vec![];
+        let mut on_end = |f: Flow, why| ended.push((f.key.a_port, why));
+        for (secs, port) in [(0, 1000u16), (300, 1001)] {
+            let (k, s) = FlowKey::new(17, ip(1), port, ip(2), 53);
+            let now = Timestamp::from_secs_nanos(secs, 0);
+            assert!(t.insert(Flow::new(k, s, now, None), now, &mut on_end));
+        }
+        // Full; at t=400 the first flow (idle 400 s > 300/2) is evicted to make room.
+        let (k, s) = FlowKey::new(17, ip(1), 1002, ip(2), 53);
+        let now = Timestamp::from_secs_nanos(400, 0);
+        assert!(t.insert(Flow::new(k, s, now, None), now, &mut on_end));
+        // Full and nothing old enough: not tracked.
+        let (k, s) = FlowKey::new(17, ip(1), 1003, ip(2), 53);
+        assert!(!t.insert(Flow::new(k, s, now, None), now, &mut on_end));
+        t.expire(Timestamp::from_secs_nanos(1000, 0), &mut on_end);
+        assert!(t.is_empty());
+        assert_eq!(ended[0], (1000, FlowEnd::Evicted));
+        assert_eq!(t.stats().not_tracked, 1);
+    }
+}
