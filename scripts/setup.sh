@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 CARGO_LEPTOS_VERSION=0.3.10
 
@@ -13,7 +13,6 @@ apt_missing=()
 need_apt() { dpkg -s "$1" >/dev/null 2>&1 || apt_missing+=("$1"); }
 need_apt chromium
 need_apt fonts-noto-cjk
-need_apt binaryen
 need_apt wrk
 # PostgreSQL server binaries, for the throwaway cluster when none is running.
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt postgresql; fi
@@ -42,7 +41,9 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
-if [ ! -d end2end/node_modules/@playwright/test ]; then
+# end2end/package.json also brings wasm-opt (binaryen 132) for release builds:
+# Debian's binaryen 108 corrupts the reference-types WASM that current rustc emits.
+if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -x end2end/node_modules/.bin/wasm-opt ]; then
   log "installing end-to-end test packages"
   (cd end2end && npm ci --no-audit --no-fund)
 fi

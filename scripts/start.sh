@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-export PATH="$HOME/.cargo/bin:$PATH"
+# wasm-opt from end2end/node_modules (see setup.sh) comes first.
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 cargo leptos build --release
 export LEPTOS_SITE_ROOT=target/site
 exec ./target/release/server --demo --database-url "${DATABASE_URL:-sqlite://otlens.db}" "$@"

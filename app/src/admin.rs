@@ -63,36 +63,42 @@ impl NewUser {
 #[server(endpoint = "admin/list_tenants")]
 pub async fn list_tenants() -> Result<Vec<Tenant>, AppError> {
     use crate::ssr::*;
-    respond(async {
-        require_area(crate::auth::Area::Admin).await?;
-        server_state()?.accounts.list_tenants().await
-    }
-    .await)
+    respond(
+        async {
+            require_area(crate::auth::Area::Admin).await?;
+            server_state()?.accounts.list_tenants().await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "admin/create_tenant")]
 pub async fn create_tenant(name: String) -> Result<Tenant, AppError> {
     use crate::ssr::*;
-    respond(async {
-        let admin = require_area(crate::auth::Area::Admin).await?;
-        let tenant = server_state()?.accounts.create_tenant(&name).await?;
-        tracing::info!(by = admin.username, tenant = tenant.name, "tenant created");
-        Ok(tenant)
-    }
-    .await)
+    respond(
+        async {
+            let admin = require_area(crate::auth::Area::Admin).await?;
+            let tenant = server_state()?.accounts.create_tenant(&name).await?;
+            tracing::info!(by = admin.username, tenant = tenant.name, "tenant created");
+            Ok(tenant)
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "admin/list_users")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     use crate::ssr::*;
-    respond(async {
-        require_area(crate::auth::Area::Admin).await?;
-        server_state()?
-            .accounts
-            .list_users(accounts::UserScope::All)
-            .await
-    }
-    .await)
+    respond(
+        async {
+            require_area(crate::auth::Area::Admin).await?;
+            server_state()?
+                .accounts
+                .list_users(accounts::UserScope::All)
+                .await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "admin/create_user")]
@@ -104,12 +110,14 @@ pub async fn create_user(
     tenant: String,
 ) -> Result<UserSummary, AppError> {
     use crate::ssr::*;
-    respond(async {
-        let admin = require_area(crate::auth::Area::Admin).await?;
-        let new = NewUser::parse(username, display_name, password, &role, &tenant)?;
-        let user = server_state()?.accounts.create_user(&new).await?;
-        tracing::info!(by = admin.username, user = user.username, "user created");
-        Ok(user)
-    }
-    .await)
+    respond(
+        async {
+            let admin = require_area(crate::auth::Area::Admin).await?;
+            let new = NewUser::parse(username, display_name, password, &role, &tenant)?;
+            let user = server_state()?.accounts.create_user(&new).await?;
+            tracing::info!(by = admin.username, user = user.username, "user created");
+            Ok(user)
+        }
+        .await,
+    )
 }

@@ -86,33 +86,37 @@ pub struct SessionUser {
 #[server(endpoint = "login")]
 pub async fn login(username: String, password: String) -> Result<SessionUser, AppError> {
     use crate::ssr::*;
-    respond(async {
-        let state = server_state()?;
-        let client = client_address();
-        let user = state.accounts.login(&username, &password, &client).await?;
-        let token = state.sessions.create(&user).await?;
-        // A fresh token at every login (rotation): any token held before is dropped.
-        if let Some(old) = session_token() {
-            state.sessions.delete(&old).await?;
+    respond(
+        async {
+            let state = server_state()?;
+            let client = client_address();
+            let user = state.accounts.login(&username, &password, &client).await?;
+            let token = state.sessions.create(&user).await?;
+            // A fresh token at every login (rotation): any token held before is dropped.
+            if let Some(old) = session_token() {
+                state.sessions.delete(&old).await?;
+            }
+            set_session_cookie(&token, state.settings.cookie_secure);
+            Ok(user)
         }
-        set_session_cookie(&token, state.settings.cookie_secure);
-        Ok(user)
-    }
-    .await)
+        .await,
+    )
 }
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::ssr::*;
-    respond(async {
-        let state = server_state()?;
-        if let Some(token) = session_token() {
-            state.sessions.delete(&token).await?;
+    respond(
+        async {
+            let state = server_state()?;
+            if let Some(token) = session_token() {
+                state.sessions.delete(&token).await?;
+            }
+            clear_session_cookie(state.settings.cookie_secure);
+            Ok(())
         }
-        clear_session_cookie(state.settings.cookie_secure);
-        Ok(())
-    }
-    .await)
+        .await,
+    )
 }
 
 #[server(endpoint = "whoami")]

@@ -100,4 +100,3 @@ pub fn App() -> impl IntoView {
         </Router>
     }
 }
-

@@ -23,7 +23,10 @@ pub enum StartError {
     #[error(transparent)]
     Database(#[from] app::ssr::DbError),
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: SocketAddr, source: std::io::Error },
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("leptos configuration: {0}")]
     Leptos(String),
 }
@@ -46,12 +49,13 @@ impl Application {
                 cookie_secure: settings.cookie_secure,
             },
         );
-        let listener = TcpListener::bind(settings.listen)
-            .await
-            .map_err(|source| StartError::Listen {
-                addr: settings.listen,
-                source,
-            })?;
+        let listener =
+            TcpListener::bind(settings.listen)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: settings.listen,
+                    source,
+                })?;
         let mut leptos_options = get_configuration(None)
             .map_err(|e| StartError::Leptos(e.to_string()))?
             .leptos_options;
@@ -78,7 +82,10 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();

@@ -19,7 +19,10 @@ async fn main() {
     };
     match settings.log_format {
         LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
-        LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init(),
     }
     if let Err(message) = run(settings, cli.command.unwrap_or(Command::Serve)).await {
         eprintln!("error: {message}");
@@ -28,7 +31,9 @@ async fn main() {
 }
 
 async fn run(settings: server::Settings, command: Command) -> Result<(), String> {
-    let app = Application::build(&settings).await.map_err(|e| e.to_string())?;
+    let app = Application::build(&settings)
+        .await
+        .map_err(|e| e.to_string())?;
     match command {
         Command::Serve => {
             if settings.demo {
@@ -49,23 +54,32 @@ async fn run(settings: server::Settings, command: Command) -> Result<(), String>
             let addr = app.local_addr();
             tracing::info!(%addr, "listening");
             println!("OT Lens is running on http://{addr}");
-            app.run_until(shutdown_signal()).await.map_err(|e| e.to_string())
+            app.run_until(shutdown_signal())
+                .await
+                .map_err(|e| e.to_string())
         }
         Command::CreateAdmin {
             username,
             display_name,
         } => {
             let accounts = &app.state().accounts;
-            if accounts.count_operator_admins().await.map_err(|e| e.to_string())? > 0 {
-                return Err("an operator admin exists already; create further users in the web UI".into());
+            if accounts
+                .count_operator_admins()
+                .await
+                .map_err(|e| e.to_string())?
+                > 0
+            {
+                return Err(
+                    "an operator admin exists already; create further users in the web UI".into(),
+                );
             }
             let password = match std::env::var("OTLENS_ADMIN_PASSWORD") {
                 Ok(p) => p,
                 Err(_) => {
                     let mut buf = String::new();
-                    std::io::stdin()
-                        .read_to_string(&mut buf)
-                        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+                    std::io::stdin().read_to_string(&mut buf).map_err(|e| {
+                        format!("cannot read the password from standard input: {e}")
+                    })?;
                     buf.trim_end_matches(['\r', '\n']).to_owned()
                 }
             };

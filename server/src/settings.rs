@@ -7,7 +7,11 @@ use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "server", version, about = "OT Lens server: web portal, server functions, sensor ingestion")]
+#[command(
+    name = "server",
+    version,
+    about = "OT Lens server: web portal, server functions, sensor ingestion"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub settings: Settings,
@@ -111,7 +115,9 @@ pub fn parse_or_exit() -> Cli {
             }
             let rendered = e.to_string();
             let first = rendered.lines().next().unwrap_or("invalid settings");
-            eprintln!("{first} (see --help; every flag also reads its OTLENS_* environment variable)");
+            eprintln!(
+                "{first} (see --help; every flag also reads its OTLENS_* environment variable)"
+            );
             std::process::exit(2);
         }
     }
@@ -135,14 +141,18 @@ mod tests {
 
     #[test]
     fn a_bad_database_url_names_the_setting() {
-        let err = parse(&["--database-url", "mysql://x"]).unwrap_err().to_string();
+        let err = parse(&["--database-url", "mysql://x"])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("--database-url"), "{err}");
         assert!(err.contains("sqlite: or postgres://"), "{err}");
     }
 
     #[test]
     fn a_bad_listen_address_names_the_setting() {
-        let err = parse(&["--listen", "localhost:http"]).unwrap_err().to_string();
+        let err = parse(&["--listen", "localhost:http"])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("--listen"), "{err}");
     }
 

@@ -3,7 +3,7 @@
 //! and Ethernet / IP / TCP / UDP conversation counts.
 //!
 //! Where our definition differs from tshark's, [`expected_difference`] states the
-//! difference and why; everything else must match exactly. See ACCURACY.md.
+//! difference and why; everything else must match exactly. See docs/TRAFFIC-ACCURACY.md.
 
 mod common;
 
@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 ///
 /// Empty today: every capture matches exactly. The definitions that could make a
 /// capture differ (UDP flows expire after 300 s idle, TCP after 600 s; tshark never
-/// splits a conversation) are explained in ACCURACY.md; a capture that triggers one
+/// splits a conversation) are explained in docs/TRAFFIC-ACCURACY.md; a capture that triggers one
 /// gets a row here with the count and the reason.
 const EXPECTED_DIFFERENCES: &[(&str, &str, i64, &str)] = &[];
 

@@ -1,7 +1,7 @@
 //! The top bar: the areas the signed-in role may use, the language switch, logout.
 
-use leptos::prelude::*;
 use leptos::form::ActionForm;
+use leptos::prelude::*;
 
 use crate::auth::{Area, SessionUser};
 use crate::i18n::{switch_language, use_lang, use_t};
@@ -44,7 +44,8 @@ pub fn NavBar() -> impl IntoView {
             }
             .into_any()
         }
-        None => view! { <a href="/login" data-testid="nav-login">{move || t().nav_login}</a> }.into_any(),
+        None => view! { <a href="/login" data-testid="nav-login">{move || t().nav_login}</a> }
+            .into_any(),
     };
     view! {
         <header class="topbar">

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use sqlx::Row;
 
 use super::db::{Db, internal, is_unique_violation};
+use super::now_secs;
 use super::password::{dummy_hash, hash_password, validate_new_password, verify_password};
 use super::sessions::session_user_from_row;
 use super::throttle::Throttle;
-use super::now_secs;
 use crate::admin::{NewUser, Tenant, UserSummary};
 use crate::auth::{Role, SessionUser};
 use crate::error::AppError;
@@ -26,14 +26,20 @@ pub struct Accounts {
     throttle: Arc<Throttle>,
 }
 
-const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.tenant_id, t.name AS tenant_name";
+const USER_COLUMNS: &str =
+    "u.id, u.username, u.display_name, u.role, u.tenant_id, t.name AS tenant_name";
 
 impl Accounts {
     pub fn new(db: Db, throttle: Arc<Throttle>) -> Self {
         Accounts { db, throttle }
     }
 
-    pub async fn login(&self, username: &str, password: &str, address: &str) -> Result<SessionUser, AppError> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        address: &str,
+    ) -> Result<SessionUser, AppError> {
         let now = now_secs();
         let username = username.trim();
         if self.throttle.is_blocked(username, address, now) {
@@ -78,18 +84,19 @@ impl Accounts {
             return Err(AppError::invalid("name", "must be 1 to 200 characters"));
         }
         let now = now_secs();
-        let row = sqlx::query("INSERT INTO tenants (name, created_at) VALUES ($1, $2) RETURNING id")
-            .bind(name)
-            .bind(now)
-            .fetch_one(self.db.pool())
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    AppError::invalid("name", "a tenant with this name exists")
-                } else {
-                    internal(e)
-                }
-            })?;
+        let row =
+            sqlx::query("INSERT INTO tenants (name, created_at) VALUES ($1, $2) RETURNING id")
+                .bind(name)
+                .bind(now)
+                .fetch_one(self.db.pool())
+                .await
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        AppError::invalid("name", "a tenant with this name exists")
+                    } else {
+                        internal(e)
+                    }
+                })?;
         Ok(Tenant {
             id: row.try_get("id").map_err(internal)?,
             name: name.to_owned(),
@@ -139,13 +146,24 @@ impl Accounts {
         }
         let display_name = new.display_name.trim();
         if display_name.is_empty() || display_name.chars().count() > 100 {
-            return Err(AppError::invalid("display_name", "must be 1 to 100 characters"));
+            return Err(AppError::invalid(
+                "display_name",
+                "must be 1 to 100 characters",
+            ));
         }
         validate_new_password(&new.password)?;
         match (new.role.is_customer(), new.tenant_id) {
-            (true, None) => return Err(AppError::invalid("tenant", "a customer user needs a tenant")),
+            (true, None) => {
+                return Err(AppError::invalid(
+                    "tenant",
+                    "a customer user needs a tenant",
+                ));
+            }
             (false, Some(_)) => {
-                return Err(AppError::invalid("tenant", "operator staff belong to no tenant"));
+                return Err(AppError::invalid(
+                    "tenant",
+                    "operator staff belong to no tenant",
+                ));
             }
             (true, Some(id)) => {
                 self.tenant(id)

@@ -69,8 +69,13 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 }
 
 fn request_header(name: http::header::HeaderName) -> Option<String> {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned))
+    use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    })
 }
 
 /// The peer address of the connection (never a client-supplied header, which could be forged).

@@ -46,17 +46,19 @@ impl Throttle {
     /// True when either the account or the address has too many recent failures.
     pub fn is_blocked(&self, account: &str, address: &str, now: i64) -> bool {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        Self::keys(account, address).iter().any(|(key, is_account)| {
-            let limit = if *is_account {
-                self.limits.per_account
-            } else {
-                self.limits.per_address
-            };
-            failures.get_mut(key).is_some_and(|times| {
-                times.retain(|t| now - t < self.limits.window_secs);
-                times.len() as u32 >= limit
+        Self::keys(account, address)
+            .iter()
+            .any(|(key, is_account)| {
+                let limit = if *is_account {
+                    self.limits.per_account
+                } else {
+                    self.limits.per_address
+                };
+                failures.get_mut(key).is_some_and(|times| {
+                    times.retain(|t| now - t < self.limits.window_secs);
+                    times.len() as u32 >= limit
+                })
             })
-        })
     }
 
     pub fn record_failure(&self, account: &str, address: &str, now: i64) {

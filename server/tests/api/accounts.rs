@@ -28,7 +28,10 @@ async fn a_right_password_opens_a_session_with_a_safe_cookie(backend: Backend) {
         .expect("a session cookie");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "not secure unless configured: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "not secure unless configured: {cookie}"
+    );
     let me: Value = app.call(&c, "whoami", &[]).await.json().await.unwrap();
     assert_eq!(me["username"], "customer-admin");
     assert_eq!(me["role"], "customer_admin");
@@ -37,7 +40,9 @@ async fn a_right_password_opens_a_session_with_a_safe_cookie(backend: Backend) {
 
 async fn an_unknown_user_and_a_wrong_password_get_the_same_answer(backend: Backend) {
     let app = spawn_app(backend).await;
-    let unknown = app.login(&client(), "nobody-here", "whatever-password").await;
+    let unknown = app
+        .login(&client(), "nobody-here", "whatever-password")
+        .await;
     let (s1, b1) = (unknown.status(), unknown.text().await.unwrap());
     let wrong = app.login(&client(), "sales", "whatever-password").await;
     let (s2, b2) = (wrong.status(), wrong.text().await.unwrap());
@@ -45,7 +50,9 @@ async fn an_unknown_user_and_a_wrong_password_get_the_same_answer(backend: Backe
     assert_eq!((s1, &b1), (s2, &b2));
 }
 
-async fn an_account_is_throttled_after_five_failures_even_with_the_right_password(backend: Backend) {
+async fn an_account_is_throttled_after_five_failures_even_with_the_right_password(
+    backend: Backend,
+) {
     let app = spawn_app(backend).await;
     for _ in 0..5 {
         let r = app.login(&client(), "sales", "wrong-password-x").await;
@@ -96,7 +103,9 @@ async fn logout_ends_the_session(backend: Backend) {
 async fn an_operator_admin_creates_a_tenant_and_a_user_who_can_log_in(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.signed_in("admin").await;
-    let r = app.call(&admin, "admin/create_tenant", &[("name", "北海道プラント")]).await;
+    let r = app
+        .call(&admin, "admin/create_tenant", &[("name", "北海道プラント")])
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let tenant: Value = r.json().await.unwrap();
     let id = tenant["id"].as_i64().unwrap().to_string();
@@ -115,8 +124,18 @@ async fn an_operator_admin_creates_a_tenant_and_a_user_who_can_log_in(backend: B
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let c = client();
-    assert_eq!(app.login(&c, "hokkaido-eng", "a-long-password-1").await.status(), StatusCode::OK);
-    let overview: Value = app.call(&c, "portal/overview", &[]).await.json().await.unwrap();
+    assert_eq!(
+        app.login(&c, "hokkaido-eng", "a-long-password-1")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let overview: Value = app
+        .call(&c, "portal/overview", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(overview["tenant_name"], "北海道プラント");
 }
 
@@ -124,10 +143,46 @@ async fn bad_user_input_is_refused_with_the_field_named(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.signed_in("admin").await;
     let cases: [(&[(&str, &str)], &str); 4] = [
-        (&[("username", "sales"), ("display_name", "x"), ("password", "long-enough-pw"), ("role", "sales"), ("tenant", "")], "username"),
-        (&[("username", "new-one"), ("display_name", "x"), ("password", "short"), ("role", "sales"), ("tenant", "")], "password"),
-        (&[("username", "new-two"), ("display_name", "x"), ("password", "long-enough-pw"), ("role", "emperor"), ("tenant", "")], "role"),
-        (&[("username", "new-three"), ("display_name", "x"), ("password", "long-enough-pw"), ("role", "customer_admin"), ("tenant", "")], "tenant"),
+        (
+            &[
+                ("username", "sales"),
+                ("display_name", "x"),
+                ("password", "long-enough-pw"),
+                ("role", "sales"),
+                ("tenant", ""),
+            ],
+            "username",
+        ),
+        (
+            &[
+                ("username", "new-one"),
+                ("display_name", "x"),
+                ("password", "short"),
+                ("role", "sales"),
+                ("tenant", ""),
+            ],
+            "password",
+        ),
+        (
+            &[
+                ("username", "new-two"),
+                ("display_name", "x"),
+                ("password", "long-enough-pw"),
+                ("role", "emperor"),
+                ("tenant", ""),
+            ],
+            "role",
+        ),
+        (
+            &[
+                ("username", "new-three"),
+                ("display_name", "x"),
+                ("password", "long-enough-pw"),
+                ("role", "customer_admin"),
+                ("tenant", ""),
+            ],
+            "tenant",
+        ),
     ];
     for (form, field) in cases {
         let r = app.call(&admin, "admin/create_user", form).await;
@@ -135,7 +190,9 @@ async fn bad_user_input_is_refused_with_the_field_named(backend: Backend) {
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["Invalid"]["field"], field, "{body}");
     }
-    let r = app.call(&admin, "admin/create_tenant", &[("name", "   ")]).await;
+    let r = app
+        .call(&admin, "admin/create_tenant", &[("name", "   ")])
+        .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
 

@@ -15,7 +15,13 @@ const SALES: &str = "sales";
 const CUSTOMER_ADMIN: &str = "customer-admin";
 const CUSTOMER_VIEWER: &str = "customer-viewer";
 const OTHER_TENANT_ADMIN: &str = "other-admin";
-const EVERYONE: [&str; 5] = [OPERATOR_ADMIN, SALES, CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN];
+const EVERYONE: [&str; 5] = [
+    OPERATOR_ADMIN,
+    SALES,
+    CUSTOMER_ADMIN,
+    CUSTOMER_VIEWER,
+    OTHER_TENANT_ADMIN,
+];
 
 struct ServerFn {
     endpoint: &'static str,
@@ -72,11 +78,21 @@ const PUBLIC_FNS: [&str; 3] = ["login", "logout", "whoami"];
 fn form_for(f: &ServerFn, other_tenant: i64) -> Vec<(String, String)> {
     f.form
         .iter()
-        .map(|(k, v)| (k.to_string(), v.replace("{other}", &other_tenant.to_string())))
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                v.replace("{other}", &other_tenant.to_string()),
+            )
+        })
         .collect()
 }
 
-async fn call(app: &TestApp, c: &reqwest::Client, f: &ServerFn, other: i64) -> (StatusCode, String) {
+async fn call(
+    app: &TestApp,
+    c: &reqwest::Client,
+    f: &ServerFn,
+    other: i64,
+) -> (StatusCode, String) {
     let form = form_for(f, other);
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let r = app.call(c, f.endpoint, &pairs).await;
@@ -94,14 +110,22 @@ fn every_registered_server_function_is_in_the_authorisation_matrix() {
         .chain(PUBLIC_FNS)
         .map(|e| format!("/api/{e}"))
         .collect();
-    assert_eq!(registered, listed, "add new server functions to SERVER_FNS with their allowed roles");
+    assert_eq!(
+        registered, listed,
+        "add new server functions to SERVER_FNS with their allowed roles"
+    );
 }
 
 async fn every_server_function_refuses_anonymous_callers(backend: Backend) {
     let app = spawn_app(backend).await;
     for f in SERVER_FNS {
         let (status, body) = call(&app, &client(), f, app.tenant_other).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{} answered {body}", f.endpoint);
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{} answered {body}",
+            f.endpoint
+        );
     }
 }
 
@@ -112,9 +136,18 @@ async fn every_server_function_refuses_the_roles_it_does_not_serve(backend: Back
         for f in SERVER_FNS {
             let (status, body) = call(&app, &c, f, app.tenant_other).await;
             if f.allowed.contains(&user) {
-                assert!(status.is_success(), "{user} may call {} but got {status}: {body}", f.endpoint);
+                assert!(
+                    status.is_success(),
+                    "{user} may call {} but got {status}: {body}",
+                    f.endpoint
+                );
             } else {
-                assert_eq!(status, StatusCode::FORBIDDEN, "{user} calling {}: {body}", f.endpoint);
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{user} calling {}: {body}",
+                    f.endpoint
+                );
             }
         }
     }
@@ -127,25 +160,51 @@ async fn a_customer_gets_nothing_of_another_tenant_even_with_its_ids(backend: Ba
         for f in SERVER_FNS {
             let (_, body) = call(&app, &c, f, app.tenant_other).await;
             for leak in [server::demo::OTHER_TENANT, OTHER_TENANT_ADMIN] {
-                assert!(!body.contains(leak), "{user} calling {} saw {leak}: {body}", f.endpoint);
+                assert!(
+                    !body.contains(leak),
+                    "{user} calling {} saw {leak}: {body}",
+                    f.endpoint
+                );
             }
         }
         let overview: Value = app
-            .call(&c, "portal/overview", &[("tenant_id", &app.tenant_other.to_string())])
+            .call(
+                &c,
+                "portal/overview",
+                &[("tenant_id", &app.tenant_other.to_string())],
+            )
             .await
             .json()
             .await
             .unwrap();
         assert_eq!(overview["tenant_id"], app.tenant_demo);
-        let users: Value = app.call(&c, "portal/users", &[]).await.json().await.unwrap();
+        let users: Value = app
+            .call(&c, "portal/users", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
         let users = users.as_array().unwrap();
         assert!(!users.is_empty());
-        assert!(users.iter().all(|u| u["tenant_id"] == app.tenant_demo), "{users:?}");
+        assert!(
+            users.iter().all(|u| u["tenant_id"] == app.tenant_demo),
+            "{users:?}"
+        );
     }
     // And the other way round.
     let c = app.signed_in(OTHER_TENANT_ADMIN).await;
-    let users: Value = app.call(&c, "portal/users", &[]).await.json().await.unwrap();
-    let names: Vec<&str> = users.as_array().unwrap().iter().filter_map(|u| u["username"].as_str()).collect();
+    let users: Value = app
+        .call(&c, "portal/users", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["username"].as_str())
+        .collect();
     assert_eq!(names, [OTHER_TENANT_ADMIN]);
 }
 

@@ -16,7 +16,10 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("--database-url"), "{stderr}");
 
-    let out = Command::new(BIN).env("OTLENS_LISTEN", "nowhere").output().unwrap();
+    let out = Command::new(BIN)
+        .env("OTLENS_LISTEN", "nowhere")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
 }
@@ -27,14 +30,24 @@ fn create_admin_works_once_on_an_empty_database() {
     let url = format!("sqlite://{}", dir.path().join("admin.db").display());
     let run = || {
         Command::new(BIN)
-            .args(["--database-url", &url, "create-admin", "--username", "root-admin"])
+            .args([
+                "--database-url",
+                &url,
+                "create-admin",
+                "--username",
+                "root-admin",
+            ])
             .env("OTLENS_ADMIN_PASSWORD", "first-admin-password")
             .env("OTLENS_LOG", "warn")
             .output()
             .unwrap()
     };
     let first = run();
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     assert!(String::from_utf8_lossy(&first.stdout).contains("root-admin"));
     let second = run();
     assert!(!second.status.success());
@@ -49,7 +62,12 @@ fn the_server_stops_cleanly_on_sigterm() {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let mut child = Command::new(BIN)
-        .args(["--database-url", &url, "--listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "--database-url",
+            &url,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -59,7 +77,10 @@ fn the_server_stops_cleanly_on_sigterm() {
         assert!(std::time::Instant::now() < deadline, "server did not start");
         std::thread::sleep(Duration::from_millis(100));
     }
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {

@@ -61,9 +61,13 @@ async fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> String {
         Backend::Postgres => {
             use sqlx::Connection;
             let admin = postgres_admin_url();
-            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
-                panic!("PostgreSQL is required for the suite and was not reachable at {admin}: {e}")
-            });
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "PostgreSQL is required for the suite and was not reachable at {admin}: {e}"
+                    )
+                });
             let name = format!(
                 "otlens_test_{}_{}",
                 std::process::id(),
@@ -89,7 +93,13 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         .expect("seed demo data");
     drop(accounts);
     let tenants = app.state().accounts.list_tenants().await.expect("tenants");
-    let tenant_id = |name: &str| tenants.iter().find(|t| t.name == name).map(|t| t.id).unwrap();
+    let tenant_id = |name: &str| {
+        tenants
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.id)
+            .unwrap()
+    };
     let base = format!("http://{}", app.local_addr());
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::spawn(app.run_until(async {
@@ -125,8 +135,12 @@ impl TestApp {
     }
 
     pub async fn login(&self, client: &Client, username: &str, password: &str) -> Response {
-        self.call(client, "login", &[("username", username), ("password", password)])
-            .await
+        self.call(
+            client,
+            "login",
+            &[("username", username), ("password", password)],
+        )
+        .await
     }
 
     /// A client signed in as one of the demo users.

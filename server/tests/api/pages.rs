@@ -9,23 +9,41 @@ async fn pages_answer_with_the_status_the_role_deserves(backend: Backend) {
     let app = spawn_app(backend).await;
     let anon = client();
     assert_eq!(app.get(&anon, "/login").await.status(), StatusCode::OK);
-    assert_eq!(app.get(&anon, "/admin").await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(app.get(&anon, "/no-such-page").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&anon, "/admin").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get(&anon, "/no-such-page").await.status(),
+        StatusCode::NOT_FOUND
+    );
 
     let customer = app.signed_in("customer-viewer").await;
     assert_eq!(app.get(&customer, "/portal").await.status(), StatusCode::OK);
-    assert_eq!(app.get(&customer, "/admin").await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(app.get(&customer, "/quotes").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(&customer, "/admin").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get(&customer, "/quotes").await.status(),
+        StatusCode::FORBIDDEN
+    );
 
     let sales = app.signed_in("sales").await;
     assert_eq!(app.get(&sales, "/quotes").await.status(), StatusCode::OK);
-    assert_eq!(app.get(&sales, "/portal").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(&sales, "/portal").await.status(),
+        StatusCode::FORBIDDEN
+    );
 
     let admin = app.signed_in("admin").await;
     let page = app.get(&admin, "/admin").await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    assert!(html.contains(server::demo::OTHER_TENANT), "admin sees all tenants");
+    assert!(
+        html.contains(server::demo::OTHER_TENANT),
+        "admin sees all tenants"
+    );
 }
 
 async fn the_portal_page_shows_only_the_signed_in_tenant(backend: Backend) {
@@ -40,7 +58,11 @@ async fn the_portal_page_shows_only_the_signed_in_tenant(backend: Backend) {
 async fn japanese_is_the_default_and_the_cookie_selects_english(backend: Backend) {
     let app = spawn_app(backend).await;
     let ja = app.get(&client(), "/login").await.text().await.unwrap();
-    assert!(ja.contains(r#"<html lang="ja""#), "{}", &ja[..200.min(ja.len())]);
+    assert!(
+        ja.contains(r#"<html lang="ja""#),
+        "{}",
+        &ja[..200.min(ja.len())]
+    );
     assert!(ja.contains("パスワード"));
     let en = client()
         .get(format!("{}/login", app.base))

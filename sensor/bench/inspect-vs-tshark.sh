@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Decoding throughput and peak memory of `sensor inspect --json` against
+# `tshark -q -z conv,ip` on the same large capture.
+#
+# Builds BIG_1x = every test capture in traffic/testdata/pcaps concatenated
+# (mergecap -a) and repeated REPEAT times, and BIG_10x = BIG_1x ten times over,
+# then runs each tool RUNS times per size and prints the best wall time, the
+# throughput (file MB / s, MB = 10^6 bytes) and the largest peak RSS.
+#
+# The cut-short MELSEC capture is left out (mergecap stops at its damaged last
+# record). Concatenated copies repeat timestamps and 5-tuples; both tools see
+# the same bytes.
+#
+# Usage: sensor/bench/inspect-vs-tshark.sh            (from anywhere in the repo)
+# Environment: REPEAT (default 50), RUNS (default 3), RUNS_10X (default 1),
+#              WORK (default /tmp/otlens-bench), SENSOR (default: target/release/sensor,
+#              built with `cargo build -p sensor --release` if missing),
+#              KEEP=1 keeps the big files.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+pcaps="$root/traffic/testdata/pcaps"
+REPEAT="${REPEAT:-50}"
+RUNS="${RUNS:-3}"
+RUNS_10X="${RUNS_10X:-1}"
+WORK="${WORK:-/tmp/otlens-bench}"
+target="${CARGO_TARGET_DIR:-$root/target}"
+SENSOR="${SENSOR:-$target/release/sensor}"
+
+for tool in mergecap tshark /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
+done
+if [[ ! -x "$SENSOR" ]]; then
+    (cd "$root" && cargo build -p sensor --release)
+fi
+
+mkdir -p "$WORK"
+base="$WORK/all.pcap"
+big1="$WORK/big-1x.pcap"
+big10="$WORK/big-10x.pcap"
+cleanup() { [[ "${KEEP:-0}" == 1 ]] || rm -f "$base" "$big1" "$big10"; }
+trap cleanup EXIT
+
+mapfile -t inputs < <(find "$pcaps" -name '*.pcap' ! -name 'melsec_*' | sort)
+mergecap -a -F pcap -w "$base" "${inputs[@]}"
+copies=()
+for ((i = 0; i < REPEAT; i++)); do copies+=("$base"); done
+mergecap -a -F pcap -w "$big1" "${copies[@]}"
+mergecap -a -F pcap -w "$big10" "$big1" "$big1" "$big1" "$big1" "$big1" "$big1" "$big1" "$big1" "$big1" "$big1"
+
+# Runs "$@" once; prints "<wall seconds> <peak RSS KiB>".
+measure() {
+    local out
+    out="$(/usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -n 1)"
+    echo "$out"
+}
+
+# bench NAME FILE RUNS CMD... : best wall time, MB/s, peak RSS over RUNS runs.
+bench() {
+    local name="$1" file="$2" runs="$3"
+    shift 3
+    local best="" rss=0 t m
+    for ((r = 0; r < runs; r++)); do
+        read -r t m < <(measure "$@")
+        if [[ -z "$best" ]] || awk "BEGIN{exit !($t < $best)}"; then best="$t"; fi
+        ((m > rss)) && rss="$m"
+    done
+    local bytes
+    bytes="$(stat -c %s "$file")"
+    awk -v n="$name" -v f="$(basename "$file")" -v b="$bytes" -v t="$best" -v m="$rss" -v r="$runs" 'BEGIN {
+        printf "%-8s %-14s %9.1f MB %4d runs  best %7.2f s  %8.1f MB/s  peak RSS %8.1f MiB\n",
+            n, f, b / 1e6, r, t, (t > 0 ? b / 1e6 / t : 0), m / 1024 }'
+}
+
+echo "sensor:  $SENSOR"
+echo "tshark:  $(tshark --version 2>/dev/null | head -n 1)"
+echo "input:   ${#inputs[@]} captures, $(stat -c %s "$base") bytes, repeated $REPEAT times (1x) and $((REPEAT * 10)) times (10x)"
+echo "packets: 1x $(capinfos -c -M -T -r "$big1" 2>/dev/null | cut -f2), 10x $(capinfos -c -M -T -r "$big10" 2>/dev/null | cut -f2)"
+echo "cpu:     $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+bench sensor "$big1" "$RUNS" "$SENSOR" inspect --json "$big1"
+bench tshark "$big1" "$RUNS" tshark -q -z conv,ip -r "$big1"
+bench sensor "$big10" "$RUNS_10X" "$SENSOR" inspect --json "$big10"
+bench tshark "$big10" "$RUNS_10X" tshark -q -z conv,ip -r "$big10"

@@ -1,0 +1,17 @@
+//! The OT Lens sensor program.
+//!
+//! - [`inspect`]: `sensor inspect FILE`, a capture file read through the
+//!   `traffic` analyzer into a [`report::Report`].
+//! - [`text`]: that report as an aligned text report.
+//! - [`cli`]: the command line and [`cli::run`], which `main` calls.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod inspect;
+pub mod report;
+pub mod text;
+
+pub use cli::{Cli, run};
+pub use inspect::{InspectError, InspectOptions, inspect, inspect_path};
+pub use report::{REPORT_VERSION, Report};
+pub use text::render_text;

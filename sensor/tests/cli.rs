@@ -1,0 +1,195 @@
+//! The `sensor` binary and `sensor::run`: exit codes, messages, JSON output.
+
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn pcap(rel: &str) -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../traffic/testdata/pcaps"
+    ))
+    .join(rel)
+}
+
+fn sensor() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_sensor"))
+}
+
+/// Runs `sensor::run` in-process: (exit code, stdout, stderr).
+fn run(args: &[&str]) -> (i32, String, String) {
+    let cli =
+        sensor::Cli::try_parse_from(std::iter::once("sensor").chain(args.iter().copied())).unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = sensor::run(cli, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+#[test]
+fn binary_json_output_parses_and_matches_the_library() {
+    let file = pcap("modbus/modbus_test_2.pcap");
+    let out = sensor()
+        .args(["inspect", "--json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(v["report_version"], 1);
+    assert_eq!(v["format"], "pcap");
+    assert_eq!(v["packets"], 4901);
+    assert_eq!(v["conversations"]["tcp"], 122);
+    assert_eq!(v["operations"]["protocols"][0]["protocol"], "modbus");
+    assert_eq!(v["operations"]["by_class"]["read"], 3975);
+    assert!(
+        v["time"]["first"]
+            .as_str()
+            .unwrap()
+            .starts_with("2017-06-09T07:58:06")
+    );
+    // The typed report reads back.
+    let typed: sensor::Report = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(typed.packets, 4901);
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn binary_reads_standard_input() {
+    let bytes = std::fs::read(pcap("bacnet/bacnet_iti_test.pcap")).unwrap();
+    let mut child = sensor()
+        .args(["inspect", "--json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["file"], "-");
+    assert_eq!(v["packets"], 26);
+}
+
+#[test]
+fn binary_text_report_lists_hosts_and_operations() {
+    let out = sensor()
+        .arg("inspect")
+        .arg(pcap("modbus/modbus_test_2.pcap"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Packets   4901 (343182 bytes on the wire)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("192.168.0.20  00:90:e8:4c:83:db  MOXA"),
+        "{text}"
+    );
+    assert!(
+        text.contains("192.168.0.21  ->  192.168.0.20:502  tcp        modbus"),
+        "{text}"
+    );
+    assert!(
+        text.contains("read_input_registers       4  read    3889"),
+        "{text}"
+    );
+}
+
+#[test]
+fn not_a_capture_exits_1_with_one_line_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "these are not packets\n").unwrap();
+    let out = sensor().arg("inspect").arg(&notes).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err,
+        format!(
+            "sensor: {}: not a pcap or pcapng file (magic 0x74686573)\n",
+            notes.display()
+        )
+    );
+
+    let (code, out, err) = run(&["inspect", "--json", notes.to_str().unwrap()]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(err.lines().count(), 1);
+
+    let empty = dir.path().join("empty.pcap");
+    std::fs::write(&empty, "").unwrap();
+    let (code, _, err) = run(&["inspect", empty.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.ends_with("empty.pcap: not a pcap or pcapng file (empty)\n"),
+        "{err}"
+    );
+
+    let missing = dir.path().join("missing.pcap");
+    let (code, _, err) = run(&["inspect", missing.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("missing.pcap: cannot open: "), "{err}");
+}
+
+#[test]
+fn truncated_capture_warns_and_exits_0() {
+    let file = pcap("melsec/melsec_melsoft_129_clean.pcap");
+    let out = sensor()
+        .args(["inspect", "--json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["packets"], 2041);
+    let msg = v["read_error"]["message"].as_str().unwrap();
+    assert!(msg.contains("record 2042 truncated"), "{msg}");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("sensor: warning: "), "{err}");
+    assert!(err.contains("record 2042 truncated"), "{err}");
+    assert_eq!(err.lines().count(), 1);
+
+    let (code, text, _) = run(&["inspect", file.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(
+        text.contains("WARNING   reading stopped after 2041 packets"),
+        "{text}"
+    );
+}
+
+#[test]
+fn pcap_cut_after_some_packets_is_a_warning_not_an_error() {
+    let bytes = std::fs::read(pcap("dnp3/dnp3_zeek_dnp3.pcap")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.pcap");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let (code, out, err) = run(&["inspect", "--json", cut.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["packets"].as_u64().unwrap() > 0);
+    assert!(
+        v["read_error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("truncated")
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = sensor().arg("inspect").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = sensor().arg("frobnicate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
