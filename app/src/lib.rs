@@ -3,12 +3,15 @@
 //! Compiled twice: with `ssr` into the server binary (rendering and server
 //! function bodies) and with `hydrate` into the browser's WASM bundle.
 
+#![recursion_limit = "256"]
+
 pub mod admin;
 pub mod auth;
 pub mod components;
 pub mod error;
 pub mod i18n;
 pub mod portal;
+pub mod quotes;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -16,7 +19,7 @@ pub mod ssr;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -94,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("login") view=routes::login::LoginPage />
                     <Route path=StaticSegment("portal") ssr=SsrMode::Async view=routes::portal::PortalPage />
                     <Route path=StaticSegment("quotes") ssr=SsrMode::Async view=routes::quotes::QuotesPage />
+                    <Route path=(StaticSegment("quotes"), ParamSegment("id"), StaticSegment("print")) ssr=SsrMode::Async view=routes::quote_print::QuotePrintPage />
                     <Route path=StaticSegment("admin") ssr=SsrMode::Async view=routes::admin::AdminPage />
                 </Routes>
             </main>

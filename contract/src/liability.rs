@@ -57,13 +57,24 @@ fn in_use(start: NaiveDate, end: Option<NaiveDate>, date: NaiveDate) -> bool {
     start <= date && end.is_none_or(|e| date <= e)
 }
 
-/// The Art. 27-2 cap for `damage` under the contract as resolved.
+/// The Art. 27-2 cap for `damage` under the contract as resolved, by the
+/// version of the terms in force on the damage date.
 pub fn liability_cap(
     contract: &ResolvedContract,
     damage: &DamageScenario,
     tariff: &Tariff,
 ) -> Result<LiabilityCap, ContractError> {
-    let version = TermsVersion::in_force_on(damage.date);
+    liability_cap_under(TermsVersion::in_force_on(damage.date), contract, damage, tariff)
+}
+
+/// The Art. 27-2 cap as `version` words it, whatever the damage date: the
+/// "what if the other version applied" view of the simulator.
+pub fn liability_cap_under(
+    version: TermsVersion,
+    contract: &ResolvedContract,
+    damage: &DamageScenario,
+    tariff: &Tariff,
+) -> Result<LiabilityCap, ContractError> {
     let fee = tariff.basic_fee_monthly;
     let sensors: Vec<_> = contract
         .sensors
@@ -87,10 +98,8 @@ pub fn liability_cap(
         (TermsVersion::Original, DamageCause::Ancillary { .. }) => {
             return Err(ContractError::BadDamageScenario {
                 field: "damage.cause".to_string(),
-                reason: format!(
-                    "ancillary services do not exist under the terms in force on {} (before 2025-07-31)",
-                    damage.date
-                ),
+                reason: "ancillary services do not exist under the original terms (until 2025-07-30)"
+                    .to_string(),
             });
         }
         (TermsVersion::Revised2025, DamageCause::Basic) => match tariff.basic_liability_reading {

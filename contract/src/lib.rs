@@ -52,6 +52,7 @@
 pub mod ancillary;
 pub mod business_days;
 pub mod cancellation;
+pub mod comparison;
 pub mod derivation;
 pub mod error;
 pub mod holidays;
@@ -61,12 +62,14 @@ pub mod liability;
 pub mod money;
 pub mod proration;
 pub mod quote;
+pub mod sample;
 pub mod tariff;
 pub mod terms;
 pub mod text;
 
 pub use ancillary::EarlyTermination;
 pub use cancellation::{CancelledBy, ContractCancellation};
+pub use comparison::{TermsView, compare_terms};
 pub use derivation::{Article, Derivation, DerivationParts};
 pub use error::ContractError;
 pub use invoice::{Invoice, InvoiceLine, LineCategory, LineKind};

@@ -1,6 +1,7 @@
 //! The OT Lens server: SSR of the Leptos app, server functions, health
 //! endpoints and (later) sensor ingestion, over SQLite or PostgreSQL.
 
+pub mod api;
 pub mod demo;
 pub mod settings;
 
@@ -104,7 +105,7 @@ fn router(state: ServerState, leptos_options: LeptosOptions) -> Router {
     let health = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .with_state(state);
+        .with_state(state.clone());
     Router::new()
         .leptos_routes_with_context(
             &leptos_options,
@@ -114,8 +115,29 @@ fn router(state: ServerState, leptos_options: LeptosOptions) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
+        .layer(axum::middleware::map_response(undecodable_requests_are_client_errors))
         .merge(health)
+        .merge(api::routes(state))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// The server-function layer answers a request body it cannot decode with
+/// 500; it is the client's error, and our error type already says so
+/// (`AppError::Transport`), so the status follows it.
+async fn undecodable_requests_are_client_errors(
+    response: axum::response::Response,
+) -> axum::response::Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Ok(app::error::AppError::Transport(_)) = serde_json::from_slice(&bytes) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 async fn readyz(State(state): State<ServerState>) -> (StatusCode, &'static str) {

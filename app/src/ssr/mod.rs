@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod db;
 pub mod password;
+pub mod quotes;
 pub mod sessions;
 pub mod throttle;
 
@@ -16,6 +17,7 @@ use crate::error::AppError;
 
 pub use accounts::Accounts;
 pub use db::{Backend, Db, DbError};
+pub use quotes::Quotes;
 pub use sessions::Sessions;
 
 /// The session cookie's name.
@@ -35,6 +37,7 @@ pub struct ServerState {
     pub settings: AppSettings,
     pub accounts: Accounts,
     pub sessions: Sessions,
+    pub quotes: Quotes,
 }
 
 impl ServerState {
@@ -42,6 +45,7 @@ impl ServerState {
         ServerState {
             accounts: Accounts::new(db.clone(), Arc::new(throttle::Throttle::default())),
             sessions: Sessions::new(db.clone()),
+            quotes: Quotes::new(db.clone()),
             db,
             settings,
         }

@@ -134,6 +134,22 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Calls a server function that takes JSON.
+    pub async fn call_json(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        body: &serde_json::Value,
+    ) -> Response {
+        client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("Accept", "application/json")
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     pub async fn login(&self, client: &Client, username: &str, password: &str) -> Response {
         self.call(
             client,

@@ -7,3 +7,4 @@ mod accounts;
 mod authorization;
 mod binary;
 mod pages;
+mod quotes;

@@ -1,13 +1,16 @@
-//! The description benchmarked by `benches/quote.rs` and pinned by
-//! `tests/bench_quote_pinned.rs` (shared so the two can never drift apart):
-//! 60 months, 100 sensor contracts of which 20 are changes (10 added,
+//! The reference workload: the description benchmarked natively by
+//! `benches/quote.rs`, in Chromium by the simulator's WASM bench, and pinned by
+//! `tests/bench_quote_pinned.rs` (one definition, so they can never drift
+//! apart): 60 months, 100 sensor contracts of which 20 are changes (10 added,
 //! 10 removed mid-term), 3 ancillary items.
 
 use chrono::{Duration, NaiveDate};
-use contract::{AncillarySubscription, ContractDescription, Horizon, SensorContract, SensorType};
+
+use crate::quote::{AncillarySubscription, ContractDescription, Horizon, SensorContract};
+use crate::tariff::SensorType;
 
 /// The benchmarked contract.
-pub fn description() -> ContractDescription {
+pub fn benchmark_description() -> ContractDescription {
     let start = NaiveDate::from_ymd_opt(2025, 8, 18).expect("valid date");
     let sensors = (0..100)
         .map(|i| {

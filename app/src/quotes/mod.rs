@@ -1,0 +1,143 @@
+//! Quotes: the simulator's model (form, monthly table, chart, printed sheet)
+//! and the server functions that save and reopen quotes.
+//!
+//! The engine runs in the browser on every change; saving is the only time a
+//! quote goes to the server, which recomputes it with the same engine and
+//! refuses figures that differ from its own.
+
+pub mod chart;
+pub mod form;
+pub mod table;
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+pub use form::QuoteForm;
+pub use table::QuoteFigures;
+
+/// The tariff quotes are computed with, on both sides (one catalogue version
+/// so far; a saved quote records the version it used).
+pub static TARIFF: std::sync::LazyLock<contract::Tariff> =
+    std::sync::LazyLock::new(contract::Tariff::standard);
+
+/// Days a printed quote stays valid after its issue date.
+pub const VALIDITY_DAYS: i64 = 30;
+
+/// A saved quote as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteListing {
+    pub id: i64,
+    /// `Q-2026-00012`: issue year and a serial number.
+    pub number: String,
+    pub prospect: String,
+    /// Tax-included total over the horizon.
+    pub total: i64,
+    pub issue_date: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub created_by: String,
+}
+
+/// A saved quote with the form it was made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedQuote {
+    pub listing: QuoteListing,
+    pub form: QuoteForm,
+    pub catalogue_version: String,
+}
+
+/// The quote number shown on the printed sheet.
+pub fn quote_number(id: i64, issue_date: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("Q-{}-{id:05}", issue_date.year())
+}
+
+/// Today in Japan, where contracts are dated.
+#[cfg(feature = "ssr")]
+pub fn today_in_japan() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
+}
+
+/// A fresh form dated today (Japan), for a new scenario.
+#[server(endpoint = "quotes/defaults")]
+pub async fn quote_defaults() -> Result<QuoteForm, AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            require_area(crate::auth::Area::Quotes).await?;
+            Ok(QuoteForm::starter(today_in_japan()))
+        }
+        .await,
+    )
+}
+
+/// Saves a quote after recomputing it: the figures the browser shows must be
+/// the server's to the yen, or nothing is saved.
+#[server(endpoint = "quotes/save", input = leptos::server_fn::codec::Json)]
+pub async fn save_quote(form: QuoteForm, figures: QuoteFigures) -> Result<QuoteListing, AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            let user = require_area(crate::auth::Area::Quotes).await?;
+            let prospect = form.prospect.trim();
+            if prospect.is_empty() {
+                return Err(AppError::invalid(
+                    "prospect",
+                    "a prospect name is needed to save a quote",
+                ));
+            }
+            let (_, quote) = form.compute(&TARIFF).map_err(|errors| {
+                let first = &errors[0];
+                AppError::invalid(&first.field, first.message(crate::i18n::Lang::En))
+            })?;
+            let ours = QuoteFigures::of(&quote);
+            if let Some(difference) = figures.first_difference(&ours) {
+                tracing::warn!(by = user.username, %difference, "quote figures refused");
+                return Err(AppError::invalid(
+                    "figures",
+                    format!("the figures sent differ from the server's computation ({difference})"),
+                ));
+            }
+            let issue_date = today_in_japan();
+            let saved = server_state()?
+                .quotes
+                .insert(crate::ssr::quotes::NewQuote {
+                    form: &form,
+                    total: quote.totals.total.0,
+                    catalogue_version: &quote.catalogue_version,
+                    issue_date,
+                    valid_until: issue_date + chrono::Duration::days(VALIDITY_DAYS),
+                    created_by: user.user_id,
+                })
+                .await?;
+            tracing::info!(by = user.username, number = saved.number, "quote saved");
+            Ok(saved)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "quotes/list")]
+pub async fn list_quotes() -> Result<Vec<QuoteListing>, AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            require_area(crate::auth::Area::Quotes).await?;
+            server_state()?.quotes.list().await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "quotes/get")]
+pub async fn get_quote(id: i64) -> Result<SavedQuote, AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            require_area(crate::auth::Area::Quotes).await?;
+            server_state()?.quotes.get(id).await
+        }
+        .await,
+    )
+}
