@@ -3,11 +3,12 @@
 //! Compiled twice: with `ssr` into the server binary (rendering and server
 //! function bodies) and with `hydrate` into the browser's WASM bundle.
 
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod admin;
 pub mod auth;
 pub mod components;
+pub mod contracts;
 pub mod error;
 pub mod i18n;
 pub mod portal;

@@ -77,9 +77,9 @@ mod tests {
 
     use super::*;
     use crate::liability::{DamageCause, DamageScenario};
+    use crate::money::Yen;
     use crate::quote::{AncillarySubscription, Horizon, SensorContract};
     use crate::tariff::SensorType;
-    use crate::money::Yen;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid date")

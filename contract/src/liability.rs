@@ -64,7 +64,12 @@ pub fn liability_cap(
     damage: &DamageScenario,
     tariff: &Tariff,
 ) -> Result<LiabilityCap, ContractError> {
-    liability_cap_under(TermsVersion::in_force_on(damage.date), contract, damage, tariff)
+    liability_cap_under(
+        TermsVersion::in_force_on(damage.date),
+        contract,
+        damage,
+        tariff,
+    )
 }
 
 /// The Art. 27-2 cap as `version` words it, whatever the damage date: the
@@ -98,8 +103,9 @@ pub fn liability_cap_under(
         (TermsVersion::Original, DamageCause::Ancillary { .. }) => {
             return Err(ContractError::BadDamageScenario {
                 field: "damage.cause".to_string(),
-                reason: "ancillary services do not exist under the original terms (until 2025-07-30)"
-                    .to_string(),
+                reason:
+                    "ancillary services do not exist under the original terms (until 2025-07-30)"
+                        .to_string(),
             });
         }
         (TermsVersion::Revised2025, DamageCause::Basic) => match tariff.basic_liability_reading {

@@ -6,7 +6,6 @@
 //! the UI and the server receive); the spot checks below say *what* differs
 //! when the hash does.
 
-
 use contract::{ChargeMonth, Invoice, LineCategory, LineKind, Quote, Tariff, Yen, quote};
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -19,7 +18,11 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 fn bench_quote() -> Quote {
-    quote(&contract::sample::benchmark_description(), &Tariff::standard()).expect("valid quote")
+    quote(
+        &contract::sample::benchmark_description(),
+        &Tariff::standard(),
+    )
+    .expect("valid quote")
 }
 
 fn invoice(q: &Quote, year: i32, month: u32) -> &Invoice {

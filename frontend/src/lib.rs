@@ -1,7 +1,43 @@
-//! The browser entry point: hydrates the server-rendered page.
+//! The browser entry point: hydrates the server-rendered page. Also exports
+//! `bench_quote`, which `scripts/bench-wasm.sh` calls to time the contract
+//! engine inside Chromium.
 
-#[wasm_bindgen::prelude::wasm_bindgen]
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+}
+
+/// Recomputes the reference quote (`contract::sample`) `runs` times and
+/// returns each run's duration in milliseconds (`performance.now()`); empty
+/// when the page has no `performance`.
+#[wasm_bindgen]
+pub fn bench_quote(runs: u32) -> Vec<f64> {
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return Vec::new();
+    };
+    let description = contract::sample::benchmark_description();
+    let tariff = contract::Tariff::standard();
+    (0..runs)
+        .map(|_| {
+            let start = performance.now();
+            let quote = contract::quote(&description, &tariff);
+            let elapsed = performance.now() - start;
+            std::hint::black_box(quote.is_ok());
+            elapsed
+        })
+        .collect()
+}
+
+/// Invoice lines of the reference quote (to show the work timed).
+#[wasm_bindgen]
+pub fn bench_quote_lines() -> usize {
+    contract::quote(
+        &contract::sample::benchmark_description(),
+        &contract::Tariff::standard(),
+    )
+    .map(|q| q.invoices.iter().map(|i| i.lines.len()).sum())
+    .unwrap_or(0)
 }

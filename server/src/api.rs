@@ -52,7 +52,10 @@ async fn preview(State(state): State<ServerState>, headers: HeaderMap, body: Byt
         None => None,
     };
     let Some(user) = user else {
-        return error(StatusCode::UNAUTHORIZED, "not signed in: log in with POST /api/login first");
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "not signed in: log in with POST /api/login first",
+        );
     };
     if !Area::Quotes.allows(user.role) {
         return error(StatusCode::FORBIDDEN, "your role may not compute quotes");
@@ -60,7 +63,11 @@ async fn preview(State(state): State<ServerState>, headers: HeaderMap, body: Byt
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim() == "application/json"));
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim() == "application/json")
+        });
     if !is_json {
         return error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -115,7 +115,9 @@ fn router(state: ServerState, leptos_options: LeptosOptions) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
-        .layer(axum::middleware::map_response(undecodable_requests_are_client_errors))
+        .layer(axum::middleware::map_response(
+            undecodable_requests_are_client_errors,
+        ))
         .merge(health)
         .merge(api::routes(state))
         .layer(tower_http::trace::TraceLayer::new_for_http())

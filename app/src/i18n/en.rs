@@ -1,4 +1,4 @@
-use super::{Catalogue, QuoteWords};
+use super::{Catalogue, ContractWords, QuoteWords};
 
 pub static EN: Catalogue = Catalogue {
     app_name: "OT Lens",
@@ -140,6 +140,20 @@ pub static EN: Catalogue = Catalogue {
         sheet_tax_note: "Consumption tax is computed once per monthly invoice (10% of its tax-excluded sum, rounded down); the figure shown is the sum over the period.",
         sheet_example_note: "[EXAMPLE] ancillary items are illustrative prices, not real ones.",
         sheet_stale: "This quote can no longer be reproduced by the current engine; reopen it in the simulator and save it again.",
+    },
+    c: ContractWords {
+        record_title: "Record a customer's contract",
+        record_hint: "Enter the customer's real contract (sensor contracts, ancillary services, cancellations) with the simulator's fields; the portal's invoices are computed by the same engine.",
+        choose_tenant: "Choose a tenant",
+        recorded_by: "Last recorded by",
+        not_recorded: "No contract recorded yet.",
+        record: "Record contract",
+        recorded: "Recorded",
+        your_contract: "Your contract and invoices",
+        no_contract: "No contract has been recorded yet.",
+        as_of: "As of",
+        sensor: "Sensor contract",
+        install_by: "Install by",
     },
     admin_title: "Administration",
     admin_tenants: "Tenants (customers)",

@@ -1,4 +1,4 @@
-use super::{Catalogue, QuoteWords};
+use super::{Catalogue, ContractWords, QuoteWords};
 
 pub static JA: Catalogue = Catalogue {
     app_name: "OT Lens",
@@ -140,6 +140,20 @@ pub static JA: Catalogue = Catalogue {
         sheet_tax_note: "消費税は料金月ごとの請求書単位で税抜合計に 10% を乗じ端数を切り捨てて計算し、その合計を記載しています。",
         sheet_example_note: "【例】の附帯サービスは価格例であり、実際の価格ではありません。",
         sheet_stale: "この見積は現在の料金計算では再現できません。シミュレーターで開き直して保存し直してください。",
+    },
+    c: ContractWords {
+        record_title: "契約の登録",
+        record_hint: "お客様の実際の契約（センサー契約、附帯サービス、解約）を見積と同じ入力欄で登録します。ポータルの請求額は同じ料金エンジンで計算されます。",
+        choose_tenant: "テナントを選択",
+        recorded_by: "最終登録者：",
+        not_recorded: "まだ契約は登録されていません。",
+        record: "契約を登録",
+        recorded: "登録しました",
+        your_contract: "ご契約内容とご請求",
+        no_contract: "ご契約はまだ登録されていません。",
+        as_of: "基準日",
+        sensor: "センサー契約",
+        install_by: "設置期限",
     },
     admin_title: "管理",
     admin_tenants: "契約者（テナント）",

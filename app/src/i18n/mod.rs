@@ -171,6 +171,7 @@ pub struct Catalogue {
     pub portal_coming: &'static str,
     // quotes
     pub q: QuoteWords,
+    pub c: ContractWords,
     // admin
     pub admin_title: &'static str,
     pub admin_tenants: &'static str,
@@ -292,4 +293,20 @@ pub struct QuoteWords {
     pub sheet_tax_note: &'static str,
     pub sheet_example_note: &'static str,
     pub sheet_stale: &'static str,
+}
+
+/// Contract recording (admin) and the customer's contract (portal).
+pub struct ContractWords {
+    pub record_title: &'static str,
+    pub record_hint: &'static str,
+    pub choose_tenant: &'static str,
+    pub recorded_by: &'static str,
+    pub not_recorded: &'static str,
+    pub record: &'static str,
+    pub recorded: &'static str,
+    pub your_contract: &'static str,
+    pub no_contract: &'static str,
+    pub as_of: &'static str,
+    pub sensor: &'static str,
+    pub install_by: &'static str,
 }

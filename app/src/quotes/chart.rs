@@ -242,7 +242,9 @@ mod tests {
 
     #[test]
     fn long_horizons_get_at_most_twelve_month_labels() {
-        let rows: Vec<_> = (0..60).map(|i| row(1 + (i % 12), 10, 10 * (i as i64 + 1))).collect();
+        let rows: Vec<_> = (0..60)
+            .map(|i| row(1 + (i % 12), 10, 10 * (i as i64 + 1)))
+            .collect();
         assert!(chart(&rows, Lang::Ja).x_labels.len() <= 12);
     }
 

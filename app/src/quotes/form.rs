@@ -141,9 +141,7 @@ impl FieldError {
             (Problem::NotACount { min, max }, Lang::En) => {
                 format!("Enter a whole number from {min} to {max}.")
             }
-            (Problem::UnknownSensorType, Lang::Ja) => {
-                "センサー種別は N または D です。".into()
-            }
+            (Problem::UnknownSensorType, Lang::Ja) => "センサー種別は N または D です。".into(),
             (Problem::UnknownSensorType, Lang::En) => "The sensor type is N or D.".into(),
             (Problem::UnknownCancelledBy, Lang::Ja) => "解約する当事者を選んでください。".into(),
             (Problem::UnknownCancelledBy, Lang::En) => "Choose who cancels.".into(),
@@ -167,7 +165,10 @@ fn engine_message_en(e: &ContractError) -> String {
         ..
     } = e
     {
-        return format!("{date} is before the {} ({other}).", field_name_en(other_field));
+        return format!(
+            "{date} is before the {} ({other}).",
+            field_name_en(other_field)
+        );
     }
     let text = e.to_string();
     match engine_field(e) {
@@ -340,7 +341,10 @@ impl QuoteForm {
                 "N" | "n" => Some(SensorType::N),
                 "D" | "d" => Some(SensorType::D),
                 _ => {
-                    errors.push(FieldError::new(key("sensor_type"), Problem::UnknownSensorType));
+                    errors.push(FieldError::new(
+                        key("sensor_type"),
+                        Problem::UnknownSensorType,
+                    ));
                     None
                 }
             };
@@ -396,7 +400,10 @@ impl QuoteForm {
                 "contractor" => Some(CancelledBy::Contractor),
                 "operator" => Some(CancelledBy::Operator),
                 _ => {
-                    errors.push(FieldError::new("cancellation.by", Problem::UnknownCancelledBy));
+                    errors.push(FieldError::new(
+                        "cancellation.by",
+                        Problem::UnknownCancelledBy,
+                    ));
                     None
                 }
             };
@@ -536,11 +543,7 @@ fn required_date(text: &str, key: &str, errors: &mut Vec<FieldError>) -> Option<
 }
 
 /// `Some(None)` when empty, `None` when unreadable (and reported).
-fn optional_date(
-    text: &str,
-    key: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<Option<NaiveDate>> {
+fn optional_date(text: &str, key: &str, errors: &mut Vec<FieldError>) -> Option<Option<NaiveDate>> {
     if text.trim().is_empty() {
         return Some(None);
     }
@@ -618,7 +621,10 @@ mod tests {
             .collect();
         assert_eq!(ids, ["N1-01", "N1-02", "D2-01", "D2-02", "D2-03"]);
         assert_eq!(parsed.group_of_sensor, [0, 0, 1, 1, 1]);
-        assert_eq!(parsed.description.sensors[4].cancellation, Some(d(2026, 3, 31)));
+        assert_eq!(
+            parsed.description.sensors[4].cancellation,
+            Some(d(2026, 3, 31))
+        );
     }
 
     #[test]
@@ -699,7 +705,9 @@ mod tests {
             cancellation: String::new(),
             operator_fault: false,
         });
-        let errors = f.compute(&Tariff::standard()).expect_err("before 2025-07-31");
+        let errors = f
+            .compute(&Tariff::standard())
+            .expect_err("before 2025-07-31");
         assert_eq!(keys(&errors), ["ancillaries.0.start"]);
         assert!(errors[0].message(Lang::Ja).contains("2025-07-31"));
     }
@@ -723,7 +731,9 @@ mod tests {
             cause: "example-operation-support".into(),
             months: "1".into(),
         };
-        let errors = f.compute(&Tariff::standard()).expect_err("no such subscription");
+        let errors = f
+            .compute(&Tariff::standard())
+            .expect_err("no such subscription");
         assert_eq!(keys(&errors), ["damage.cause"]);
     }
 

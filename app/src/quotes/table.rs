@@ -368,7 +368,11 @@ mod tests {
         sent.total += 1;
         assert_eq!(
             sent.first_difference(&ours),
-            Some(format!("total: {} sent, {} computed", ours.total + 1, ours.total))
+            Some(format!(
+                "total: {} sent, {} computed",
+                ours.total + 1,
+                ours.total
+            ))
         );
         sent.total -= 1;
         assert!(
@@ -391,7 +395,10 @@ mod tests {
             .iter()
             .find(|l| l.item == SheetItem::InitialFee(SensorType::N))
             .expect("initial N");
-        assert_eq!((initial_n.quantity, initial_n.unit), (1, Some(Yen(350_000))));
+        assert_eq!(
+            (initial_n.quantity, initial_n.unit),
+            (1, Some(Yen(350_000)))
+        );
         let sum: Yen = lines.iter().map(|l| l.amount).sum();
         assert_eq!(sum, quote().totals.subtotal);
     }

@@ -5,12 +5,14 @@ use crate::admin::{CreateTenant, CreateUser, list_tenants, list_users};
 use crate::auth::{Area, Role};
 use crate::components::guard::RequireArea;
 use crate::i18n::use_t;
+use crate::routes::contracts::ContractRecorder;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
     view! {
         <RequireArea area=Area::Admin>
             <AdminConsole />
+            <ContractRecorder />
         </RequireArea>
     }
 }

@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod admin;
+pub mod contracts;
 pub mod home;
 pub mod login;
 pub mod not_found;

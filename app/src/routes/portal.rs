@@ -4,6 +4,7 @@ use crate::auth::Area;
 use crate::components::guard::RequireArea;
 use crate::i18n::use_t;
 use crate::portal::{portal_overview, tenant_users};
+use crate::routes::contracts::ContractStatementSection;
 
 #[component]
 pub fn PortalPage() -> impl IntoView {
@@ -65,6 +66,7 @@ fn PortalOverview() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <ContractStatementSection />
             <p class="notice-inline">{move || t().portal_coming}</p>
         </section>
     }

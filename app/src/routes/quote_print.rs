@@ -101,8 +101,16 @@ fn Sheet(saved: SavedQuote, quote: Quote) -> impl IntoView {
     let listing = saved.listing;
     let lines = sheet_lines(&quote);
     let rows = month_rows(&quote);
-    let horizon = format!("{} – {}", quote.first_month.label(), quote.last_month.label());
-    let terms: Vec<_> = quote.terms_periods.iter().map(|p| (p.from, p.to, p.version)).collect();
+    let horizon = format!(
+        "{} – {}",
+        quote.first_month.label(),
+        quote.last_month.label()
+    );
+    let terms: Vec<_> = quote
+        .terms_periods
+        .iter()
+        .map(|p| (p.from, p.to, p.version))
+        .collect();
     let deadlines: Vec<_> = {
         let mut seen = Vec::new();
         quote

@@ -16,7 +16,7 @@ use crate::quotes::form::{
 use crate::quotes::table::{
     MonthRow, QuoteFigures, csv_data_url, month_rows, monthly_csv, terms_label, yen,
 };
-use crate::quotes::{QuoteListing, SaveQuote, TARIFF, get_quote, list_quotes, quote_defaults};
+use crate::quotes::{QuoteListing, TARIFF, get_quote, list_quotes, quote_defaults, save_quote};
 
 #[component]
 pub fn QuotesPage() -> impl IntoView {
@@ -54,12 +54,15 @@ fn scenario_letter(i: usize) -> char {
 #[component]
 fn Simulator() -> impl IntoView {
     let t = use_t();
+    // Both resources are made here, before any await: resources created inside
+    // a resolved Suspend do not hydrate in the same order as on the server.
     let defaults = Resource::new(|| (), |_| quote_defaults());
+    let list = Resource::new(|| (), |_| list_quotes());
     view! {
         <Suspense fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
             {move || Suspend::new(async move {
                 match defaults.await {
-                    Ok(form) => view! { <Workbench initial=form /> }.into_any(),
+                    Ok(form) => view! { <Workbench initial=form list=list /> }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -68,9 +71,13 @@ fn Simulator() -> impl IntoView {
 }
 
 #[component]
-fn Workbench(initial: QuoteForm) -> impl IntoView {
+fn Workbench(
+    initial: QuoteForm,
+    list: Resource<Result<Vec<QuoteListing>, crate::error::AppError>>,
+) -> impl IntoView {
     let t = use_t();
     let owner = StoredValue::new(Owner::current());
+    provide_context(JustSaved(RwSignal::new(Vec::new())));
     let scenarios = RwSignal::new(vec![Scenario::new(initial)]);
     let active = RwSignal::new(0usize);
     let current = move || scenarios.with(|s| s.get(active.get()).copied().unwrap_or(s[0]));
@@ -176,7 +183,7 @@ fn Workbench(initial: QuoteForm) -> impl IntoView {
             <Show when=move || scenarios.with(|s| s.len() > 1)>
                 <ScenarioComparison scenarios=scenarios />
             </Show>
-            <SavedQuotes scenarios=scenarios open=open_saved />
+            <SavedQuotes open=open_saved list=list />
         </section>
     }
 }
@@ -234,7 +241,7 @@ fn bound_input(
 }
 
 #[component]
-fn Editor(form: RwSignal<QuoteForm>, result: Memo<Computed>) -> impl IntoView {
+pub(crate) fn Editor(form: RwSignal<QuoteForm>, result: Memo<Computed>) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
     let errors = errors_of(result);
@@ -245,7 +252,10 @@ fn Editor(form: RwSignal<QuoteForm>, result: Memo<Computed>) -> impl IntoView {
 
     let sensor_row = move |g: usize| {
         let get = move |f: &QuoteForm, pick: fn(&SensorGroupInput) -> &String| {
-            f.sensors.get(g).map(|s| pick(s).clone()).unwrap_or_default()
+            f.sensors
+                .get(g)
+                .map(|s| pick(s).clone())
+                .unwrap_or_default()
         };
         view! {
             <tr data-testid=format!("sensor-row-{g}")>
@@ -292,7 +302,10 @@ fn Editor(form: RwSignal<QuoteForm>, result: Memo<Computed>) -> impl IntoView {
 
     let ancillary_row = move |i: usize| {
         let get = move |f: &QuoteForm, pick: fn(&AncillaryInput) -> &String| {
-            f.ancillaries.get(i).map(|a| pick(a).clone()).unwrap_or_default()
+            f.ancillaries
+                .get(i)
+                .map(|a| pick(a).clone())
+                .unwrap_or_default()
         };
         view! {
             <tr data-testid=format!("ancillary-row-{i}")>
@@ -499,12 +512,15 @@ fn Results(scenario: Scenario, letter: char) -> impl IntoView {
     }
 }
 
-fn with_quote<R>(result: Memo<Computed>, f: impl FnOnce(&ContractDescription, &Quote) -> R) -> Option<R> {
+fn with_quote<R>(
+    result: Memo<Computed>,
+    f: impl FnOnce(&ContractDescription, &Quote) -> R,
+) -> Option<R> {
     result.with(|r| r.as_ref().ok().map(|(d, q)| f(d, q)))
 }
 
 #[component]
-fn Summary(result: Memo<Computed>) -> impl IntoView {
+pub(crate) fn Summary(result: Memo<Computed>) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
     let figure = move |label: fn(&crate::i18n::Catalogue) -> &'static str,
@@ -598,19 +614,30 @@ fn derivation_title(d: &contract::Derivation, lang: Lang) -> String {
 }
 
 #[component]
-fn MonthlyTable(result: Memo<Computed>) -> impl IntoView {
+pub(crate) fn MonthlyTable(result: Memo<Computed>) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
     let expanded = RwSignal::new(None::<ChargeMonth>);
     let rows = Memo::new(move |_| with_quote(result, |_, q| month_rows(q)).unwrap_or_default());
-    let csv_href = move || with_quote(result, |_, q| csv_data_url(&monthly_csv(q, lang.get()))).unwrap_or_default();
+    let csv_href = move || {
+        with_quote(result, |_, q| csv_data_url(&monthly_csv(q, lang.get()))).unwrap_or_default()
+    };
 
     let row_view = move |r: MonthRow| {
         let month = r.month;
-        let terms = r.terms.iter().map(|v| terms_label(*v, lang.get_untracked())).collect::<Vec<_>>().join(" / ");
+        let terms = r
+            .terms
+            .iter()
+            .map(|v| terms_label(*v, lang.get_untracked()))
+            .collect::<Vec<_>>()
+            .join(" / ");
         let tax_title = with_quote(result, |_, q| {
-            q.invoices.get(r.invoice).map(|inv| derivation_title(&inv.tax_derivation, lang.get_untracked()))
-        }).flatten().unwrap_or_default();
+            q.invoices
+                .get(r.invoice)
+                .map(|inv| derivation_title(&inv.tax_derivation, lang.get_untracked()))
+        })
+        .flatten()
+        .unwrap_or_default();
         view! {
             <tr
                 class="month"
@@ -717,7 +744,7 @@ fn InvoiceLines(result: Memo<Computed>, month: ChargeMonth) -> impl IntoView {
 
 /// Installation deadlines, early-termination settlements and the liability cap.
 #[component]
-fn Details(result: Memo<Computed>) -> impl IntoView {
+pub(crate) fn Details(result: Memo<Computed>) -> impl IntoView {
     let t = use_t();
     let lang = use_lang();
     view! {
@@ -844,31 +871,47 @@ fn TermsComparison(result: Memo<Computed>) -> impl IntoView {
     }
 }
 
+/// Quotes saved on this page since it loaded, newest first: shown above the
+/// list the server sent, so saving needs no refetch.
+#[derive(Clone, Copy)]
+struct JustSaved(RwSignal<Vec<QuoteListing>>);
+
 #[component]
 fn SaveBar(scenario: Scenario, letter: char) -> impl IntoView {
     let t = use_t();
-    let save = ServerAction::<SaveQuote>::new();
+    let just_saved = use_context::<JustSaved>();
+    let pending = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
     let on_save = move |_| {
         let form = scenario.form.get_untracked();
-        if let Some(figures) = scenario.result.with_untracked(|r| r.as_ref().ok().map(|(_, q)| QuoteFigures::of(q))) {
-            save.dispatch(SaveQuote { form, figures });
-        }
+        let Some(figures) = scenario
+            .result
+            .with_untracked(|r| r.as_ref().ok().map(|(_, q)| QuoteFigures::of(q)))
+        else {
+            return;
+        };
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            match save_quote(form, figures).await {
+                Ok(listing) => {
+                    failure.set(None);
+                    scenario.saved.set(Some(listing.clone()));
+                    if let Some(JustSaved(list)) = just_saved {
+                        list.update(|l| l.insert(0, listing));
+                    }
+                }
+                Err(e) => failure.set(Some(e.to_string())),
+            }
+            pending.set(false);
+        });
     };
-    Effect::new(move |_| {
-        if let Some(Ok(listing)) = save.value().get() {
-            scenario.saved.set(Some(listing));
-        }
-    });
     view! {
         <div class="save-bar">
             <button type="button" class="button primary" data-testid="quote-save" on:click=on_save
-                disabled=move || save.pending().get()>
+                disabled=move || pending.get()>
                 {move || t().q.save} " (" {letter.to_string()} ")"
             </button>
-            {move || match save.value().get() {
-                Some(Err(e)) => Some(view! { <span class="error" role="alert" data-testid="save-error">{e.to_string()}</span> }.into_any()),
-                _ => None,
-            }}
+            {move || failure.get().map(|e| view! { <span class="error" role="alert" data-testid="save-error">{e}</span> })}
             {move || scenario.saved.get().map(|s| view! {
                 <span class="ok" role="status" data-testid="saved-as">
                     {move || t().q.saved_as} " " <strong>{s.number.clone()}</strong> " "
@@ -889,7 +932,10 @@ fn ScenarioComparison(scenarios: RwSignal<Vec<Scenario>>) -> impl IntoView {
         (|c| c.q.total_settlement, |q| q.totals.settlement),
         (|c| c.q.total_tax, |q| q.totals.tax),
         (|c| c.q.total_value, |q| q.totals.total),
-        (|c| c.q.first_invoice, |q| q.invoices.first().map(|i| i.total).unwrap_or_default()),
+        (
+            |c| c.q.first_invoice,
+            |q| q.invoices.first().map(|i| i.total).unwrap_or_default(),
+        ),
     ];
     view! {
         <section class="compare" data-testid="scenario-comparison">
@@ -936,21 +982,24 @@ fn ScenarioComparison(scenarios: RwSignal<Vec<Scenario>>) -> impl IntoView {
 
 #[component]
 fn SavedQuotes(
-    scenarios: RwSignal<Vec<Scenario>>,
     open: Callback<(i64, bool)>,
+    list: Resource<Result<Vec<QuoteListing>, crate::error::AppError>>,
 ) -> impl IntoView {
     let t = use_t();
-    // Refetched whenever a scenario is saved (or reopened as a saved quote).
-    let saved = move || {
-        scenarios.with(|s| s.iter().map(|sc| sc.saved.get().map(|l| l.id)).collect::<Vec<_>>())
-    };
-    let list = Resource::new(saved, |_| list_quotes());
+    let just_saved = use_context::<JustSaved>();
     view! {
         <section class="saved" data-testid="saved-quotes">
             <h2>{move || t().q.saved}</h2>
             <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
                 {move || Suspend::new(async move {
-                    match list.await {
+                    let fetched = list.await;
+                    let fetched = move || fetched.clone().map(|fetched| {
+                        let mut items = just_saved.map(|JustSaved(l)| l.get()).unwrap_or_default();
+                        let shown: Vec<i64> = items.iter().map(|s| s.id).collect();
+                        items.extend(fetched.into_iter().filter(|f| !shown.contains(&f.id)));
+                        items
+                    });
+                    move || match fetched() {
                         Ok(items) if items.is_empty() => view! { <p class="muted">{move || t().q.none}</p> }.into_any(),
                         Ok(items) => view! {
                             <table>

@@ -2,6 +2,7 @@
 //! a request becomes an authenticated user.
 
 pub mod accounts;
+pub mod contracts;
 pub mod db;
 pub mod password;
 pub mod quotes;
@@ -16,6 +17,7 @@ use crate::auth::{Area, SessionUser};
 use crate::error::AppError;
 
 pub use accounts::Accounts;
+pub use contracts::Contracts;
 pub use db::{Backend, Db, DbError};
 pub use quotes::Quotes;
 pub use sessions::Sessions;
@@ -38,6 +40,7 @@ pub struct ServerState {
     pub accounts: Accounts,
     pub sessions: Sessions,
     pub quotes: Quotes,
+    pub contracts: Contracts,
 }
 
 impl ServerState {
@@ -46,6 +49,7 @@ impl ServerState {
             accounts: Accounts::new(db.clone(), Arc::new(throttle::Throttle::default())),
             sessions: Sessions::new(db.clone()),
             quotes: Quotes::new(db.clone()),
+            contracts: Contracts::new(db.clone()),
             db,
             settings,
         }

@@ -25,7 +25,8 @@ pub struct NewQuote<'a> {
     pub created_by: i64,
 }
 
-const LISTING_COLUMNS: &str = "q.id, q.prospect, q.total, q.issue_date, q.valid_until, u.username AS created_by";
+const LISTING_COLUMNS: &str =
+    "q.id, q.prospect, q.total, q.issue_date, q.valid_until, u.username AS created_by";
 
 fn date(row: &AnyRow, column: &str) -> Result<NaiveDate, AppError> {
     let text: String = row.try_get(column).map_err(internal)?;

@@ -34,15 +34,24 @@ struct ServerFn {
 enum Body {
     /// Form fields; `{other}` is replaced by the other tenant's id.
     Form(&'static [(&'static str, &'static str)]),
-    /// A JSON body (server functions with the JSON codec).
-    Json(fn() -> Value),
+    /// A JSON body (server functions with the JSON codec), given the other
+    /// tenant's id.
+    Json(fn(i64) -> Value),
 }
 
 use Body::{Form, Json};
 
+/// A valid contract to record for the other tenant.
+fn contract_to_record(other_tenant: i64) -> Value {
+    let form =
+        app::quotes::QuoteForm::starter(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap());
+    serde_json::json!({ "tenant_id": other_tenant, "form": form })
+}
+
 /// A valid quote to save, with the figures the engine computes for it.
-fn quote_to_save() -> Value {
-    let mut form = app::quotes::QuoteForm::starter(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap());
+fn quote_to_save(_other_tenant: i64) -> Value {
+    let mut form =
+        app::quotes::QuoteForm::starter(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap());
     form.prospect = "Matrix prospect".into();
     let (_, quote) = form.compute(&app::quotes::TARIFF).unwrap();
     serde_json::json!({ "form": form, "figures": app::quotes::QuoteFigures::of(&quote) })
@@ -76,6 +85,21 @@ const SERVER_FNS: &[ServerFn] = &[
             ("role", "customer_admin"),
             ("tenant", "{other}"),
         ]),
+    },
+    ServerFn {
+        endpoint: "admin/get_contract",
+        allowed: &[OPERATOR_ADMIN],
+        body: Form(&[("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "admin/save_contract",
+        allowed: &[OPERATOR_ADMIN],
+        body: Json(contract_to_record),
+    },
+    ServerFn {
+        endpoint: "portal/contract",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("tenant_id", "{other}")]),
     },
     ServerFn {
         endpoint: "quotes/defaults",
@@ -138,7 +162,7 @@ async fn call(
                 form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             app.call(c, f.endpoint, &pairs).await
         }
-        Json(body) => app.call_json(c, f.endpoint, &body()).await,
+        Json(body) => app.call_json(c, f.endpoint, &body(other)).await,
     };
     (r.status(), r.text().await.unwrap())
 }

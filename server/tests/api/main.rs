@@ -6,5 +6,6 @@ mod helpers;
 mod accounts;
 mod authorization;
 mod binary;
+mod contracts;
 mod pages;
 mod quotes;

@@ -38,14 +38,22 @@ async fn a_verified_quote_is_saved_listed_reopened_and_printed(backend: Backend)
     let saved: Value = r.json().await.unwrap();
     let id = saved["id"].as_i64().expect("id");
     let number = saved["number"].as_str().expect("number").to_owned();
-    assert!(number.starts_with("Q-20") && number.ends_with(&format!("{id:05}")), "{number}");
+    assert!(
+        number.starts_with("Q-20") && number.ends_with(&format!("{id:05}")),
+        "{number}"
+    );
     // 12 months of one Type N sensor opened 2025-08-15: initial 350,000 +
     // 49,354 (Aug) + 11 × 90,000, with 10% tax per monthly invoice.
     let (_, q) = f.compute(&TARIFF).unwrap();
     assert_eq!(saved["total"], q.totals.total.0);
     assert_eq!(saved["created_by"], "sales");
 
-    let list: Value = app.call(&sales, "quotes/list", &[]).await.json().await.unwrap();
+    let list: Value = app
+        .call(&sales, "quotes/list", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["prospect"], "株式会社テスト工業");
 
@@ -65,7 +73,10 @@ async fn a_verified_quote_is_saved_listed_reopened_and_printed(backend: Backend)
     let html = page.text().await.unwrap();
     assert!(html.contains("御見積書"), "printed in Japanese by default");
     assert!(html.contains(&number));
-    assert!(html.contains(&format!("¥{}", q.totals.total)), "total on the sheet");
+    assert!(
+        html.contains(&format!("¥{}", q.totals.total)),
+        "total on the sheet"
+    );
     assert!(html.contains("株式会社テスト工業"));
 
     let missing = app.get(&sales, "/quotes/999999/print").await;
@@ -86,7 +97,10 @@ async fn figures_that_differ_from_the_server_are_refused_and_nothing_is_saved(ba
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let text = r.text().await.unwrap();
     assert!(text.contains("differ from the server"), "{text}");
-    assert!(text.contains(&format!("total: {} sent, {total} computed", total - 1)), "{text}");
+    assert!(
+        text.contains(&format!("total: {} sent, {total} computed", total - 1)),
+        "{text}"
+    );
 
     // One month's figure changed, totals intact: still refused.
     let mut tampered = body(&form("Tampered"));
@@ -95,7 +109,12 @@ async fn figures_that_differ_from_the_server_are_refused_and_nothing_is_saved(ba
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.text().await.unwrap().contains("invoice 2025-09"));
 
-    let list: Value = app.call(&sales, "quotes/list", &[]).await.json().await.unwrap();
+    let list: Value = app
+        .call(&sales, "quotes/list", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list, json!([]));
 }
 
@@ -164,7 +183,10 @@ async fn the_preview_api_returns_the_quote_with_its_derivations(backend: Backend
         "90,000 × 17 / 31 = 49,354.83 → 49,354 (rounded down)"
     );
     assert_eq!(q["liability"]["amount"], 49_354);
-    assert_eq!(q["installation_deadlines"][0]["deadline"]["deadline"], "2025-08-08");
+    assert_eq!(
+        q["installation_deadlines"][0]["deadline"]["deadline"],
+        "2025-08-08"
+    );
 
     let r = sales
         .post(&url)
@@ -183,7 +205,10 @@ async fn the_preview_api_returns_the_quote_with_its_derivations(backend: Backend
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let e: Value = r.json().await.unwrap();
-    assert_eq!(e["detail"]["DatesReversed"]["field"], "sensors[0].cancellation");
+    assert_eq!(
+        e["detail"]["DatesReversed"]["field"],
+        "sensors[0].cancellation"
+    );
 
     let r = sales.post(&url).body("{}").send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);

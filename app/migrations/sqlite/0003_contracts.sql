@@ -1,0 +1,7 @@
+-- One recorded contract per tenant, as the form it was entered with.
+CREATE TABLE contracts (
+    tenant_id INTEGER PRIMARY KEY REFERENCES tenants(id),
+    form_json TEXT NOT NULL,
+    updated_by INTEGER NOT NULL REFERENCES users(id),
+    updated_at INTEGER NOT NULL
+);
