@@ -101,7 +101,8 @@ test('a saved quote is verified, listed, exported, printed as a 見積書 and re
   await expect(saved).toContainText('Q-');
   const number = ((await saved.locator('strong').textContent()) ?? '').trim();
   const printHref = (await page.getByTestId('print-link').getAttribute('href')) ?? '';
-  // The server's list (the in-page list does not refresh after a save yet).
+  // Listed at once in the page, and by the server after a reload.
+  await expect(page.getByTestId(`saved-${number}`)).toContainText('¥1,528,289');
   await page.reload();
   await hydrated(page);
   await expect(page.getByTestId(`saved-${number}`)).toContainText('¥1,528,289');

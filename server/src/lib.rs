@@ -101,6 +101,8 @@ impl Application {
 fn router(state: ServerState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
+    // The 404 page renders the app too (navigation asks who is signed in).
+    let fallback_state = state.clone();
     let shell_options = leptos_options.clone();
     let health = Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -113,7 +115,10 @@ fn router(state: ServerState, leptos_options: LeptosOptions) -> Router {
             move || provide_context(context_state.clone()),
             move || shell(shell_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            move || provide_context(fallback_state.clone()),
+            shell,
+        ))
         .with_state(leptos_options)
         .layer(axum::middleware::map_response(
             undecodable_requests_are_client_errors,

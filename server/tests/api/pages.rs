@@ -31,6 +31,11 @@ async fn pages_answer_with_the_status_the_role_deserves(backend: Backend) {
 
     let sales = app.signed_in("sales").await;
     assert_eq!(app.get(&sales, "/quotes").await.status(), StatusCode::OK);
+    // The 404 page still knows who is signed in (it renders the navigation).
+    let missing = app.get(&sales, "/no-such-page").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let html = missing.text().await.unwrap();
+    assert!(html.contains("data-testid=\"nav-quotes\""), "{html}");
     assert_eq!(
         app.get(&sales, "/portal").await.status(),
         StatusCode::FORBIDDEN
