@@ -129,7 +129,7 @@ pub static EN: Catalogue = Catalogue {
         duplicate: "Duplicate",
         back: "Back to the simulator",
         sheet_title: "Quotation",
-        addressee_suffix: "(addressee)",
+        addressee_suffix: "",
         prepared_by: "Prepared by",
         sheet_amount: "Quoted amount (tax incl.)",
         catalogue: "Catalogue version",

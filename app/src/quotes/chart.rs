@@ -158,7 +158,7 @@ pub fn chart(rows: &[MonthRow], lang: Lang) -> Chart {
     };
 
     // At most about 12 month labels.
-    let every = ((rows.len() + 11) / 12).max(1);
+    let every = rows.len().div_ceil(12).max(1);
     let x_labels = rows
         .iter()
         .enumerate()
@@ -234,7 +234,7 @@ mod tests {
         assert!(c.bars[0].prorated && !c.bars[1].prorated);
         // Cumulative step 200 → scale 0..800: 500 sits at 5/8 of the height.
         let last_y = c.cumulative.rsplit(',').next().expect("a point");
-        let expected = (plot_bottom() * 10 - (plot_bottom() - plot_top()) * 10 * 5 / 8) as i64;
+        let expected = plot_bottom() * 10 - (plot_bottom() - plot_top()) * 10 * 5 / 8;
         assert_eq!(last_y, svg(expected));
         assert_eq!(c.left_ticks.last().expect("tick").label, "¥200");
         assert!(c.bars[2].title.contains("cumulative ¥500"));

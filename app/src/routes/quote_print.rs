@@ -67,11 +67,11 @@ fn item_name(id: &str, lang: Lang) -> String {
 fn describe(line: &SheetLine, lang: Lang) -> (String, String) {
     let name = match (&line.item, lang) {
         (SheetItem::InitialFee(t), Lang::Ja) => format!(
-            "初期費用（Type {} センサー{}）",
+            "初期費用（{} センサー{}）",
             t.label(),
             if *t == SensorType::N { "・NEC Platforms 製" } else { "・Dell 製" }
         ),
-        (SheetItem::InitialFee(t), Lang::En) => format!("Initial fee (Type {} sensor)", t.label()),
+        (SheetItem::InitialFee(t), Lang::En) => format!("Initial fee ({} sensor)", t.label()),
         (SheetItem::BasicFee, Lang::Ja) => "基本サービス料（センサー契約ごと・月額、開通月と解約月は日割）".to_owned(),
         (SheetItem::BasicFee, Lang::En) => {
             "Basic service fee (per sensor contract and month; opening and cancellation months prorated)".to_owned()
@@ -153,7 +153,7 @@ fn Sheet(saved: SavedQuote, quote: Quote) -> impl IntoView {
             </header>
             <div class="sheet-parties">
                 <p class="addressee" data-testid="sheet-prospect">
-                    {listing.prospect.clone()} {move || t().q.addressee_suffix}
+                    {listing.prospect.clone()} " " {move || t().q.addressee_suffix}
                 </p>
                 <p class="issuer">{move || t().app_name} <br /> {move || t().q.prepared_by} ": " {listing.created_by.clone()}</p>
             </div>
