@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod portal;
 pub mod quotes;
 pub mod routes;
+pub mod sensors;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

@@ -13,6 +13,10 @@ pub struct TenantOverview {
     pub tenant_name: String,
     pub user_count: usize,
     pub sensor_count: usize,
+    /// Minute batches stored from this tenant's sensors and uploads.
+    pub batches: i64,
+    pub flow_records: i64,
+    pub operations: i64,
 }
 
 #[server(endpoint = "portal/overview")]
@@ -28,12 +32,16 @@ pub async fn portal_overview() -> Result<TenantOverview, AppError> {
                 .accounts
                 .list_users(accounts::UserScope::Tenant(tenant_id))
                 .await?;
+            let sensors = state.sensors.list(Some(tenant_id)).await?;
+            let totals = state.ingest.totals(tenant_id).await?;
             Ok(TenantOverview {
                 tenant_id,
                 tenant_name: tenant.name,
                 user_count: users.len(),
-                // Sensors arrive with ingestion (issue #4).
-                sensor_count: 0,
+                sensor_count: sensors.len(),
+                batches: totals.batches,
+                flow_records: totals.flow_records,
+                operations: totals.operations,
             })
         }
         .await,

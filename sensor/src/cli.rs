@@ -24,6 +24,40 @@ pub enum Command {
     /// Read a pcap or pcapng file and print what it holds: hosts, conversations,
     /// industrial operations, identities, malformed packets.
     Inspect(InspectArgs),
+    /// Decode traffic and upload a digest per minute to the OT Lens server,
+    /// spooling to disk while the server is unreachable.
+    Run(RunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Server base URL, e.g. https://otlens.example.com
+    #[arg(long, env = "OTLENS_SERVER")]
+    pub server: String,
+    /// File holding the sensor's token (shown once when the sensor was registered).
+    #[arg(long, env = "OTLENS_TOKEN_FILE")]
+    pub token_file: PathBuf,
+    /// The sensor's id as registered (sen_…).
+    #[arg(long, env = "OTLENS_SENSOR_ID")]
+    pub sensor_id: String,
+    /// Replay this capture file instead of capturing live.
+    #[arg(long)]
+    pub pcap: PathBuf,
+    /// Replay at this multiple of the capture's own timing (default: as fast as possible).
+    #[arg(long, value_name = "N", conflicts_with = "max")]
+    pub speed: Option<f64>,
+    /// Replay as fast as possible (the default).
+    #[arg(long)]
+    pub max: bool,
+    /// Spool directory (batches wait here until acknowledged).
+    #[arg(long, default_value = "spool", env = "OTLENS_SPOOL_DIR")]
+    pub spool: PathBuf,
+    /// Spool bound in MiB; past it the oldest batches are dropped and counted.
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    pub spool_max_mib: u64,
+    /// After the capture ends, wait at most this many seconds for uploads.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub drain_timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -45,6 +79,63 @@ pub struct InspectArgs {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     match cli.command {
         Command::Inspect(args) => run_inspect(&args, out, err),
+        Command::Run(args) => run_sensor(&args, out, err),
+    }
+}
+
+fn run_sensor(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let token = match std::fs::read_to_string(&args.token_file) {
+        Ok(t) if !t.trim().is_empty() => t.trim().to_owned(),
+        Ok(_) => {
+            let _ = writeln!(
+                err,
+                "sensor: {}: the token file is empty",
+                args.token_file.display()
+            );
+            return 2;
+        }
+        Err(e) => {
+            let _ = writeln!(err, "sensor: {}: {e}", args.token_file.display());
+            return 2;
+        }
+    };
+    let pace = match args.speed {
+        Some(s) if s.is_finite() && s > 0.0 => crate::run::Pace::Speed(s),
+        Some(s) => {
+            let _ = writeln!(err, "sensor: --speed {s}: must be a positive number");
+            return 2;
+        }
+        None => crate::run::Pace::Max,
+    };
+    let cfg = crate::run::RunConfig {
+        server: args.server.clone(),
+        token,
+        sensor_id: args.sensor_id.clone(),
+        pcap: args.pcap.clone(),
+        pace,
+        spool_dir: args.spool.clone(),
+        spool_max_bytes: args.spool_max_mib.saturating_mul(1024 * 1024),
+        drain_timeout: std::time::Duration::from_secs(args.drain_timeout),
+    };
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let result = crate::run::run(&cfg, stop, log.clone());
+    for line in log.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        let _ = writeln!(err, "sensor: {line}");
+    }
+    match result {
+        Ok(s) => {
+            let _ = writeln!(
+                out,
+                "{} packets, {} minute batches: {} uploaded, {} refused, {} still spooled, {} dropped (spool full)",
+                s.packets, s.batches, s.uploaded, s.rejected, s.left_in_spool, s.spool_dropped
+            );
+            if s.left_in_spool > 0 { 3 } else { 0 }
+        }
+        Err(e) => {
+            let _ = writeln!(err, "sensor: {e}");
+            1
+        }
     }
 }
 

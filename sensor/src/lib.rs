@@ -3,13 +3,18 @@
 //! - [`inspect`]: `sensor inspect FILE`, a capture file read through the
 //!   `traffic` analyzer into a [`report::Report`].
 //! - [`text`]: that report as an aligned text report.
+//! - [`run`]: `sensor run`, minute digests spooled ([`spool`]) and uploaded
+//!   ([`upload`]) to the server.
 //! - [`cli`]: the command line and [`cli::run`], which `main` calls.
 #![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod inspect;
 pub mod report;
+pub mod run;
+pub mod spool;
 pub mod text;
+pub mod upload;
 
 pub use cli::{Cli, run};
 pub use inspect::{InspectError, InspectOptions, inspect, inspect_path};

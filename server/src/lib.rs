@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod ingest;
 pub mod settings;
 
 use std::net::SocketAddr;
@@ -124,7 +125,8 @@ fn router(state: ServerState, leptos_options: LeptosOptions) -> Router {
             undecodable_requests_are_client_errors,
         ))
         .merge(health)
-        .merge(api::routes(state))
+        .merge(api::routes(state.clone()))
+        .merge(ingest::routes(state))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 

@@ -296,6 +296,10 @@ pub struct Health {
     /// Batches waiting in the spool, not yet acknowledged by the server.
     #[serde(default)]
     pub spool_backlog: Option<u64>,
+    /// Batches the sensor dropped, oldest first, because its spool was full
+    /// (since the spool was created).
+    #[serde(default)]
+    pub spool_dropped_total: Option<u64>,
     /// Seconds between the end of this minute and the upload attempt.
     #[serde(default)]
     pub lag_s: Option<u64>,

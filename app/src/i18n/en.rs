@@ -1,4 +1,4 @@
-use super::{Catalogue, ContractWords, QuoteWords};
+use super::{Catalogue, ContractWords, QuoteWords, SensorWords};
 
 pub static EN: Catalogue = Catalogue {
     app_name: "OT Lens",
@@ -154,6 +154,31 @@ pub static EN: Catalogue = Catalogue {
         as_of: "As of",
         sensor: "Sensor contract",
         install_by: "Install by",
+    },
+    s: SensorWords {
+        title: "Sensors",
+        name: "Sensor name",
+        create: "Register sensor",
+        token_once: "This token is shown only once. Save it in the sensor's token file now.",
+        sensor_id: "Sensor id",
+        token: "Token",
+        none: "No sensors yet.",
+        status: "Status",
+        active: "active",
+        revoked: "revoked",
+        last_upload: "Last upload",
+        lag: "Lag",
+        batches: "Batches",
+        packets: "Packets",
+        drops: "Dropped",
+        spool: "Spooled",
+        version: "Version",
+        rotate: "Rotate token",
+        revoke: "Revoke",
+        health_title: "Sensor health",
+        traffic: "Stored traffic",
+        flow_records: "Flow records",
+        operations: "Industrial operations",
     },
     admin_title: "Administration",
     admin_tenants: "Tenants (customers)",

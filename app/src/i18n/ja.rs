@@ -1,4 +1,4 @@
-use super::{Catalogue, ContractWords, QuoteWords};
+use super::{Catalogue, ContractWords, QuoteWords, SensorWords};
 
 pub static JA: Catalogue = Catalogue {
     app_name: "OT Lens",
@@ -154,6 +154,31 @@ pub static JA: Catalogue = Catalogue {
         as_of: "基準日",
         sensor: "センサー契約",
         install_by: "設置期限",
+    },
+    s: SensorWords {
+        title: "センサー",
+        name: "センサー名",
+        create: "センサーを登録",
+        token_once: "トークンはこの一度だけ表示されます。センサーのトークンファイルに保存してください。",
+        sensor_id: "センサー ID",
+        token: "トークン",
+        none: "センサーはまだありません。",
+        status: "状態",
+        active: "稼働中",
+        revoked: "失効",
+        last_upload: "最終アップロード",
+        lag: "遅延",
+        batches: "バッチ数",
+        packets: "パケット数",
+        drops: "取りこぼし",
+        spool: "未送信",
+        version: "バージョン",
+        rotate: "トークン再発行",
+        revoke: "失効",
+        health_title: "センサーの状態",
+        traffic: "取り込み済みデータ",
+        flow_records: "フロー記録",
+        operations: "産業プロトコル操作",
     },
     admin_title: "管理",
     admin_tenants: "契約者（テナント）",

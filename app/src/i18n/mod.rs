@@ -172,6 +172,7 @@ pub struct Catalogue {
     // quotes
     pub q: QuoteWords,
     pub c: ContractWords,
+    pub s: SensorWords,
     // admin
     pub admin_title: &'static str,
     pub admin_tenants: &'static str,
@@ -309,4 +310,31 @@ pub struct ContractWords {
     pub as_of: &'static str,
     pub sensor: &'static str,
     pub install_by: &'static str,
+}
+
+/// Sensor registration (admin) and sensor health (portal).
+pub struct SensorWords {
+    pub title: &'static str,
+    pub name: &'static str,
+    pub create: &'static str,
+    pub token_once: &'static str,
+    pub sensor_id: &'static str,
+    pub token: &'static str,
+    pub none: &'static str,
+    pub status: &'static str,
+    pub active: &'static str,
+    pub revoked: &'static str,
+    pub last_upload: &'static str,
+    pub lag: &'static str,
+    pub batches: &'static str,
+    pub packets: &'static str,
+    pub drops: &'static str,
+    pub spool: &'static str,
+    pub version: &'static str,
+    pub rotate: &'static str,
+    pub revoke: &'static str,
+    pub health_title: &'static str,
+    pub traffic: &'static str,
+    pub flow_records: &'static str,
+    pub operations: &'static str,
 }

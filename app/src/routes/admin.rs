@@ -6,12 +6,14 @@ use crate::auth::{Area, Role};
 use crate::components::guard::RequireArea;
 use crate::i18n::use_t;
 use crate::routes::contracts::ContractRecorder;
+use crate::routes::sensors::SensorAdmin;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
     view! {
         <RequireArea area=Area::Admin>
             <AdminConsole />
+            <SensorAdmin />
             <ContractRecorder />
         </RequireArea>
     }

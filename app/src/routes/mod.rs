@@ -8,3 +8,4 @@ pub mod not_found;
 pub mod portal;
 pub mod quote_print;
 pub mod quotes;
+pub mod sensors;

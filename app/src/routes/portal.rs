@@ -5,6 +5,7 @@ use crate::components::guard::RequireArea;
 use crate::i18n::use_t;
 use crate::portal::{portal_overview, tenant_users};
 use crate::routes::contracts::ContractStatementSection;
+use crate::routes::sensors::SensorHealthSection;
 
 #[component]
 pub fn PortalPage() -> impl IntoView {
@@ -33,7 +34,11 @@ fn PortalOverview() -> impl IntoView {
                                 <dt>{move || t().portal_users}</dt>
                                 <dd>{o.user_count}</dd>
                                 <dt>{move || t().portal_sensors}</dt>
-                                <dd>{o.sensor_count}</dd>
+                                <dd data-testid="sensor-count">{o.sensor_count}</dd>
+                                <dt>{move || t().s.flow_records}</dt>
+                                <dd data-testid="flow-records">{o.flow_records}</dd>
+                                <dt>{move || t().s.operations}</dt>
+                                <dd>{o.operations}</dd>
                             </dl>
                         }
                             .into_any(),
@@ -66,6 +71,7 @@ fn PortalOverview() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <SensorHealthSection />
             <ContractStatementSection />
             <p class="notice-inline">{move || t().portal_coming}</p>
         </section>

@@ -4,8 +4,10 @@
 pub mod accounts;
 pub mod contracts;
 pub mod db;
+pub mod ingest;
 pub mod password;
 pub mod quotes;
+pub mod sensors;
 pub mod sessions;
 pub mod throttle;
 
@@ -19,7 +21,9 @@ use crate::error::AppError;
 pub use accounts::Accounts;
 pub use contracts::Contracts;
 pub use db::{Backend, Db, DbError};
+pub use ingest::Ingest;
 pub use quotes::Quotes;
+pub use sensors::Sensors;
 pub use sessions::Sessions;
 
 /// The session cookie's name.
@@ -41,6 +45,8 @@ pub struct ServerState {
     pub sessions: Sessions,
     pub quotes: Quotes,
     pub contracts: Contracts,
+    pub sensors: Sensors,
+    pub ingest: Ingest,
 }
 
 impl ServerState {
@@ -50,6 +56,8 @@ impl ServerState {
             sessions: Sessions::new(db.clone()),
             quotes: Quotes::new(db.clone()),
             contracts: Contracts::new(db.clone()),
+            sensors: Sensors::new(db.clone()),
+            ingest: Ingest::new(db.clone()),
             db,
             settings,
         }

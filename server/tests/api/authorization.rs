@@ -101,6 +101,33 @@ const SERVER_FNS: &[ServerFn] = &[
         allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
         body: Form(&[("tenant_id", "{other}")]),
     },
+    // In this order: the first allowed caller creates sensor 1, then rotates
+    // and revokes it.
+    ServerFn {
+        endpoint: "admin/list_sensors",
+        allowed: &[OPERATOR_ADMIN],
+        body: Form(&[]),
+    },
+    ServerFn {
+        endpoint: "admin/create_sensor",
+        allowed: &[OPERATOR_ADMIN],
+        body: Form(&[("tenant_id", "{other}"), ("name", "matrix sensor")]),
+    },
+    ServerFn {
+        endpoint: "admin/rotate_sensor_token",
+        allowed: &[OPERATOR_ADMIN],
+        body: Form(&[("sensor_id", "1")]),
+    },
+    ServerFn {
+        endpoint: "admin/revoke_sensor",
+        allowed: &[OPERATOR_ADMIN],
+        body: Form(&[("sensor_id", "1")]),
+    },
+    ServerFn {
+        endpoint: "portal/sensors",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("tenant_id", "{other}")]),
+    },
     ServerFn {
         endpoint: "quotes/defaults",
         allowed: &[OPERATOR_ADMIN, SALES],

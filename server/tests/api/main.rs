@@ -7,5 +7,7 @@ mod accounts;
 mod authorization;
 mod binary;
 mod contracts;
+mod ingest;
 mod pages;
 mod quotes;
+mod sensor_run;

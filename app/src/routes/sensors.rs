@@ -1,0 +1,186 @@
+//! Sensors: operator admins register them (the token is shown once), rotate
+//! and revoke tokens; customers watch each sensor's health.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use crate::admin::list_tenants;
+use crate::i18n::use_t;
+use crate::sensors::{
+    CreateSensor, RevokeSensor, RotateSensorToken, SensorSummary, SensorToken, list_sensors,
+    portal_sensors,
+};
+
+/// `2026-11-25 09:14 UTC` from Unix seconds.
+pub fn utc_minute(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+fn opt_number(v: Option<i64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| "—".into())
+}
+
+/// The token of a new or rotated sensor, shown once.
+#[component]
+fn TokenOnce(token: SensorToken) -> impl IntoView {
+    let t = use_t();
+    view! {
+        <div class="notice-inline token-once" role="status" data-testid="sensor-token">
+            <p><strong>{move || t().s.token_once}</strong></p>
+            <p>{move || t().s.sensor_id} ": " <code data-testid="sensor-public-id">{token.sensor.public_id.clone()}</code></p>
+            <p>{move || t().s.token} ": " <code data-testid="sensor-token-value">{token.token.clone()}</code></p>
+        </div>
+    }
+}
+
+#[component]
+pub fn SensorAdmin() -> impl IntoView {
+    let t = use_t();
+    let create = ServerAction::<CreateSensor>::new();
+    let rotate = ServerAction::<RotateSensorToken>::new();
+    let revoke = ServerAction::<RevokeSensor>::new();
+    let tenants = Resource::new(|| (), |_| list_tenants());
+    let sensors = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                rotate.version().get(),
+                revoke.version().get(),
+            )
+        },
+        |_| list_sensors(),
+    );
+    view! {
+        <section class="card" data-testid="sensor-admin">
+            <h2>{move || t().s.title}</h2>
+            <ActionForm action=create attr:class="row">
+                <label>
+                    {move || t().admin_tenant}
+                    <select name="tenant_id" data-testid="sensor-tenant">
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                tenants.await.unwrap_or_default().into_iter()
+                                    .map(|tn| view! { <option value=tn.id.to_string()>{tn.name}</option> })
+                                    .collect_view()
+                            })}
+                        </Transition>
+                    </select>
+                </label>
+                <label>
+                    {move || t().s.name}
+                    <input type="text" name="name" required data-testid="sensor-name" />
+                </label>
+                <button type="submit" class="button primary" data-testid="sensor-create">{move || t().s.create}</button>
+            </ActionForm>
+            {move || create.value().get().map(|r| match r {
+                Ok(token) => view! { <TokenOnce token=token /> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+            {move || rotate.value().get().map(|r| match r {
+                Ok(token) => view! { <TokenOnce token=token /> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+            <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
+                {move || Suspend::new(async move {
+                    match sensors.await {
+                        Ok(list) => view! { <SensorTable sensors=list rotate=Some(rotate) revoke=Some(revoke) /> }.into_any(),
+                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SensorTable(
+    sensors: Vec<SensorSummary>,
+    rotate: Option<ServerAction<RotateSensorToken>>,
+    revoke: Option<ServerAction<RevokeSensor>>,
+) -> impl IntoView {
+    let t = use_t();
+    if sensors.is_empty() {
+        return view! { <p class="muted" data-testid="no-sensors">{move || t().s.none}</p> }
+            .into_any();
+    }
+    let admin = rotate.is_some();
+    view! {
+        <div class="scroll">
+            <table data-testid="sensors">
+                <thead><tr>
+                    <th>{move || t().s.name}</th>
+                    {admin.then(|| view! { <th>{move || t().admin_tenant}</th> })}
+                    <th>{move || t().s.sensor_id}</th>
+                    <th>{move || t().s.status}</th>
+                    <th>{move || t().s.last_upload}</th>
+                    <th class="num">{move || t().s.lag}</th>
+                    <th class="num">{move || t().s.batches}</th>
+                    <th class="num">{move || t().s.packets}</th>
+                    <th class="num">{move || t().s.drops}</th>
+                    <th class="num">{move || t().s.spool}</th>
+                    <th>{move || t().s.version}</th>
+                    {admin.then(|| view! { <th></th> })}
+                </tr></thead>
+                <tbody>
+                    {sensors.into_iter().map(|s| {
+                        let id = s.id;
+                        let revoked = s.revoked;
+                        let h = s.health.clone();
+                        view! {
+                            <tr data-testid=format!("sensor-{}", s.public_id) class:revoked=revoked>
+                                <td>{s.name.clone()}</td>
+                                {admin.then(|| view! { <td>{s.tenant_name.clone()}</td> })}
+                                <td><code>{s.public_id.clone()}</code></td>
+                                <td>{move || if revoked { t().s.revoked } else { t().s.active }}</td>
+                                <td>{h.last_upload_at.map(utc_minute).unwrap_or_else(|| "—".into())}</td>
+                                <td class="num">{h.lag_s.map(|l| format!("{l} s")).unwrap_or_else(|| "—".into())}</td>
+                                <td class="num">{h.batches}</td>
+                                <td class="num">{h.packets_total}</td>
+                                <td class="num">{opt_number(h.capture_dropped_total)}</td>
+                                <td class="num">{opt_number(h.spool_backlog)}</td>
+                                <td>{h.version.clone().unwrap_or_default()}</td>
+                                {admin.then(|| view! {
+                                    <td class="actions">
+                                        <button type="button" class="button small" disabled=revoked
+                                            data-testid="sensor-rotate"
+                                            on:click=move |_| { if let Some(a) = rotate { a.dispatch(RotateSensorToken { sensor_id: id }); } }>
+                                            {move || t().s.rotate}
+                                        </button>
+                                        <button type="button" class="button small" disabled=revoked
+                                            data-testid="sensor-revoke"
+                                            on:click=move |_| { if let Some(a) = revoke { a.dispatch(RevokeSensor { sensor_id: id }); } }>
+                                            {move || t().s.revoke}
+                                        </button>
+                                    </td>
+                                })}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// Customers: their sensors' health.
+#[component]
+pub fn SensorHealthSection() -> impl IntoView {
+    let t = use_t();
+    let sensors = Resource::new(|| (), |_| portal_sensors());
+    view! {
+        <section data-testid="sensor-health">
+            <h2>{move || t().s.health_title}</h2>
+            <Suspense fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
+                {move || Suspend::new(async move {
+                    match sensors.await {
+                        Ok(list) => view! { <SensorTable sensors=list rotate=None revoke=None /> }.into_any(),
+                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,190 @@
+//! The sensor registry: tokens (stored as SHA-256), rotation, revocation,
+//! and the health columns each accepted batch updates.
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::db::{Db, internal, is_unique_violation};
+use super::now_secs;
+use crate::error::AppError;
+use crate::sensors::{SensorHealth, SensorSummary, SensorToken};
+
+/// A sensor whose token was accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthenticatedSensor {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub public_id: String,
+}
+
+#[derive(Clone)]
+pub struct Sensors {
+    db: Db,
+}
+
+/// Prefix that makes a leaked token recognisable in logs and scanners.
+pub const TOKEN_PREFIX: &str = "otls_";
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+const COLUMNS: &str = "s.id, s.public_id, s.tenant_id, t.name AS tenant_name, s.name, s.created_at, s.revoked_at, \
+    s.last_upload_at, s.last_minute, s.last_sequence, s.batches, s.packets_total, s.capture_dropped_total, \
+    s.spool_backlog, s.lag_s, s.version, s.last_error";
+
+fn summary(row: &AnyRow) -> Result<SensorSummary, AppError> {
+    let revoked_at: Option<i64> = row.try_get("revoked_at").map_err(internal)?;
+    Ok(SensorSummary {
+        id: row.try_get("id").map_err(internal)?,
+        public_id: row.try_get("public_id").map_err(internal)?,
+        tenant_id: row.try_get("tenant_id").map_err(internal)?,
+        tenant_name: row.try_get("tenant_name").map_err(internal)?,
+        name: row.try_get("name").map_err(internal)?,
+        created_at: row.try_get("created_at").map_err(internal)?,
+        revoked: revoked_at.is_some(),
+        health: SensorHealth {
+            last_upload_at: row.try_get("last_upload_at").map_err(internal)?,
+            last_minute: row.try_get("last_minute").map_err(internal)?,
+            last_sequence: row.try_get("last_sequence").map_err(internal)?,
+            batches: row.try_get("batches").map_err(internal)?,
+            packets_total: row.try_get("packets_total").map_err(internal)?,
+            capture_dropped_total: row.try_get("capture_dropped_total").map_err(internal)?,
+            spool_backlog: row.try_get("spool_backlog").map_err(internal)?,
+            lag_s: row.try_get("lag_s").map_err(internal)?,
+            version: row.try_get("version").map_err(internal)?,
+            last_error: row.try_get("last_error").map_err(internal)?,
+        },
+    })
+}
+
+impl Sensors {
+    pub fn new(db: Db) -> Self {
+        Sensors { db }
+    }
+
+    pub async fn get(&self, id: i64) -> Result<SensorSummary, AppError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM sensors s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+        summary(&row)
+    }
+
+    /// All sensors, or one tenant's.
+    pub async fn list(&self, tenant: Option<i64>) -> Result<Vec<SensorSummary>, AppError> {
+        let rows = match tenant {
+            None => sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM sensors s JOIN tenants t ON t.id = s.tenant_id ORDER BY s.id"
+            ))
+            .fetch_all(self.db.pool())
+            .await,
+            Some(tenant_id) => sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM sensors s JOIN tenants t ON t.id = s.tenant_id WHERE s.tenant_id = $1 ORDER BY s.id"
+            ))
+            .bind(tenant_id)
+            .fetch_all(self.db.pool())
+            .await,
+        }
+        .map_err(internal)?;
+        rows.iter().map(summary).collect()
+    }
+
+    pub async fn create(&self, tenant_id: i64, name: &str) -> Result<SensorToken, AppError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(AppError::invalid("name", "must be 1 to 100 characters"));
+        }
+        let token = format!("{TOKEN_PREFIX}{}", random_hex(32));
+        let public_id = format!("sen_{}", random_hex(8));
+        let row = sqlx::query(
+            "INSERT INTO sensors (public_id, tenant_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&public_id)
+        .bind(tenant_id)
+        .bind(name)
+        .bind(token_hash(&token))
+        .bind(now_secs())
+        .fetch_one(self.db.pool())
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                AppError::invalid("name", "this tenant already has a sensor with this name")
+            } else {
+                internal(e)
+            }
+        })?;
+        let id: i64 = row.try_get("id").map_err(internal)?;
+        Ok(SensorToken {
+            sensor: self.get(id).await?,
+            token,
+        })
+    }
+
+    /// A new token; the old one stops working at once.
+    pub async fn rotate(&self, id: i64) -> Result<SensorToken, AppError> {
+        let token = format!("{TOKEN_PREFIX}{}", random_hex(32));
+        let done =
+            sqlx::query("UPDATE sensors SET token_hash = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(token_hash(&token))
+                .bind(id)
+                .execute(self.db.pool())
+                .await
+                .map_err(internal)?;
+        if done.rows_affected() == 0 {
+            // Unknown, or revoked: a revoked sensor stays revoked.
+            let sensor = self.get(id).await?;
+            if sensor.revoked {
+                return Err(AppError::invalid("sensor_id", "the sensor is revoked"));
+            }
+        }
+        Ok(SensorToken {
+            sensor: self.get(id).await?,
+            token,
+        })
+    }
+
+    pub async fn revoke(&self, id: i64) -> Result<SensorSummary, AppError> {
+        sqlx::query("UPDATE sensors SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now_secs())
+            .bind(id)
+            .execute(self.db.pool())
+            .await
+            .map_err(internal)?;
+        self.get(id).await
+    }
+
+    /// The active sensor a token belongs to.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<AuthenticatedSensor>, AppError> {
+        if !token.starts_with(TOKEN_PREFIX) || token.len() != TOKEN_PREFIX.len() + 64 {
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "SELECT id, tenant_id, public_id FROM sensors WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(internal)?;
+        row.map(|r| {
+            Ok(AuthenticatedSensor {
+                id: r.try_get("id").map_err(internal)?,
+                tenant_id: r.try_get("tenant_id").map_err(internal)?,
+                public_id: r.try_get("public_id").map_err(internal)?,
+            })
+        })
+        .transpose()
+    }
+}

@@ -1,0 +1,249 @@
+//! Sensor ingestion over HTTP: real captures from `traffic/testdata`,
+//! digested, encoded and uploaded as a sensor would, on both databases.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use traffic::analyzer::{AnalyzerConfig, digest_capture};
+use traffic::record::{Batch, Health};
+
+use crate::helpers::{Backend, TestApp, client, spawn_app};
+use crate::on_both_databases;
+
+const CAPTURE: &[u8] =
+    include_bytes!("../../../traffic/testdata/pcaps/iec104/iec104_090813_diverse.pcap");
+
+struct Registered {
+    id: i64,
+    public_id: String,
+    token: String,
+}
+
+async fn register(app: &TestApp, tenant_id: i64, name: &str) -> Registered {
+    let admin = app.signed_in("admin").await;
+    let r = app
+        .call(
+            &admin,
+            "admin/create_sensor",
+            &[("tenant_id", &tenant_id.to_string()), ("name", name)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    Registered {
+        id: v["sensor"]["id"].as_i64().unwrap(),
+        public_id: v["sensor"]["public_id"].as_str().unwrap().to_owned(),
+        token: v["token"].as_str().unwrap().to_owned(),
+    }
+}
+
+fn batches(public_id: &str) -> Vec<Batch> {
+    digest_capture(CAPTURE, AnalyzerConfig::default())
+        .expect("valid capture")
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let health = Health {
+                version: Some("test-sensor 1.0".into()),
+                spool_backlog: Some(0),
+                capture_dropped_total: Some(3),
+                lag_s: Some(2),
+                ..Health::default()
+            };
+            d.into_batch(public_id, i as u64 + 1, health)
+        })
+        .collect()
+}
+
+fn cbor_zstd(batch: &Batch) -> Vec<u8> {
+    let mut raw = Vec::new();
+    ciborium::into_writer(batch, &mut raw).unwrap();
+    zstd::encode_all(raw.as_slice(), 3).unwrap()
+}
+
+async fn upload(app: &TestApp, token: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let r = client()
+        .post(format!("{}/api/v1/ingest", app.base))
+        .header("Authorization", format!("Bearer {token}"))
+        .header("Content-Type", "application/cbor")
+        .header("Content-Encoding", "zstd")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn a_sensors_batches_are_stored_once_and_seen_by_its_tenant_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sensor = register(&app, app.tenant_demo, "line 1 mirror port").await;
+    let batches = batches(&sensor.public_id);
+    assert!(batches.len() >= 2, "the capture spans several minutes");
+    let packets: u64 = batches.iter().map(|b| b.counters.packets).sum();
+    let flows: usize = batches.iter().map(|b| b.flows.len()).sum();
+
+    for b in &batches {
+        let (status, answer) = upload(&app, &sensor.token, cbor_zstd(b)).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(answer["stored"], true);
+        assert_eq!(answer["sequence"], b.sequence);
+    }
+    // A retry of an acknowledged batch is acknowledged again, not stored twice.
+    let (status, answer) = upload(&app, &sensor.token, cbor_zstd(&batches[0])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["duplicate"], true);
+
+    let customer = app.signed_in("customer-viewer").await;
+    let overview: Value = app
+        .call(&customer, "portal/overview", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overview["sensor_count"], 1);
+    assert_eq!(overview["batches"], batches.len());
+    assert_eq!(overview["flow_records"], flows);
+    let sensors: Value = app
+        .call(&customer, "portal/sensors", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let health = &sensors[0]["health"];
+    assert_eq!(health["batches"], batches.len());
+    assert_eq!(health["packets_total"], packets);
+    assert_eq!(health["version"], "test-sensor 1.0");
+    assert_eq!(health["capture_dropped_total"], 3);
+    assert_eq!(health["last_minute"], batches.last().unwrap().minute_start);
+
+    let other = app.signed_in("other-admin").await;
+    let theirs: Value = app
+        .call(&other, "portal/sensors", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs, serde_json::json!([]));
+    let overview: Value = app
+        .call(&other, "portal/overview", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overview["flow_records"], 0);
+}
+
+async fn bad_uploads_get_clear_refusals_and_store_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sensor = register(&app, app.tenant_demo, "edge").await;
+    let other = register(&app, app.tenant_other, "theirs").await;
+    let batch = batches(&sensor.public_id).remove(0);
+
+    let (status, answer) = upload(&app, "otls_wrong", cbor_zstd(&batch)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
+    // Another sensor's token cannot upload this sensor's batch.
+    let (status, answer) = upload(&app, &other.token, cbor_zstd(&batch)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains(&sensor.public_id)
+    );
+
+    let mut newer = batch.clone();
+    newer.schema_version = 99;
+    let (status, answer) = upload(&app, &sensor.token, cbor_zstd(&newer)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("schema_version 99")
+    );
+
+    let (status, _) = upload(&app, &sensor.token, b"plain bytes".to_vec()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // 200 MiB of zeros: a few hundred kilobytes compressed, refused unpacked.
+    let zeros = std::io::Read::take(std::io::repeat(0), 200 * 1024 * 1024);
+    let bomb = zstd::encode_all(zeros, 3).unwrap();
+    let (status, _) = upload(&app, &sensor.token, bomb).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let r = client()
+        .post(format!("{}/api/v1/ingest", app.base))
+        .header("Authorization", format!("Bearer {}", sensor.token))
+        .header("Content-Type", "application/cbor")
+        .body(cbor_zstd(&batch))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    let customer = app.signed_in("customer-admin").await;
+    let overview: Value = app
+        .call(&customer, "portal/overview", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overview["batches"], 0, "nothing refused was stored");
+}
+
+async fn rotation_and_revocation_take_effect_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sensor = register(&app, app.tenant_demo, "rotating").await;
+    let mut all = batches(&sensor.public_id).into_iter();
+    let (first, second) = (all.next().unwrap(), all.next().unwrap());
+    let admin = app.signed_in("admin").await;
+
+    let rotated: Value = app
+        .call(
+            &admin,
+            "admin/rotate_sensor_token",
+            &[("sensor_id", &sensor.id.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let new_token = rotated["token"].as_str().unwrap();
+    assert_ne!(new_token, sensor.token);
+    assert_eq!(
+        upload(&app, &sensor.token, cbor_zstd(&first)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        upload(&app, new_token, cbor_zstd(&first)).await.0,
+        StatusCode::OK
+    );
+
+    let r = app
+        .call(
+            &admin,
+            "admin/revoke_sensor",
+            &[("sensor_id", &sensor.id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        upload(&app, new_token, cbor_zstd(&second)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let listed: Value = app
+        .call(&admin, "admin/list_sensors", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["revoked"], true);
+    // The token is never stored or shown again.
+    assert!(!listed.to_string().contains(new_token));
+}
+
+on_both_databases!(
+    a_sensors_batches_are_stored_once_and_seen_by_its_tenant_only,
+    bad_uploads_get_clear_refusals_and_store_nothing,
+    rotation_and_revocation_take_effect_at_once,
+);
