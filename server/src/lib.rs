@@ -4,6 +4,7 @@
 pub mod api;
 pub mod demo;
 pub mod ingest;
+pub mod pcap_upload;
 pub mod settings;
 
 use std::net::SocketAddr;
@@ -126,7 +127,8 @@ fn router(state: ServerState, leptos_options: LeptosOptions) -> Router {
         ))
         .merge(health)
         .merge(api::routes(state.clone()))
-        .merge(ingest::routes(state))
+        .merge(ingest::routes(state.clone()))
+        .merge(pcap_upload::routes(state))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 

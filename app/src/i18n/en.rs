@@ -156,6 +156,11 @@ pub static EN: Catalogue = Catalogue {
         install_by: "Install by",
     },
     s: SensorWords {
+        upload_title: "Upload a capture file",
+        upload_hint: "For a proof of concept before a sensor is installed: a pcap or pcapng file is decoded and stored exactly as a sensor's traffic (up to 256 MiB, customer admins only).",
+        upload: "Upload",
+        uploaded: "Uploaded",
+        minutes: "minutes",
         title: "Sensors",
         name: "Sensor name",
         create: "Register sensor",

@@ -156,6 +156,11 @@ pub static JA: Catalogue = Catalogue {
         install_by: "設置期限",
     },
     s: SensorWords {
+        upload_title: "キャプチャファイルの取り込み",
+        upload_hint: "センサーを設置する前の検証用に、pcap / pcapng ファイルをセンサーと同じ方法で解析して取り込みます（256 MiB まで、お客様管理者のみ）。",
+        upload: "取り込む",
+        uploaded: "取り込みました",
+        minutes: "分",
         title: "センサー",
         name: "センサー名",
         create: "センサーを登録",

@@ -314,6 +314,11 @@ pub struct ContractWords {
 
 /// Sensor registration (admin) and sensor health (portal).
 pub struct SensorWords {
+    pub upload_title: &'static str,
+    pub upload_hint: &'static str,
+    pub upload: &'static str,
+    pub uploaded: &'static str,
+    pub minutes: &'static str,
     pub title: &'static str,
     pub name: &'static str,
     pub create: &'static str,

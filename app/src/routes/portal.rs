@@ -5,7 +5,7 @@ use crate::components::guard::RequireArea;
 use crate::i18n::use_t;
 use crate::portal::{portal_overview, tenant_users};
 use crate::routes::contracts::ContractStatementSection;
-use crate::routes::sensors::SensorHealthSection;
+use crate::routes::sensors::{PcapUpload, SensorHealthSection};
 
 #[component]
 pub fn PortalPage() -> impl IntoView {
@@ -72,6 +72,7 @@ fn PortalOverview() -> impl IntoView {
                 })}
             </Suspense>
             <SensorHealthSection />
+            <PcapUpload />
             <ContractStatementSection />
             <p class="notice-inline">{move || t().portal_coming}</p>
         </section>

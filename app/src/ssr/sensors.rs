@@ -188,3 +188,49 @@ impl Sensors {
         .transpose()
     }
 }
+
+impl Sensors {
+    /// The tenant's stand-in sensor for capture files uploaded in the portal:
+    /// created on first use, with a token nobody knows (uploads go through
+    /// the session, not a token).
+    pub async fn upload_sensor(&self, tenant_id: i64) -> Result<AuthenticatedSensor, AppError> {
+        const NAME: &str = "PCAP upload";
+        let find = || async {
+            sqlx::query("SELECT id, public_id FROM sensors WHERE tenant_id = $1 AND name = $2")
+                .bind(tenant_id)
+                .bind(NAME)
+                .fetch_optional(self.db.pool())
+                .await
+                .map_err(internal)
+        };
+        let row = match find().await? {
+            Some(row) => row,
+            None => {
+                // A concurrent first upload may win the unique (tenant, name) race.
+                match self.create(tenant_id, NAME).await {
+                    Ok(_) | Err(AppError::Invalid { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+                find().await?.ok_or(AppError::Internal)?
+            }
+        };
+        Ok(AuthenticatedSensor {
+            id: row.try_get("id").map_err(internal)?,
+            tenant_id,
+            public_id: row.try_get("public_id").map_err(internal)?,
+        })
+    }
+
+    /// The sequence number after the last one stored for a sensor.
+    pub async fn next_sequence(&self, sensor_id: i64) -> Result<u64, AppError> {
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(MAX(sequence), 0) AS BIGINT) AS last FROM batches WHERE sensor_id = $1",
+        )
+        .bind(sensor_id)
+        .fetch_one(self.db.pool())
+        .await
+        .map_err(internal)?;
+        let last: i64 = row.try_get("last").map_err(internal)?;
+        Ok(last as u64 + 1)
+    }
+}

@@ -247,3 +247,72 @@ on_both_databases!(
     bad_uploads_get_clear_refusals_and_store_nothing,
     rotation_and_revocation_take_effect_at_once,
 );
+
+async fn upload_pcap(app: &TestApp, c: &reqwest::Client, bytes: Vec<u8>) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name("capture.pcap");
+    let form = reqwest::multipart::Form::new().part("capture", part);
+    c.post(format!("{}/portal/pcap", app.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn a_capture_uploaded_in_the_portal_takes_the_sensor_path(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let minutes = digest_capture(CAPTURE, AnalyzerConfig::default()).unwrap();
+    let flows: usize = minutes.iter().map(|d| d.flows.len()).sum();
+
+    let admin = app.signed_in("customer-admin").await;
+    let r = upload_pcap(&app, &admin, CAPTURE.to_vec()).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        location,
+        format!("/portal?uploaded={}&flows={flows}", minutes.len())
+    );
+
+    let overview: Value = app
+        .call(&admin, "portal/overview", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overview["batches"], minutes.len());
+    assert_eq!(overview["flow_records"], flows);
+    // A second upload continues the stand-in sensor's sequence.
+    let r = upload_pcap(&app, &admin, CAPTURE.to_vec()).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let overview: Value = app
+        .call(&admin, "portal/overview", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overview["batches"], 2 * minutes.len());
+
+    let r = upload_pcap(&app, &admin, b"this is not a capture".to_vec()).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/portal?upload_error=not%20a%20readable%20capture")
+    );
+
+    let viewer = app.signed_in("customer-viewer").await;
+    assert_eq!(
+        upload_pcap(&app, &viewer, CAPTURE.to_vec()).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let other = app.signed_in("other-admin").await;
+    let theirs: Value = app
+        .call(&other, "portal/overview", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs["batches"], 0);
+}
+
+on_both_databases!(a_capture_uploaded_in_the_portal_takes_the_sensor_path);

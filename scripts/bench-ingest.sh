@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Ingestion throughput: 100 simulated sensors upload minute batches of flow
+# records concurrently to the release server, on SQLite and on PostgreSQL,
+# with the server's peak RSS. Needs `cargo leptos build --release` first
+# (or any release build of the server binary).
+#   SENSORS=100 BATCHES=10 FLOWS=1000 ./scripts/bench-ingest.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=3195
+PASSWORD=bench-ingest-password
+PG_ADMIN=${OTLENS_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+cargo build -q --release -p server --example ingest_load
+tmp=$(mktemp -d)
+
+run() {
+  local url=$1 label=$2
+  OTLENS_DEMO_PASSWORD=$PASSWORD OTLENS_LOG=warn LEPTOS_SITE_ROOT=target/site \
+    target/release/server --demo --database-url "$url" --listen 127.0.0.1:$PORT >"$tmp/server.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 100); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.2; done
+  echo "== $label =="
+  target/release/examples/ingest_load --server http://127.0.0.1:$PORT --admin-password $PASSWORD \
+    --sensors "${SENSORS:-100}" --batches "${BATCHES:-10}" --flows "${FLOWS:-1000}"
+  echo "server peak RSS: $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$pid/status)"
+  kill $pid; wait $pid 2>/dev/null || true
+}
+
+run "sqlite://$tmp/bench.db" SQLite
+db=otlens_bench_$$
+psql "$PG_ADMIN" -qc "CREATE DATABASE $db"
+trap 'psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+run "${PG_ADMIN%/*}/$db" PostgreSQL

@@ -1,0 +1,201 @@
+//! Ingestion load generator for `scripts/bench-ingest.sh`: N simulated
+//! sensors upload minute batches of synthetic flow records concurrently to a
+//! running server, and the flow records stored per second are reported.
+//!
+//! Batches are built and encoded (CBOR + zstd, as `sensor run` does) before
+//! the clock starts: the figure is the server's, from first request to last
+//! acknowledgement.
+//!
+//! ```sh
+//! cargo run --release -p server --example ingest_load -- \
+//!   --server http://127.0.0.1:3195 --admin-password … --sensors 100 --batches 10 --flows 1000
+//! ```
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Instant;
+
+use traffic::record::{
+    Batch, Counters, FlowRecord, Health, Initiator, SCHEMA_VERSION, TransportKind,
+};
+
+struct Args {
+    server: String,
+    admin_password: String,
+    sensors: usize,
+    batches: usize,
+    flows: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        server: "http://127.0.0.1:3195".into(),
+        admin_password: String::new(),
+        sensors: 100,
+        batches: 10,
+        flows: 1000,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().unwrap_or_default();
+        match flag.as_str() {
+            "--server" => a.server = value,
+            "--admin-password" => a.admin_password = value,
+            "--sensors" => a.sensors = value.parse().unwrap_or(a.sensors),
+            "--batches" => a.batches = value.parse().unwrap_or(a.batches),
+            "--flows" => a.flows = value.parse().unwrap_or(a.flows),
+            other => {
+                eprintln!("unknown flag {other}");
+                std::process::exit(2);
+            }
+        }
+    }
+    a
+}
+
+fn batch(sensor_id: &str, sequence: u64, flows: usize, sensor_index: usize) -> Batch {
+    let minute_start = 1_764_000_000 - 1_764_000_000 % 60 + sequence as i64 * 60;
+    let flows = (0..flows)
+        .map(|i| FlowRecord {
+            transport: TransportKind::Tcp,
+            ip_protocol: 6,
+            client_ip: IpAddr::V4(Ipv4Addr::new(
+                10,
+                (sensor_index % 250) as u8,
+                (i / 250) as u8,
+                (i % 250) as u8 + 1,
+            )),
+            server_ip: IpAddr::V4(Ipv4Addr::new(192, 168, 1, (i % 50) as u8 + 1)),
+            client_port: 40_000 + (i % 20_000) as u16,
+            server_port: 502,
+            client_mac: None,
+            server_mac: None,
+            vlan: None,
+            initiator: Initiator::Syn,
+            protocol: None,
+            flow_start_ms: minute_start * 1000,
+            first_seen_ms: minute_start * 1000,
+            last_seen_ms: minute_start * 1000 + 59_000,
+            packets_to_server: 10,
+            packets_to_client: 10,
+            bytes_to_server: 1_000,
+            bytes_to_client: 1_200,
+            payload_to_server: 400,
+            payload_to_client: 600,
+            tcp_flags_to_server: 0x18,
+            tcp_flags_to_client: 0x18,
+            started: false,
+            ended: None,
+            reassembly_gap_bytes: 0,
+        })
+        .collect();
+    Batch {
+        schema_version: SCHEMA_VERSION,
+        sensor_id: sensor_id.into(),
+        sequence,
+        minute_start,
+        flows,
+        operations: vec![],
+        identities: vec![],
+        hosts: vec![],
+        counters: Counters::default(),
+        health: Health::default(),
+    }
+}
+
+fn encode(b: &Batch) -> Vec<u8> {
+    let mut raw = Vec::new();
+    ciborium::into_writer(b, &mut raw).expect("encodable");
+    zstd::encode_all(raw.as_slice(), 3).expect("compressible")
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let a = args();
+    let admin = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let login = admin
+        .post(format!("{}/api/login", a.server))
+        .form(&[
+            ("username", "admin"),
+            ("password", a.admin_password.as_str()),
+        ])
+        .send()
+        .await
+        .expect("server reachable");
+    assert!(
+        login.status().is_success(),
+        "admin login failed: {}",
+        login.status()
+    );
+    let run = std::process::id();
+    let mut sensors = Vec::new();
+    for i in 0..a.sensors {
+        let v: serde_json::Value = admin
+            .post(format!("{}/api/admin/create_sensor", a.server))
+            .form(&[("tenant_id", "1"), ("name", &format!("load {run}-{i}"))])
+            .send()
+            .await
+            .expect("create sensor")
+            .json()
+            .await
+            .expect("sensor json");
+        sensors.push((
+            v["sensor"]["public_id"].as_str().expect("id").to_owned(),
+            v["token"].as_str().expect("token").to_owned(),
+        ));
+    }
+    eprintln!(
+        "encoding {} batches of {} flows…",
+        a.sensors * a.batches,
+        a.flows
+    );
+    let payloads: Vec<(String, Vec<Vec<u8>>)> = sensors
+        .iter()
+        .enumerate()
+        .map(|(i, (id, token))| {
+            let bodies = (1..=a.batches as u64)
+                .map(|s| encode(&batch(id, s, a.flows, i)))
+                .collect();
+            (token.clone(), bodies)
+        })
+        .collect();
+    let url = format!("{}/api/v1/ingest", a.server);
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (token, bodies) in payloads {
+        let (client, url) = (client.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut stored = 0u64;
+            for body in bodies {
+                let r = client
+                    .post(&url)
+                    .header("Authorization", format!("Bearer {token}"))
+                    .header("Content-Type", "application/cbor")
+                    .header("Content-Encoding", "zstd")
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("upload");
+                assert!(r.status().is_success(), "upload failed: {}", r.status());
+                let v: serde_json::Value = r.json().await.expect("answer");
+                stored += v["flows"].as_u64().unwrap_or(0);
+            }
+            stored
+        }));
+    }
+    let mut flows = 0u64;
+    for t in tasks {
+        flows += t.await.expect("task");
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{} sensors × {} batches × {} flows: {flows} flow records stored in {secs:.2} s = {:.0} flow records/s",
+        a.sensors,
+        a.batches,
+        a.flows,
+        flows as f64 / secs
+    );
+}

@@ -1,0 +1,135 @@
+//! `POST /portal/pcap`: a customer admin uploads a capture file for a proof
+//! of concept without a sensor. The file goes through the sensor's decoding
+//! (`traffic::analyzer::digest_capture`) and the same storage path as
+//! uploaded batches, under the tenant's "PCAP upload" sensor.
+//!
+//! A plain HTML form post (multipart), answered with a redirect back to the
+//! portal saying what happened, so it works without the WASM.
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use traffic::analyzer::{AnalyzerConfig, digest_capture};
+use traffic::record::Health;
+
+use app::auth::Role;
+use app::ssr::{SESSION_COOKIE, ServerState};
+
+pub const PCAP_UPLOAD_PATH: &str = "/portal/pcap";
+/// Largest capture accepted through the portal.
+pub const MAX_PCAP_BYTES: usize = 256 * 1024 * 1024;
+
+pub fn routes(state: ServerState) -> Router {
+    Router::new()
+        .route(PCAP_UPLOAD_PATH, post(upload))
+        .layer(DefaultBodyLimit::max(MAX_PCAP_BYTES))
+        .with_state(state)
+}
+
+fn back(query: &str) -> Response {
+    Redirect::to(&format!("/portal?{query}")).into_response()
+}
+
+fn failed(message: &str) -> Response {
+    let encoded: String = message
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    back(&format!("upload_error={encoded}"))
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(name, _)| name.trim() == SESSION_COOKIE)
+        .map(|(_, value)| value.trim())
+}
+
+async fn upload(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let user = match session_cookie(&headers) {
+        Some(token) => state.sessions.lookup(token).await.ok().flatten(),
+        None => None,
+    };
+    let Some(user) = user else {
+        return Redirect::to("/login").into_response();
+    };
+    let (Role::CustomerAdmin, Some(tenant_id)) = (user.role, user.tenant_id) else {
+        return (
+            axum::http::StatusCode::FORBIDDEN,
+            "only a customer admin may upload captures",
+        )
+            .into_response();
+    };
+    let mut file = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("capture") => match field.bytes().await {
+                Ok(bytes) => file = Some(bytes),
+                Err(e) => return failed(&format!("the upload was interrupted: {e}")),
+            },
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(e) => return failed(&format!("the upload could not be read: {e}")),
+        }
+    }
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        return failed("choose a pcap or pcapng file");
+    };
+    // Decoding is CPU work: keep it off the async workers.
+    let digests = match tokio::task::spawn_blocking(move || {
+        digest_capture(&bytes[..], AnalyzerConfig::default())
+    })
+    .await
+    {
+        Ok(Ok(d)) => d,
+        Ok(Err(e)) => return failed(&format!("not a readable capture: {e}")),
+        Err(_) => return failed("the capture could not be decoded"),
+    };
+    let sensor = match state.sensors.upload_sensor(tenant_id).await {
+        Ok(s) => s,
+        Err(_) => return failed("storage unavailable, try again"),
+    };
+    let Ok(mut sequence) = state.sensors.next_sequence(sensor.id).await else {
+        return failed("storage unavailable, try again");
+    };
+    let (mut minutes, mut flows) = (0usize, 0usize);
+    for digest in digests {
+        let health = Health {
+            version: Some("portal pcap upload".into()),
+            ..Health::default()
+        };
+        let batch = digest.into_batch(&sensor.public_id, sequence, health);
+        match state.ingest.store(&sensor, &batch).await {
+            Ok(outcome) => {
+                minutes += 1;
+                flows += outcome.flows;
+                sequence += 1;
+            }
+            Err(e) => return failed(&format!("stored {minutes} minutes, then: {e}")),
+        }
+    }
+    tracing::info!(
+        tenant_id,
+        by = user.username,
+        minutes,
+        flows,
+        "capture uploaded in the portal"
+    );
+    back(&format!("uploaded={minutes}&flows={flows}"))
+}
