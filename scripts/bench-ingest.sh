@@ -15,8 +15,9 @@ tmp=$(mktemp -d)
 run() {
   local url=$1 label=$2
   OTLENS_DEMO_PASSWORD=$PASSWORD OTLENS_LOG=warn LEPTOS_SITE_ROOT=target/site \
-    target/release/server --demo --database-url "$url" --listen 127.0.0.1:$PORT >"$tmp/server.log" 2>&1 &
+    target/release/server --demo --database-url "$url" --listen 127.0.0.1:$PORT >"/tmp/otlens-bench-ingest-$label.log" 2>&1 &
   local pid=$!
+  trap "kill $pid 2>/dev/null || true" EXIT
   for _ in $(seq 100); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.2; done
   echo "== $label =="
   target/release/examples/ingest_load --server http://127.0.0.1:$PORT --admin-password $PASSWORD \
@@ -28,5 +29,6 @@ run() {
 run "sqlite://$tmp/bench.db" SQLite
 db=otlens_bench_$$
 psql "$PG_ADMIN" -qc "CREATE DATABASE $db"
-trap 'psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 run "${PG_ADMIN%/*}/$db" PostgreSQL
+psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $db"
+rm -rf "$tmp"

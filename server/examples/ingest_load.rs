@@ -53,7 +53,8 @@ fn args() -> Args {
 }
 
 fn batch(sensor_id: &str, sequence: u64, flows: usize, sensor_index: usize) -> Batch {
-    let minute_start = 1_764_000_000 - 1_764_000_000 % 60 + sequence as i64 * 60;
+    // 1,764,000,000 is a multiple of 60: every batch covers a whole minute.
+    let minute_start = 1_764_000_000 + sequence as i64 * 60;
     let flows = (0..flows)
         .map(|i| FlowRecord {
             transport: TransportKind::Tcp,

@@ -13,6 +13,10 @@ use super::sensors::AuthenticatedSensor;
 #[derive(Clone)]
 pub struct Ingest {
     db: Db,
+    /// SQLite takes one writer at a time; queueing batches here instead of
+    /// in SQLite's busy handler keeps a burst of uploads from timing out
+    /// with "database is locked". PostgreSQL writes concurrently.
+    sqlite_writer: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 /// What happened to an accepted batch.
@@ -74,6 +78,7 @@ const ROWS_PER_INSERT: usize = 500;
 
 async fn insert_rows(
     tx: &mut Transaction<'static, Any>,
+    backend: super::db::Backend,
     table: &str,
     columns: &[&str],
     rows: Vec<Vec<Val>>,
@@ -91,7 +96,12 @@ async fn insert_rows(
                     sql.push_str(", ");
                 }
                 n += 1;
-                sql.push_str(&format!("${n}"));
+                // SQLite looks numbered parameters up by name, once per bind:
+                // quadratic in a 14,000-parameter insert. `?` binds by position.
+                match backend {
+                    super::db::Backend::Sqlite => sql.push('?'),
+                    super::db::Backend::Postgres => sql.push_str(&format!("${n}")),
+                }
             }
             sql.push(')');
         }
@@ -199,7 +209,9 @@ const HOST_COLUMNS: [&str; 15] = [
 
 impl Ingest {
     pub fn new(db: Db) -> Self {
-        Ingest { db }
+        let sqlite_writer = (db.backend() == super::db::Backend::Sqlite)
+            .then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+        Ingest { db, sqlite_writer }
     }
 
     pub async fn store(
@@ -324,6 +336,10 @@ impl Ingest {
         let health_json = serde_json::to_string(&batch.health).unwrap_or_default();
         let now = now_secs();
 
+        let _writer = match &self.sqlite_writer {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        };
         let mut tx = self.db.pool().begin().await.map_err(unavailable)?;
         let claimed = sqlx::query(
             "INSERT INTO batches (sensor_id, sequence, tenant_id, minute_start, received_at, flows, operations, identities, hosts, packets, bytes, counters_json, health_json) \
@@ -353,16 +369,25 @@ impl Ingest {
             });
         }
         let flow_count = flows.len();
-        insert_rows(&mut tx, "flow_minutes", &FLOW_COLUMNS, flows).await?;
-        insert_rows(&mut tx, "operation_minutes", &OPERATION_COLUMNS, operations).await?;
+        let backend = self.db.backend();
+        insert_rows(&mut tx, backend, "flow_minutes", &FLOW_COLUMNS, flows).await?;
         insert_rows(
             &mut tx,
+            backend,
+            "operation_minutes",
+            &OPERATION_COLUMNS,
+            operations,
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            backend,
             "identity_observations",
             &IDENTITY_COLUMNS,
             identities,
         )
         .await?;
-        insert_rows(&mut tx, "host_minutes", &HOST_COLUMNS, hosts).await?;
+        insert_rows(&mut tx, backend, "host_minutes", &HOST_COLUMNS, hosts).await?;
         sqlx::query(
             "UPDATE sensors SET last_upload_at = $1, \
              last_minute = CASE WHEN last_minute IS NULL OR last_minute < $2 THEN $2 ELSE last_minute END, \
