@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::cancellation::resolve;
 use crate::error::ContractError;
 use crate::liability::{LiabilityCap, liability_cap_under};
-use crate::quote::{ContractDescription, Totals, quote};
+use crate::quote::{ContractDescription, Quote, Totals, quote};
 use crate::tariff::Tariff;
 use crate::terms::TermsVersion;
 
@@ -37,7 +37,16 @@ pub fn compare_terms(
     desc: &ContractDescription,
     tariff: &Tariff,
 ) -> Result<Vec<TermsView>, ContractError> {
-    let as_in_force = quote(desc, tariff)?;
+    compare_terms_given(desc, &quote(desc, tariff)?, tariff)
+}
+
+/// [`compare_terms`] for a description already quoted (`as_in_force` is
+/// `quote(desc, tariff)`), so the simulator does not compute it twice.
+pub fn compare_terms_given(
+    desc: &ContractDescription,
+    as_in_force: &Quote,
+    tariff: &Tariff,
+) -> Result<Vec<TermsView>, ContractError> {
     TermsVersion::ALL
         .into_iter()
         .map(|version| {
@@ -166,6 +175,21 @@ mod tests {
         // 30,000 × 12 ÷ 12 months × 2 = 60,000
         let revised = views[1].liability.clone().expect("given").expect("capped");
         assert_eq!(revised.amount, Yen(60_000));
+    }
+
+    #[test]
+    fn comparing_a_quote_already_computed_gives_the_same_views() {
+        let desc = contract(Some(DamageScenario {
+            date: d(2025, 8, 20),
+            cause: DamageCause::Basic,
+            damage_months: 1,
+        }));
+        let tariff = Tariff::standard();
+        let q = quote(&desc, &tariff).expect("valid");
+        assert_eq!(
+            compare_terms_given(&desc, &q, &tariff),
+            compare_terms(&desc, &tariff)
+        );
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub mod text;
 
 pub use ancillary::EarlyTermination;
 pub use cancellation::{CancelledBy, ContractCancellation};
-pub use comparison::{TermsView, compare_terms};
+pub use comparison::{TermsView, compare_terms, compare_terms_given};
 pub use derivation::{Article, Derivation, DerivationParts};
 pub use error::ContractError;
 pub use invoice::{Invoice, InvoiceLine, LineCategory, LineKind};

@@ -13,7 +13,7 @@ use axum::routing::post;
 use serde_json::json;
 
 use app::auth::Area;
-use app::ssr::{SESSION_COOKIE, ServerState};
+use app::ssr::{ServerState, user_of_headers};
 
 /// The preview route's path.
 pub const QUOTE_PREVIEW_PATH: &str = "/api/v1/quotes/preview";
@@ -32,24 +32,10 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, axum::Json(json!({ "error": message.into() }))).into_response()
 }
 
-fn session_cookie(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(name, _)| name.trim() == SESSION_COOKIE)
-        .map(|(_, value)| value.trim())
-}
-
 async fn preview(State(state): State<ServerState>, headers: HeaderMap, body: Bytes) -> Response {
-    let user = match session_cookie(&headers) {
-        Some(token) => match state.sessions.lookup(token).await {
-            Ok(user) => user,
-            Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
-        },
-        None => None,
+    let user = match user_of_headers(&state.sessions, &headers).await {
+        Ok(user) => user,
+        Err(_) => return error(StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
     };
     let Some(user) = user else {
         return error(

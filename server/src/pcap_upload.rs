@@ -8,14 +8,14 @@
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use traffic::analyzer::{AnalyzerConfig, digest_capture};
 use traffic::record::Health;
 
 use app::auth::Role;
-use app::ssr::{SESSION_COOKIE, ServerState};
+use app::ssr::{ServerState, user_of_headers};
 
 pub const PCAP_UPLOAD_PATH: &str = "/portal/pcap";
 /// Largest capture accepted through the portal.
@@ -46,26 +46,15 @@ fn failed(message: &str) -> Response {
     back(&format!("upload_error={encoded}"))
 }
 
-fn session_cookie(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(name, _)| name.trim() == SESSION_COOKIE)
-        .map(|(_, value)| value.trim())
-}
-
 async fn upload(
     State(state): State<ServerState>,
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
-    let user = match session_cookie(&headers) {
-        Some(token) => state.sessions.lookup(token).await.ok().flatten(),
-        None => None,
-    };
+    let user = user_of_headers(&state.sessions, &headers)
+        .await
+        .ok()
+        .flatten();
     let Some(user) = user else {
         return Redirect::to("/login").into_response();
     };

@@ -3,7 +3,9 @@
 //! server is only asked for a starting form, the saved-quote list, a saved
 //! quote, and to save.
 
-use contract::{ChargeMonth, ContractDescription, Quote, TermsVersion, TermsView, compare_terms};
+use contract::{
+    ChargeMonth, ContractDescription, Quote, TermsVersion, TermsView, compare_terms_given,
+};
 use leptos::prelude::*;
 
 use crate::auth::Area;
@@ -855,7 +857,7 @@ fn TermsComparison(result: Memo<Computed>) -> impl IntoView {
         if !open.get() {
             return None;
         }
-        with_quote(result, |d, _| compare_terms(d, &TARIFF).ok()).flatten()
+        with_quote(result, |d, q| compare_terms_given(d, q, &TARIFF).ok()).flatten()
     });
     let column = move |v: &TermsView| {
         let lang = lang.get();

@@ -106,14 +106,35 @@ pub fn client_address() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-pub fn session_token() -> Option<String> {
-    let header = request_header(http::header::COOKIE)?;
-    header
+/// The session token in a `Cookie` header value.
+pub fn session_token_in(cookie_header: &str) -> Option<&str> {
+    cookie_header
         .split(';')
         .filter_map(|pair| pair.split_once('='))
         .find(|(name, _)| name.trim() == SESSION_COOKIE)
-        .map(|(_, value)| value.trim().to_owned())
+        .map(|(_, value)| value.trim())
         .filter(|v| !v.is_empty())
+}
+
+pub fn session_token() -> Option<String> {
+    session_token_in(&request_header(http::header::COOKIE)?).map(str::to_owned)
+}
+
+/// The signed-in user of a plain axum request (the JSON API and form posts
+/// outside the server functions).
+pub async fn user_of_headers(
+    sessions: &Sessions,
+    headers: &http::HeaderMap,
+) -> Result<Option<SessionUser>, AppError> {
+    let token = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(session_token_in);
+    match token {
+        Some(token) => sessions.lookup(token).await,
+        None => Ok(None),
+    }
 }
 
 fn set_cookie(value: String) {

@@ -60,6 +60,14 @@ fn cbor_zstd(batch: &Batch) -> Vec<u8> {
     zstd::encode_all(raw.as_slice(), 3).unwrap()
 }
 
+async fn portal_overview(app: &TestApp, c: &reqwest::Client) -> Value {
+    app.call(c, "portal/overview", &[])
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
 async fn upload(app: &TestApp, token: &str, body: Vec<u8>) -> (StatusCode, Value) {
     let r = client()
         .post(format!("{}/api/v1/ingest", app.base))
@@ -94,12 +102,7 @@ async fn a_sensors_batches_are_stored_once_and_seen_by_its_tenant_only(backend: 
     assert_eq!(answer["duplicate"], true);
 
     let customer = app.signed_in("customer-viewer").await;
-    let overview: Value = app
-        .call(&customer, "portal/overview", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let overview: Value = portal_overview(&app, &customer).await;
     assert_eq!(overview["sensor_count"], 1);
     assert_eq!(overview["batches"], batches.len());
     assert_eq!(overview["flow_records"], flows);
@@ -124,12 +127,7 @@ async fn a_sensors_batches_are_stored_once_and_seen_by_its_tenant_only(backend: 
         .await
         .unwrap();
     assert_eq!(theirs, serde_json::json!([]));
-    let overview: Value = app
-        .call(&other, "portal/overview", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let overview: Value = portal_overview(&app, &other).await;
     assert_eq!(overview["flow_records"], 0);
 }
 
@@ -182,12 +180,7 @@ async fn bad_uploads_get_clear_refusals_and_store_nothing(backend: Backend) {
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
     let customer = app.signed_in("customer-admin").await;
-    let overview: Value = app
-        .call(&customer, "portal/overview", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let overview: Value = portal_overview(&app, &customer).await;
     assert_eq!(overview["batches"], 0, "nothing refused was stored");
 }
 
@@ -272,23 +265,13 @@ async fn a_capture_uploaded_in_the_portal_takes_the_sensor_path(backend: Backend
         format!("/portal?uploaded={}&flows={flows}", minutes.len())
     );
 
-    let overview: Value = app
-        .call(&admin, "portal/overview", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let overview: Value = portal_overview(&app, &admin).await;
     assert_eq!(overview["batches"], minutes.len());
     assert_eq!(overview["flow_records"], flows);
     // A second upload continues the stand-in sensor's sequence.
     let r = upload_pcap(&app, &admin, CAPTURE.to_vec()).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let overview: Value = app
-        .call(&admin, "portal/overview", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let overview: Value = portal_overview(&app, &admin).await;
     assert_eq!(overview["batches"], 2 * minutes.len());
 
     let r = upload_pcap(&app, &admin, b"this is not a capture".to_vec()).await;
@@ -306,12 +289,7 @@ async fn a_capture_uploaded_in_the_portal_takes_the_sensor_path(backend: Backend
         StatusCode::FORBIDDEN
     );
     let other = app.signed_in("other-admin").await;
-    let theirs: Value = app
-        .call(&other, "portal/overview", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let theirs: Value = portal_overview(&app, &other).await;
     assert_eq!(theirs["batches"], 0);
 }
 

@@ -51,6 +51,18 @@ fn config(server: &str, sensor_id: &str, token: &str, spool: &std::path::Path) -
     }
 }
 
+/// Runs the sensor on a blocking thread, as its own process would.
+async fn replay(cfg: RunConfig, log: Arc<Mutex<Vec<String>>>) -> sensor::run::RunSummary {
+    tokio::task::spawn_blocking(move || run(&cfg, Arc::new(AtomicBool::new(false)), log))
+        .await
+        .unwrap()
+        .expect("run succeeds")
+}
+
+fn no_log() -> Arc<Mutex<Vec<String>>> {
+    Arc::new(Mutex::new(Vec::new()))
+}
+
 fn expected_minutes() -> u64 {
     let bytes = std::fs::read(CAPTURE).unwrap();
     digest_capture(bytes.as_slice(), AnalyzerConfig::default())
@@ -72,16 +84,7 @@ async fn a_replayed_capture_arrives_minute_by_minute(backend: Backend) {
     let (sensor_id, token) = register(&app).await;
     let spool = tempfile::tempdir().unwrap();
     let cfg = config(&app.base, &sensor_id, &token, spool.path());
-    let summary = tokio::task::spawn_blocking(move || {
-        run(
-            &cfg,
-            Arc::new(AtomicBool::new(false)),
-            Arc::new(Mutex::new(Vec::new())),
-        )
-    })
-    .await
-    .unwrap()
-    .expect("run succeeds");
+    let summary = replay(cfg, no_log()).await;
     let minutes = expected_minutes();
     assert_eq!(summary.batches, minutes);
     assert_eq!(summary.uploaded, minutes);
@@ -90,16 +93,7 @@ async fn a_replayed_capture_arrives_minute_by_minute(backend: Backend) {
 
     // Running the same spool again continues its sequence: nothing collides.
     let cfg = config(&app.base, &sensor_id, &token, spool.path());
-    let again = tokio::task::spawn_blocking(move || {
-        run(
-            &cfg,
-            Arc::new(AtomicBool::new(false)),
-            Arc::new(Mutex::new(Vec::new())),
-        )
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let again = replay(cfg, no_log()).await;
     assert_eq!(again.uploaded, minutes);
     assert_eq!(stored_batches(&app).await["batches"], 2 * minutes);
 }
@@ -117,11 +111,7 @@ async fn an_outage_is_bridged_by_the_spool(backend: Backend) {
     cfg.drain_timeout = Duration::from_secs(2);
     let log = Arc::new(Mutex::new(Vec::new()));
     let log2 = log.clone();
-    let offline =
-        tokio::task::spawn_blocking(move || run(&cfg, Arc::new(AtomicBool::new(false)), log2))
-            .await
-            .unwrap()
-            .unwrap();
+    let offline = replay(cfg, log2).await;
     let minutes = expected_minutes();
     assert_eq!(offline.uploaded, 0);
     assert_eq!(offline.left_in_spool, minutes);
@@ -135,16 +125,7 @@ async fn an_outage_is_bridged_by_the_spool(backend: Backend) {
 
     // The server is back: the next run delivers the old batches first, then its own.
     let cfg = config(&app.base, &sensor_id, &token, spool.path());
-    let online = tokio::task::spawn_blocking(move || {
-        run(
-            &cfg,
-            Arc::new(AtomicBool::new(false)),
-            Arc::new(Mutex::new(Vec::new())),
-        )
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let online = replay(cfg, no_log()).await;
     assert_eq!(online.uploaded, 2 * minutes);
     assert_eq!(online.left_in_spool, 0);
     assert_eq!(stored_batches(&app).await["batches"], 2 * minutes);
