@@ -8,6 +8,9 @@ test('an operator admin records a contract and the customer sees its invoices', 
   // The section under the role check hydrates after the page marker; retry
   // the choice until its handler is attached.
   await expect(async () => {
+    // Back to "choose" first: re-selecting the value a pre-hydration attempt
+    // left in place would fire no change event.
+    await page.getByTestId('contract-tenant').selectOption('');
     await page.getByTestId('contract-tenant').selectOption({ label: 'デモ製作所 (Demo Manufacturing)' });
     await expect(page.getByTestId('contract-recorded')).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
