@@ -14,6 +14,11 @@ need_apt() { dpkg -s "$1" >/dev/null 2>&1 || apt_missing+=("$1"); }
 need_apt chromium
 need_apt fonts-noto-cjk
 need_apt wrk
+# Live-capture test: replays captures into a veth pair.
+need_apt tcpreplay
+need_apt iproute2
+# systemd-analyze checks the sensor's unit files.
+need_apt systemd
 # PostgreSQL server binaries, for the throwaway cluster when none is running.
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt postgresql; fi
 if ! command -v node >/dev/null 2>&1; then need_apt nodejs; need_apt npm; fi
@@ -32,6 +37,12 @@ fi
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   log "installing cargo-leptos $CARGO_LEPTOS_VERSION (takes about 12 minutes once)"
   cargo install cargo-leptos@"$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+fi
+
+# Fuzzing (scripts/fuzz.sh) runs in the test suite.
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  log "installing cargo-fuzz"
+  cargo install cargo-fuzz --version 0.13.2 --locked
 fi
 
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.

@@ -33,10 +33,16 @@ psql "$OTLENS_TEST_POSTGRES_URL" -Atc "select datname from pg_database where dat
   | while read -r db; do psql "$OTLENS_TEST_POSTGRES_URL" -qc "drop database if exists $db" >/dev/null || true; done
 
 step "unit and integration tests (SQLite and PostgreSQL)"
+# The live-capture tests build a veth pair in a network namespace; here they
+# must run, not skip (they need root, as CI has).
+export OTLENS_REQUIRE_LIVE_TEST=1
 # `frontend` is left out: building it in the same cargo run would unify the
 # `hydrate` feature into `app` and turn the server's tests into browser code.
 # Its code is compiled by the release build below.
 cargo test --workspace --exclude frontend
+
+step "fuzzing: every dissector and file reader, 20 s each, seeded from the test captures"
+./scripts/fuzz.sh 20
 
 step "release build (server and WASM)"
 cargo leptos build --release

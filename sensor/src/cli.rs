@@ -40,9 +40,22 @@ pub struct RunArgs {
     /// The sensor's id as registered (sen_…).
     #[arg(long, env = "OTLENS_SENSOR_ID")]
     pub sensor_id: String,
+    /// Capture live from this network interface (e.g. the mirror port's NIC).
+    #[arg(
+        long,
+        value_name = "IF",
+        env = "OTLENS_INTERFACE",
+        required_unless_present = "pcap",
+        conflicts_with = "pcap"
+    )]
+    pub interface: Option<String>,
+    /// Receive ring size for live capture, in MiB: frames wait here while the
+    /// sensor is busy; only a full ring makes the kernel drop (and count) them.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    pub ring_mib: u32,
     /// Replay this capture file instead of capturing live.
-    #[arg(long)]
-    pub pcap: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub pcap: Option<PathBuf>,
     /// Replay at this multiple of the capture's own timing (default: as fast as possible).
     #[arg(long, value_name = "N", conflicts_with = "max")]
     pub speed: Option<f64>,
@@ -55,7 +68,9 @@ pub struct RunArgs {
     /// Spool bound in MiB; past it the oldest batches are dropped and counted.
     #[arg(long, value_name = "MIB", default_value_t = 1024)]
     pub spool_max_mib: u64,
-    /// After the capture ends, wait at most this many seconds for uploads.
+    /// After the capture ends (end of file, or SIGTERM/SIGINT for live
+    /// capture), wait at most this many seconds for uploads; a second signal
+    /// exits at once. Unsent batches stay in the spool for the next start.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub drain_timeout: u64,
 }
@@ -99,30 +114,72 @@ fn run_sensor(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             return 2;
         }
     };
-    let pace = match args.speed {
-        Some(s) if s.is_finite() && s > 0.0 => crate::run::Pace::Speed(s),
-        Some(s) => {
-            let _ = writeln!(err, "sensor: --speed {s}: must be a positive number");
+    let source = match (&args.interface, &args.pcap) {
+        (Some(name), _) => crate::run::Source::Interface {
+            name: name.clone(),
+            ring: crate::live::RingConfig::with_total_mib(args.ring_mib),
+        },
+        (None, Some(path)) => {
+            let pace = match args.speed {
+                Some(s) if s.is_finite() && s > 0.0 => crate::run::Pace::Speed(s),
+                Some(s) => {
+                    let _ = writeln!(err, "sensor: --speed {s}: must be a positive number");
+                    return 2;
+                }
+                None => crate::run::Pace::Max,
+            };
+            crate::run::Source::Pcap {
+                path: path.clone(),
+                pace,
+            }
+        }
+        (None, None) => {
+            let _ = writeln!(err, "sensor: give --interface IF or --pcap FILE");
             return 2;
         }
-        None => crate::run::Pace::Max,
     };
     let cfg = crate::run::RunConfig {
         server: args.server.clone(),
         token,
         sensor_id: args.sensor_id.clone(),
-        pcap: args.pcap.clone(),
-        pace,
+        source,
         spool_dir: args.spool.clone(),
         spool_max_bytes: args.spool_max_mib.saturating_mul(1024 * 1024),
         drain_timeout: std::time::Duration::from_secs(args.drain_timeout),
     };
     let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let result = crate::run::run(&cfg, stop, log.clone());
-    for line in log.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-        let _ = writeln!(err, "sensor: {line}");
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        // The first signal ends the capture and lets the uploads drain; a
+        // second one, while draining, exits at once (the spool keeps the rest).
+        let registered = signal_hook::flag::register_conditional_shutdown(signal, 1, stop.clone())
+            .and_then(|_| signal_hook::flag::register(signal, stop.clone()));
+        if let Err(e) = registered {
+            let _ = writeln!(err, "sensor: cannot handle signal {signal}: {e}");
+            return 1;
+        }
     }
+    let worker = {
+        let log = log.clone();
+        std::thread::spawn(move || crate::run::run(&cfg, stop, log))
+    };
+    // A service runs for months: its log goes out as it happens, not at exit.
+    loop {
+        let finished = worker.is_finished();
+        let lines = std::mem::take(&mut *log.lock().unwrap_or_else(|e| e.into_inner()));
+        for line in lines {
+            let _ = writeln!(err, "sensor: {line}");
+        }
+        let _ = err.flush();
+        if finished {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let Ok(result) = worker.join() else {
+        let _ = writeln!(err, "sensor: internal error: the capture thread panicked");
+        return 1;
+    };
     match result {
         Ok(s) => {
             let _ = writeln!(

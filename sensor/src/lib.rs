@@ -5,11 +5,14 @@
 //! - [`text`]: that report as an aligned text report.
 //! - [`run`]: `sensor run`, minute digests spooled ([`spool`]) and uploaded
 //!   ([`upload`]) to the server.
+//! - [`live`]: capture from a network interface (AF_PACKET, TPACKET_V3 ring).
 //! - [`cli`]: the command line and [`cli::run`], which `main` calls.
-#![forbid(unsafe_code)]
+// Only `live` (the AF_PACKET ring) needs unsafe code, and says why at each use.
+#![deny(unsafe_code)]
 
 pub mod cli;
 pub mod inspect;
+pub mod live;
 pub mod report;
 pub mod run;
 pub mod spool;

@@ -6,17 +6,27 @@
 //! while the server is unreachable. The spool is the hand-over, so nothing
 //! acknowledged is lost and nothing unacknowledged is forgotten on exit.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use traffic::analyzer::{Analyzer, AnalyzerConfig, MinuteDigest};
-use traffic::capture::CaptureReader;
+use traffic::capture::{CaptureReader, Timestamp};
 use traffic::record::Health;
 
+use crate::live::{LiveCapture, LiveError, RingConfig};
 use crate::spool::{Spool, SpoolError};
 use crate::upload::{Verdict, backoff, send};
+
+/// Where the packets come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A capture file replayed at `pace`.
+    Pcap { path: PathBuf, pace: Pace },
+    /// Live capture from a network interface.
+    Interface { name: String, ring: RingConfig },
+}
 
 /// How fast a capture file is replayed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,8 +44,7 @@ pub struct RunConfig {
     pub token: String,
     /// The sensor's id as registered (`sen_…`).
     pub sensor_id: String,
-    pub pcap: PathBuf,
-    pub pace: Pace,
+    pub source: Source,
     pub spool_dir: PathBuf,
     pub spool_max_bytes: u64,
     /// Give up waiting for the uploads to drain after this long once the
@@ -60,6 +69,8 @@ pub enum RunError {
     #[error("{path}: {message}")]
     Capture { path: PathBuf, message: String },
     #[error(transparent)]
+    Live(#[from] LiveError),
+    #[error(transparent)]
     Spool(#[from] SpoolError),
 }
 
@@ -76,10 +87,12 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Uploads spooled batches oldest first until the capture is done and the
+/// spool is empty, the drain deadline passes, or `abort` is set.
 fn uploader(
     shared: Arc<Shared>,
     cfg: RunConfig,
-    stop: Arc<AtomicBool>,
+    abort: Arc<AtomicBool>,
     log: Arc<Mutex<Vec<String>>>,
 ) {
     let agent = ureq::AgentBuilder::new()
@@ -91,7 +104,7 @@ fn uploader(
         |started: Option<Instant>| started.is_some_and(|s| s.elapsed() > cfg.drain_timeout);
     let mut drain_started = None;
     loop {
-        if stop.load(Ordering::Relaxed) {
+        if abort.load(Ordering::Relaxed) {
             return;
         }
         let capture_done = shared.capture_done.load(Ordering::Acquire);
@@ -158,7 +171,7 @@ fn uploader(
             // Sleep in small steps so a stop or the drain deadline is noticed.
             let until = Instant::now() + wait;
             while Instant::now() < until
-                && !stop.load(Ordering::Relaxed)
+                && !abort.load(Ordering::Relaxed)
                 && !deadline(drain_started)
             {
                 std::thread::sleep(Duration::from_millis(50));
@@ -167,7 +180,129 @@ fn uploader(
     }
 }
 
-/// Replays a capture file as a sensor would see it live, uploading as it goes.
+/// The capture side: decodes packets into minute digests and spools them.
+struct Digester<'a> {
+    cfg: &'a RunConfig,
+    shared: &'a Shared,
+    started: Instant,
+    analyzer: Analyzer,
+    packets: u64,
+    batches: u64,
+    kernel_dropped: u64,
+    live: bool,
+    last_minute_spooled: Option<i64>,
+}
+
+fn now() -> Timestamp {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    Timestamp(since.as_nanos().min(u128::from(u64::MAX)) as u64)
+}
+
+impl Digester<'_> {
+    fn spool(&mut self, digest: MinuteDigest) -> Result<(), RunError> {
+        let mut spool = lock(&self.shared.spool);
+        let minute_start = digest.minute_start;
+        let health = Health {
+            version: Some(format!("otlens-sensor {}", env!("CARGO_PKG_VERSION"))),
+            uptime_s: Some(self.started.elapsed().as_secs()),
+            capture_dropped_total: Some(self.kernel_dropped),
+            spool_backlog: Some(spool.pending()?.len() as u64),
+            spool_dropped_total: Some(spool.dropped_batches()),
+            // Replayed minutes are old by nature; lag is a live-capture figure.
+            lag_s: self
+                .live
+                .then(|| (now().secs() as i64 - (minute_start + 60)).max(0) as u64),
+            last_error: lock(&self.shared.last_error).clone(),
+        };
+        spool.push(digest.into_batch(&self.cfg.sensor_id, 0, health))?;
+        self.batches += 1;
+        self.last_minute_spooled = Some(minute_start);
+        Ok(())
+    }
+
+    fn spool_completed(&mut self) -> Result<(), RunError> {
+        while let Some(d) = self.analyzer.drain_minute() {
+            self.spool(d)?;
+        }
+        Ok(())
+    }
+
+    fn replay(&mut self, path: &Path, pace: Pace, stop: &AtomicBool) -> Result<(), RunError> {
+        let capture_error = |message: String| RunError::Capture {
+            path: path.to_owned(),
+            message,
+        };
+        let file = std::fs::File::open(path).map_err(|e| capture_error(e.to_string()))?;
+        let mut reader = CaptureReader::new(std::io::BufReader::new(file))
+            .map_err(|e| capture_error(e.to_string()))?;
+        let mut first_ts: Option<u64> = None;
+        while let Some(packet) = reader.next_packet() {
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
+            let packet = packet.map_err(|e| capture_error(e.to_string()))?;
+            if let Pace::Speed(speed) = pace {
+                let ts = packet.timestamp.0;
+                let first = *first_ts.get_or_insert(ts);
+                let due = Duration::from_secs_f64(ts.saturating_sub(first) as f64 / 1e9 / speed);
+                if let Some(wait) = due.checked_sub(self.started.elapsed()) {
+                    std::thread::sleep(wait);
+                }
+            }
+            self.analyzer.push_packet(&packet);
+            self.packets += 1;
+            self.spool_completed()?;
+        }
+        Ok(())
+    }
+
+    fn live(
+        &mut self,
+        interface: &str,
+        ring: RingConfig,
+        stop: &AtomicBool,
+        log: &Mutex<Vec<String>>,
+    ) -> Result<(), RunError> {
+        let mut capture = LiveCapture::open(interface, ring)?;
+        lock(log).push(format!(
+            "capturing on {interface} ({} MiB ring)",
+            u64::from(ring.block_size) * u64::from(ring.block_count) >> 20
+        ));
+        while !stop.load(Ordering::Relaxed) {
+            let (analyzer, packets) = (&mut self.analyzer, &mut self.packets);
+            capture.next_block(Duration::from_millis(250), |frame| {
+                analyzer.push_with_len(frame.timestamp, frame.linktype, frame.data, frame.wire_len);
+                *packets += 1;
+            })?;
+            self.kernel_dropped = capture.stats()?.dropped;
+            // A minute closes a second late, so frames still in a ring block
+            // that the kernel has not handed over yet land in their minute.
+            let closing = Timestamp(now().0.saturating_sub(1_000_000_000));
+            self.analyzer.tick(closing);
+            self.spool_completed()?;
+            // A quiet minute still reports, so the server tells an idle
+            // network from a dead sensor.
+            let ended = (closing.minute() as i64 - 1) * 60;
+            if self.last_minute_spooled.is_none_or(|last| last < ended)
+                && self
+                    .analyzer
+                    .current_minute_start()
+                    .is_none_or(|m| m > ended)
+            {
+                self.spool(MinuteDigest::empty(ended))?;
+            }
+        }
+        self.kernel_dropped = capture.stats()?.dropped;
+        Ok(())
+    }
+}
+
+/// Decodes a capture file or an interface as a sensor, uploading as it goes,
+/// until the file ends or `stop` is set; then spools the last minute and
+/// keeps uploading until the spool is empty or the drain timeout has passed
+/// (what is left waits in the spool for the next run).
 pub fn run(
     cfg: &RunConfig,
     stop: Arc<AtomicBool>,
@@ -182,69 +317,47 @@ pub fn run(
         rejected: AtomicU64::new(0),
         last_error: Mutex::new(None),
     });
+    let abort = Arc::new(AtomicBool::new(false));
     let upload_thread = {
-        let (shared, cfg, stop, log) = (shared.clone(), cfg.clone(), stop.clone(), log.clone());
-        std::thread::spawn(move || uploader(shared, cfg, stop, log))
+        let (shared, cfg, abort, log) = (shared.clone(), cfg.clone(), abort.clone(), log.clone());
+        std::thread::spawn(move || uploader(shared, cfg, abort, log))
     };
 
-    let capture_error = |message: String| RunError::Capture {
-        path: cfg.pcap.clone(),
-        message,
+    let mut digester = Digester {
+        cfg,
+        shared: &shared,
+        started,
+        analyzer: Analyzer::new(AnalyzerConfig::default()),
+        packets: 0,
+        batches: 0,
+        kernel_dropped: 0,
+        live: matches!(cfg.source, Source::Interface { .. }),
+        last_minute_spooled: None,
     };
-    let result = (|| -> Result<(u64, u64), RunError> {
-        let file = std::fs::File::open(&cfg.pcap).map_err(|e| capture_error(e.to_string()))?;
-        let mut reader = CaptureReader::new(std::io::BufReader::new(file))
-            .map_err(|e| capture_error(e.to_string()))?;
-        let mut analyzer = Analyzer::new(AnalyzerConfig::default());
-        let (mut packets, mut batches) = (0u64, 0u64);
-        let mut first_ts: Option<u64> = None;
-        let spool_digest = |d: MinuteDigest, batches: &mut u64| -> Result<(), RunError> {
-            let mut spool = lock(&shared.spool);
-            let health = Health {
-                version: Some(format!("otlens-sensor {}", env!("CARGO_PKG_VERSION"))),
-                uptime_s: Some(started.elapsed().as_secs()),
-                capture_dropped_total: Some(0),
-                spool_backlog: Some(spool.pending()?.len() as u64),
-                spool_dropped_total: Some(spool.dropped_batches()),
-                // Replayed minutes are old by nature; lag is a live-capture figure.
-                lag_s: None,
-                last_error: lock(&shared.last_error).clone(),
-            };
-            spool.push(d.into_batch(&cfg.sensor_id, 0, health))?;
-            *batches += 1;
-            Ok(())
-        };
-        while let Some(packet) = reader.next_packet() {
-            if stop.load(Ordering::Relaxed) {
+    let mut result = match &cfg.source {
+        Source::Pcap { path, pace } => digester.replay(path, *pace, &stop),
+        Source::Interface { name, ring } => digester.live(name, *ring, &stop, &log),
+    };
+    if result.is_ok() || matches!(result, Err(RunError::Capture { .. } | RunError::Live(_))) {
+        // What was decoded before a damaged record or a failing interface
+        // is still worth sending.
+        let last = digester.analyzer.finish();
+        for d in last {
+            if let Err(e) = digester.spool(d) {
+                result = result.and(Err(e));
                 break;
             }
-            let packet = packet.map_err(|e| capture_error(e.to_string()))?;
-            if let Pace::Speed(speed) = cfg.pace {
-                let ts = packet.timestamp.0;
-                let first = *first_ts.get_or_insert(ts);
-                let due = Duration::from_secs_f64(ts.saturating_sub(first) as f64 / 1e9 / speed);
-                if let Some(wait) = due.checked_sub(started.elapsed()) {
-                    std::thread::sleep(wait);
-                }
-            }
-            analyzer.push_packet(&packet);
-            packets += 1;
-            while let Some(d) = analyzer.drain_minute() {
-                spool_digest(d, &mut batches)?;
-            }
         }
-        for d in analyzer.finish() {
-            spool_digest(d, &mut batches)?;
-        }
-        Ok((packets, batches))
-    })();
+    }
+    let (packets, batches) = (digester.packets, digester.batches);
+    drop(digester);
     shared.capture_done.store(true, Ordering::Release);
     if result.is_err() {
         // Keep what was spooled for the next run; stop uploading now.
-        stop.store(true, Ordering::Relaxed);
+        abort.store(true, Ordering::Relaxed);
     }
     let _ = upload_thread.join();
-    let (packets, batches) = result?;
+    result?;
     let spool = lock(&shared.spool);
     Ok(RunSummary {
         packets,

@@ -89,6 +89,18 @@ pub struct MinuteDigest {
 }
 
 impl MinuteDigest {
+    /// A minute in which nothing was seen (live capture still reports it).
+    pub fn empty(minute_start: i64) -> Self {
+        MinuteDigest {
+            minute_start,
+            flows: Vec::new(),
+            operations: Vec::new(),
+            identities: Vec::new(),
+            hosts: Vec::new(),
+            counters: Counters::default(),
+        }
+    }
+
     /// Wraps the digest in a versioned upload record.
     pub fn into_batch(self, sensor_id: &str, sequence: u64, health: Health) -> Batch {
         Batch {
@@ -436,6 +448,11 @@ impl Analyzer {
             self.last_expiry_secs = secs;
             self.expire(ts);
         }
+    }
+
+    /// Start (seconds since the epoch) of the minute being accumulated, if any.
+    pub fn current_minute_start(&self) -> Option<i64> {
+        self.minute.map(|m| m as i64 * 60)
     }
 
     /// For live capture: closes the current minute if `now` is past it.

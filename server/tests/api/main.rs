@@ -10,4 +10,5 @@ mod contracts;
 mod ingest;
 mod pages;
 mod quotes;
+mod sensor_live;
 mod sensor_run;

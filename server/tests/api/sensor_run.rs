@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use sensor::run::{Pace, RunConfig, run};
+use sensor::run::{Pace, RunConfig, Source, run};
 use serde_json::Value;
 use traffic::analyzer::{AnalyzerConfig, digest_capture};
 
@@ -43,8 +43,10 @@ fn config(server: &str, sensor_id: &str, token: &str, spool: &std::path::Path) -
         server: server.to_owned(),
         token: token.to_owned(),
         sensor_id: sensor_id.to_owned(),
-        pcap: CAPTURE.into(),
-        pace: Pace::Max,
+        source: Source::Pcap {
+            path: CAPTURE.into(),
+            pace: Pace::Max,
+        },
         spool_dir: spool.to_owned(),
         spool_max_bytes: 64 * 1024 * 1024,
         drain_timeout: Duration::from_secs(30),

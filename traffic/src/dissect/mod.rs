@@ -12,6 +12,7 @@ pub mod common;
 pub mod dnp3;
 pub mod enip;
 pub mod fins;
+pub mod harness;
 pub mod iec104;
 pub mod melsec;
 pub mod modbus;
