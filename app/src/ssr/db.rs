@@ -39,6 +39,9 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// PostgreSQL only: a native pool for what the `Any` driver cannot do
+    /// (`COPY … FROM STDIN` for ingestion).
+    pg: Option<sqlx::PgPool>,
 }
 
 impl Db {
@@ -62,7 +65,10 @@ impl Db {
                             sqlx::query("PRAGMA foreign_keys = ON")
                                 .execute(&mut *conn)
                                 .await?;
-                            sqlx::query("PRAGMA synchronous = NORMAL")
+                            // FULL: a commit is on disk before it returns, so an
+                            // acknowledged sensor batch survives a power cut
+                            // (NORMAL in WAL mode may lose the last commits).
+                            sqlx::query("PRAGMA synchronous = FULL")
                                 .execute(&mut *conn)
                                 .await?;
                             Ok(())
@@ -80,7 +86,17 @@ impl Db {
             _ => url.to_owned(),
         };
         let pool = options.connect(&url).await.map_err(DbError::Connect)?;
-        Ok(Db { pool, backend })
+        let pg = match backend {
+            Backend::Postgres => Some(
+                sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(16)
+                    .connect(&url)
+                    .await
+                    .map_err(DbError::Connect)?,
+            ),
+            Backend::Sqlite => None,
+        };
+        Ok(Db { pool, backend, pg })
     }
 
     pub async fn migrate(&self) -> Result<(), DbError> {
@@ -103,8 +119,16 @@ impl Db {
         self.backend
     }
 
+    /// The native PostgreSQL pool (None on SQLite).
+    pub fn pg_pool(&self) -> Option<&sqlx::PgPool> {
+        self.pg.as_ref()
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(pg) = &self.pg {
+            pg.close().await;
+        }
     }
 }
 

@@ -32,6 +32,8 @@ macro_rules! on_both_databases {
 
 pub struct TestApp {
     pub base: String,
+    /// The app's own database, for tests that check what was stored.
+    pub db_url: String,
     pub tenant_demo: i64,
     pub tenant_other: i64,
     _dir: tempfile::TempDir,
@@ -107,6 +109,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     }));
     TestApp {
         base,
+        db_url: url,
         tenant_demo: tenant_id(demo::DEMO_TENANT),
         tenant_other: tenant_id(demo::OTHER_TENANT),
         _dir: dir,

@@ -235,7 +235,96 @@ async fn rotation_and_revocation_take_effect_at_once(backend: Backend) {
     assert!(!listed.to_string().contains(new_token));
 }
 
+/// Text that a naive COPY stream or SQL builder would mangle comes back as sent.
+async fn awkward_text_is_stored_exactly(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sensor = register(&app, app.tenant_demo, "awkward").await;
+    let mut batch = batches(&sensor.public_id).remove(0);
+    let awkward = [
+        "tab\there",
+        "line\nbreak\r\nwindows",
+        "back\\slash \\N not null",
+        "quote ' and \" and ; DROP TABLE batches; --",
+        "日本語 ステーション名 ✓",
+        "",
+    ];
+    let template = traffic::record::IdentityRecord {
+        mac: None,
+        ip: Some("10.0.0.9".parse().unwrap()),
+        source: "test".into(),
+        attribute: "hostname".into(),
+        value: String::new(),
+        first_seen_ms: batch.minute_start * 1000,
+    };
+    batch.identities = awkward
+        .iter()
+        .map(|v| traffic::record::IdentityRecord {
+            value: (*v).to_owned(),
+            ..template.clone()
+        })
+        .collect();
+    let (status, body) = upload(&app, &sensor.token, cbor_zstd(&batch)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&app.db_url).await.unwrap();
+    let mut stored: Vec<String> = sqlx::query_scalar(
+        "SELECT value FROM identity_observations WHERE sensor_id = $1 AND source = 'test'",
+    )
+    .bind(sensor.id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    stored.sort();
+    let mut expected: Vec<String> = awkward.iter().map(|s| (*s).to_owned()).collect();
+    expected.sort();
+    assert_eq!(stored, expected);
+    pool.close().await;
+}
+
+/// Uploads arriving together are committed together (SQLite's group commit)
+/// or side by side (PostgreSQL); each is acknowledged once stored, a
+/// duplicate arriving in the same burst is stored once.
+async fn a_burst_of_uploads_is_stored_once_each(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut uploads = Vec::new();
+    let mut expected_batches = 0;
+    for n in 0..4 {
+        let sensor = register(&app, app.tenant_demo, &format!("burst {n}")).await;
+        for batch in batches(&sensor.public_id) {
+            expected_batches += 1;
+            // Each batch twice, as a sensor retrying after a lost answer would.
+            for _ in 0..2 {
+                let (app_base, token, body) =
+                    (app.base.clone(), sensor.token.clone(), cbor_zstd(&batch));
+                uploads.push(tokio::spawn(async move {
+                    client()
+                        .post(format!("{app_base}/api/v1/ingest"))
+                        .header("Authorization", format!("Bearer {token}"))
+                        .header("Content-Type", "application/cbor")
+                        .header("Content-Encoding", "zstd")
+                        .body(body)
+                        .send()
+                        .await
+                        .unwrap()
+                        .status()
+                }));
+            }
+        }
+    }
+    for u in uploads {
+        assert_eq!(u.await.unwrap(), StatusCode::OK);
+    }
+    let customer = app.signed_in("customer-viewer").await;
+    let overview = portal_overview(&app, &customer).await;
+    assert_eq!(overview["batches"], expected_batches);
+    let one_sensor: i64 = batches("x").iter().map(|b| b.flows.len() as i64).sum();
+    assert_eq!(overview["flow_records"], 4 * one_sensor);
+}
+
 on_both_databases!(
+    a_burst_of_uploads_is_stored_once_each,
+    awkward_text_is_stored_exactly,
     a_sensors_batches_are_stored_once_and_seen_by_its_tenant_only,
     bad_uploads_get_clear_refusals_and_store_nothing,
     rotation_and_revocation_take_effect_at_once,
