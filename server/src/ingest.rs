@@ -110,29 +110,30 @@ pub fn decode_batch_limited(
     if raw.len() as u64 > limit {
         return Err(DecodeError::DecompressedTooLarge);
     }
-    // The version is checked first, so a newer sensor gets "unsupported
-    // version" rather than a confusing field error.
+    // Decoded once; only a batch that does not decode is read again for its
+    // version alone, so a newer sensor gets "unsupported version" rather
+    // than a confusing field error.
     #[derive(serde::Deserialize)]
     struct VersionOnly {
         schema_version: u16,
     }
-    let version = match encoding {
-        Encoding::Cbor => ciborium::from_reader::<VersionOnly, _>(raw.as_slice())
-            .map_err(|e| DecodeError::Malformed(e.to_string()))?,
-        Encoding::Json => serde_json::from_slice::<VersionOnly>(&raw)
-            .map_err(|e| DecodeError::Malformed(e.to_string()))?,
-    }
-    .schema_version;
-    if version != SCHEMA_VERSION {
-        return Err(DecodeError::UnsupportedSchema(version));
-    }
-    match encoding {
-        Encoding::Cbor => {
-            ciborium::from_reader(raw.as_slice()).map_err(|e| DecodeError::Malformed(e.to_string()))
-        }
-        Encoding::Json => {
-            serde_json::from_slice(&raw).map_err(|e| DecodeError::Malformed(e.to_string()))
-        }
+    let batch = match encoding {
+        Encoding::Cbor => cbor4ii::serde::from_slice::<Batch>(&raw).map_err(|e| e.to_string()),
+        Encoding::Json => serde_json::from_slice::<Batch>(&raw).map_err(|e| e.to_string()),
+    };
+    let version = || match encoding {
+        Encoding::Cbor => cbor4ii::serde::from_slice::<VersionOnly>(&raw).ok(),
+        Encoding::Json => serde_json::from_slice::<VersionOnly>(&raw).ok(),
+    };
+    match batch {
+        Ok(b) if b.schema_version == SCHEMA_VERSION => Ok(b),
+        Ok(b) => Err(DecodeError::UnsupportedSchema(b.schema_version)),
+        Err(e) => match version() {
+            Some(v) if v.schema_version != SCHEMA_VERSION => {
+                Err(DecodeError::UnsupportedSchema(v.schema_version))
+            }
+            _ => Err(DecodeError::Malformed(e)),
+        },
     }
 }
 

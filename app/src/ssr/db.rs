@@ -42,6 +42,9 @@ pub struct Db {
     /// PostgreSQL only: a native pool for what the `Any` driver cannot do
     /// (`COPY … FROM STDIN` for ingestion).
     pg: Option<sqlx::PgPool>,
+    /// SQLite only: the ingestion writer's own connection, native, so bulk
+    /// inserts skip the `Any` driver's per-value conversion.
+    sqlite_writer: Option<sqlx::SqlitePool>,
 }
 
 impl Db {
@@ -96,7 +99,32 @@ impl Db {
             ),
             Backend::Sqlite => None,
         };
-        Ok(Db { pool, backend, pg })
+        let sqlite_writer = match backend {
+            Backend::Sqlite => {
+                use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+                use std::str::FromStr;
+                let options = SqliteConnectOptions::from_str(&url)
+                    .map_err(DbError::Connect)?
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(std::time::Duration::from_secs(10))
+                    .foreign_keys(true);
+                Some(
+                    sqlx::sqlite::SqlitePoolOptions::new()
+                        .max_connections(1)
+                        .connect_with(options)
+                        .await
+                        .map_err(DbError::Connect)?,
+                )
+            }
+            Backend::Postgres => None,
+        };
+        Ok(Db {
+            pool,
+            backend,
+            pg,
+            sqlite_writer,
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), DbError> {
@@ -124,10 +152,18 @@ impl Db {
         self.pg.as_ref()
     }
 
+    /// The native SQLite connection for the ingestion writer (None on PostgreSQL).
+    pub fn sqlite_writer(&self) -> Option<&sqlx::SqlitePool> {
+        self.sqlite_writer.as_ref()
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
         if let Some(pg) = &self.pg {
             pg.close().await;
+        }
+        if let Some(writer) = &self.sqlite_writer {
+            writer.close().await;
         }
     }
 }

@@ -10,7 +10,7 @@
 //!   parallel.
 
 use serde::Serialize;
-use sqlx::{Any, Transaction};
+use sqlx::{Sqlite, Transaction};
 use tokio::sync::{mpsc, oneshot};
 use traffic::record::Batch;
 
@@ -169,7 +169,7 @@ const ROWS_PER_INSERT: usize = 500;
 /// Multi-row INSERTs with `?` placeholders (SQLite looks numbered parameters
 /// up by name, once per bind: quadratic in a 14,000-parameter insert).
 async fn insert_rows(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'static, Sqlite>,
     table: &str,
     columns: &[&str],
     rows: &[Vec<Val>],
@@ -181,7 +181,7 @@ async fn insert_rows(
             columns.join(", "),
             vec![row.as_str(); chunk.len()].join(", ")
         );
-        let mut query = sqlx::query::<Any>(&sql);
+        let mut query = sqlx::query::<Sqlite>(&sql);
         for row in chunk {
             for v in row {
                 query = match v {
@@ -253,11 +253,11 @@ async fn copy_rows(
 
 /// Writes one batch inside `tx`; false when it was already stored.
 async fn write_sqlite(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'static, Sqlite>,
     p: &Prepared,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let claimed = bind_batch!(sqlx::query::<Any>(INSERT_BATCH), p, now)
+    let claimed = bind_batch!(sqlx::query::<Sqlite>(INSERT_BATCH), p, now)
         .execute(&mut **tx)
         .await?;
     if claimed.rows_affected() == 0 {
@@ -273,16 +273,19 @@ async fn write_sqlite(
     )
     .await?;
     insert_rows(tx, "host_minutes", &HOST_COLUMNS, &p.hosts).await?;
-    bind_sensor!(sqlx::query::<Any>(UPDATE_SENSOR), p, now)
+    bind_sensor!(sqlx::query::<Sqlite>(UPDATE_SENSOR), p, now)
         .execute(&mut **tx)
         .await?;
     Ok(true)
 }
 
 /// Commits `group` in one SQLite transaction.
-async fn commit_group(db: &Db, group: &[&Prepared]) -> Result<Vec<bool>, sqlx::Error> {
+async fn commit_group(
+    writer: &sqlx::SqlitePool,
+    group: &[&Prepared],
+) -> Result<Vec<bool>, sqlx::Error> {
     let now = now_secs();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = writer.begin().await?;
     let mut stored = Vec::with_capacity(group.len());
     for p in group {
         stored.push(write_sqlite(&mut tx, p, now).await?);
@@ -293,7 +296,7 @@ async fn commit_group(db: &Db, group: &[&Prepared]) -> Result<Vec<bool>, sqlx::E
 
 /// The SQLite writer: everything queued while a group was being written goes
 /// into the next group.
-async fn sqlite_writer(db: Db, mut jobs: mpsc::Receiver<Job>) {
+async fn sqlite_writer(db: sqlx::SqlitePool, mut jobs: mpsc::Receiver<Job>) {
     while let Some(first) = jobs.recv().await {
         let mut rows = first.batch.rows();
         let mut group = vec![first];
@@ -424,12 +427,13 @@ impl Ingest {
     ) -> Result<IngestOutcome, StoreError> {
         let prepared = prepare(sensor, batch)?;
         let flows = batch.flows.len();
-        let stored = match self.db.pg_pool() {
-            Some(pg) => store_postgres(pg, &prepared).await.map_err(unavailable)?,
-            None => {
+        let stored = match (self.db.pg_pool(), self.db.sqlite_writer()) {
+            (Some(pg), _) => store_postgres(pg, &prepared).await.map_err(unavailable)?,
+            (None, None) => return Err(StoreError::Unavailable),
+            (None, Some(writer)) => {
                 let queue = self.sqlite_queue.get_or_init(|| {
                     let (tx, rx) = mpsc::channel(1024);
-                    tokio::spawn(sqlite_writer(self.db.clone(), rx));
+                    tokio::spawn(sqlite_writer(writer.clone(), rx));
                     tx
                 });
                 let (reply, outcome) = oneshot::channel();
