@@ -268,7 +268,7 @@ impl Digester<'_> {
         let mut capture = LiveCapture::open(interface, ring)?;
         lock(log).push(format!(
             "capturing on {interface} ({} MiB ring)",
-            u64::from(ring.block_size) * u64::from(ring.block_count) >> 20
+            (u64::from(ring.block_size) * u64::from(ring.block_count)) >> 20
         ));
         while !stop.load(Ordering::Relaxed) {
             let (analyzer, packets) = (&mut self.analyzer, &mut self.packets);

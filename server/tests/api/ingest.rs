@@ -68,16 +68,21 @@ async fn portal_overview(app: &TestApp, c: &reqwest::Client) -> Value {
         .unwrap()
 }
 
-async fn upload(app: &TestApp, token: &str, body: Vec<u8>) -> (StatusCode, Value) {
-    let r = client()
-        .post(format!("{}/api/v1/ingest", app.base))
+/// Posts a zstd-compressed CBOR batch as a sensor does.
+async fn post_batch(base: &str, token: &str, body: Vec<u8>) -> reqwest::Response {
+    client()
+        .post(format!("{base}/api/v1/ingest"))
         .header("Authorization", format!("Bearer {token}"))
         .header("Content-Type", "application/cbor")
         .header("Content-Encoding", "zstd")
         .body(body)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn upload(app: &TestApp, token: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let r = post_batch(&app.base, token, body).await;
     let status = r.status();
     (status, r.json().await.unwrap_or(Value::Null))
 }
@@ -295,19 +300,10 @@ async fn a_burst_of_uploads_is_stored_once_each(backend: Backend) {
             expected_batches += 1;
             // Each batch twice, as a sensor retrying after a lost answer would.
             for _ in 0..2 {
-                let (app_base, token, body) =
+                let (base, token, body) =
                     (app.base.clone(), sensor.token.clone(), cbor_zstd(&batch));
                 uploads.push(tokio::spawn(async move {
-                    client()
-                        .post(format!("{app_base}/api/v1/ingest"))
-                        .header("Authorization", format!("Bearer {token}"))
-                        .header("Content-Type", "application/cbor")
-                        .header("Content-Encoding", "zstd")
-                        .body(body)
-                        .send()
-                        .await
-                        .unwrap()
-                        .status()
+                    post_batch(&base, &token, body).await.status()
                 }));
             }
         }

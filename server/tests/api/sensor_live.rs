@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use reqwest::StatusCode;
 use sensor::live::RingConfig;
 use sensor::run::{RunConfig, Source, run};
 use serde_json::Value;
@@ -28,24 +27,12 @@ async fn live_traffic_is_stored_and_the_sensor_reports_its_health(backend: Backe
         return;
     };
     let app = spawn_app(backend).await;
-    let admin = app.signed_in("admin").await;
-    let r = app
-        .call(
-            &admin,
-            "admin/create_sensor",
-            &[
-                ("tenant_id", &app.tenant_demo.to_string()),
-                ("name", "mirror port"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let v: Value = r.json().await.unwrap();
+    let (sensor_id, token) = crate::sensor_run::register(&app).await;
     let spool = tempfile::tempdir().unwrap();
     let cfg = RunConfig {
         server: app.base.clone(),
-        token: v["token"].as_str().unwrap().to_owned(),
-        sensor_id: v["sensor"]["public_id"].as_str().unwrap().to_owned(),
+        token,
+        sensor_id,
         source: Source::Interface {
             name: veth.outer.clone(),
             ring: RingConfig::with_total_mib(8),

@@ -18,7 +18,8 @@ const CAPTURE: &str = concat!(
     "/../traffic/testdata/pcaps/iec104/iec104_090813_diverse.pcap"
 );
 
-async fn register(app: &TestApp) -> (String, String) {
+/// Registers a sensor for the demo tenant: (public id, token).
+pub(crate) async fn register(app: &TestApp) -> (String, String) {
     let admin = app.signed_in("admin").await;
     let r = app
         .call(
