@@ -1,34 +1,49 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use crate::admin::{CreateTenant, CreateUser, list_tenants, list_users};
+use crate::admin::{CreateTenant, CreateUser, Tenant, UserSummary, list_tenants, list_users};
 use crate::auth::{Area, Role};
 use crate::components::guard::RequireArea;
+use crate::error::AppError;
 use crate::i18n::use_t;
 use crate::routes::contracts::ContractRecorder;
-use crate::routes::sensors::SensorAdmin;
+use crate::routes::sensors::{SensorAdmin, SensorAdminData};
+
+/// The list of tenants every section of the admin page chooses from.
+pub type TenantList = Resource<Result<Vec<Tenant>, AppError>>;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
+    // Every resource of the page is created here, before the role check's
+    // suspense boundary: resources first created inside an already resolved
+    // boundary hydrated intermittently out of step with the server's HTML
+    // (an unrecoverable hydration panic on about one load in ten).
+    let create_tenant = ServerAction::<CreateTenant>::new();
+    let create_user = ServerAction::<CreateUser>::new();
+    let tenants: TenantList =
+        Resource::new(move || create_tenant.version().get(), |_| list_tenants());
+    let users = Resource::new(
+        move || (create_tenant.version().get(), create_user.version().get()),
+        |_| list_users(),
+    );
+    let sensors = SensorAdminData::new();
     view! {
         <RequireArea area=Area::Admin>
-            <AdminConsole />
-            <SensorAdmin />
-            <ContractRecorder />
+            <AdminConsole create_tenant=create_tenant create_user=create_user tenants=tenants users=users />
+            <SensorAdmin tenants=tenants data=sensors />
+            <ContractRecorder tenants=tenants />
         </RequireArea>
     }
 }
 
 #[component]
-fn AdminConsole() -> impl IntoView {
+fn AdminConsole(
+    create_tenant: ServerAction<CreateTenant>,
+    create_user: ServerAction<CreateUser>,
+    tenants: TenantList,
+    users: Resource<Result<Vec<UserSummary>, AppError>>,
+) -> impl IntoView {
     let t = use_t();
-    let create_tenant = ServerAction::<CreateTenant>::new();
-    let create_user = ServerAction::<CreateUser>::new();
-    let tenants = Resource::new(move || create_tenant.version().get(), |_| list_tenants());
-    let users = Resource::new(
-        move || (create_tenant.version().get(), create_user.version().get()),
-        |_| list_users(),
-    );
     let result_line = |value: Option<Result<String, crate::error::AppError>>| {
         value.map(|r| match r {
             Ok(name) => view! { <p class="ok" role="status">{move || use_t()().admin_created} ": " {name}</p> }.into_any(),
@@ -114,16 +129,20 @@ fn AdminConsole() -> impl IntoView {
                         </label>
                         <label>
                             {move || t().admin_tenant}
-                            <select name="tenant" data-testid="new-tenant">
-                                <option value="">{move || t().admin_no_tenant}</option>
-                                <Transition fallback=|| ()>
-                                    {move || Suspend::new(async move {
-                                        tenants.await.unwrap_or_default().into_iter()
-                                            .map(|tn| view! { <option value=tn.id.to_string()>{tn.name}</option> })
-                                            .collect_view()
-                                    })}
-                                </Transition>
-                            </select>
+                            // No suspense boundary inside the <select> (see ContractRecorder).
+                            <Transition fallback=|| view! { <select name="tenant" disabled></select> }>
+                                {move || Suspend::new(async move {
+                                    let tenants = tenants.await.unwrap_or_default();
+                                    view! {
+                                        <select name="tenant" data-testid="new-tenant">
+                                            <option value="">{move || t().admin_no_tenant}</option>
+                                            {tenants.into_iter()
+                                                .map(|tn| view! { <option value=tn.id.to_string()>{tn.name}</option> })
+                                                .collect_view()}
+                                        </select>
+                                    }
+                                })}
+                            </Transition>
                         </label>
                         <button type="submit" class="button primary" data-testid="create-user">{move || t().admin_create}</button>
                     </ActionForm>

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-use crate::admin::list_tenants;
 use crate::contracts::{ContractStatement, SaveContract, get_contract, portal_contract};
 use crate::i18n::use_t;
 use crate::quotes::TARIFF;
@@ -12,9 +11,8 @@ use crate::routes::quotes::{Details, Editor, MonthlyTable, Summary};
 
 /// Operator admins: pick a tenant, edit its contract, record it.
 #[component]
-pub fn ContractRecorder() -> impl IntoView {
+pub fn ContractRecorder(tenants: crate::routes::admin::TenantList) -> impl IntoView {
     let t = use_t();
-    let tenants = Resource::new(|| (), |_| list_tenants());
     let selected = RwSignal::new(None::<i64>);
     view! {
         <section class="card" data-testid="contract-recorder">
@@ -22,16 +20,22 @@ pub fn ContractRecorder() -> impl IntoView {
             <p class="hint">{move || t().c.record_hint}</p>
             <label>
                 {move || t().admin_tenant}
-                <select data-testid="contract-tenant" on:change=move |ev| selected.set(event_target_value(&ev).parse().ok())>
-                    <option value="">{move || t().c.choose_tenant}</option>
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            tenants.await.unwrap_or_default().into_iter()
-                                .map(|tn| view! { <option value=tn.id.to_string()>{tn.name}</option> })
-                                .collect_view()
-                        })}
-                    </Transition>
-                </select>
+                // The whole <select> waits for the tenants: a suspense boundary
+                // inside a <select> hydrated inconsistently (its markers sit
+                // where the HTML parser keeps only options).
+                <Transition fallback=|| view! { <select disabled></select> }>
+                    {move || Suspend::new(async move {
+                        let tenants = tenants.await.unwrap_or_default();
+                        view! {
+                            <select data-testid="contract-tenant" on:change=move |ev| selected.set(event_target_value(&ev).parse().ok())>
+                                <option value="">{move || t().c.choose_tenant}</option>
+                                {tenants.into_iter()
+                                    .map(|tn| view! { <option value=tn.id.to_string()>{tn.name}</option> })
+                                    .collect_view()}
+                            </select>
+                        }
+                    })}
+                </Transition>
             </label>
             {move || selected.get().map(|id| view! { <ContractForm tenant_id=id /> })}
         </section>

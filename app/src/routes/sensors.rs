@@ -4,7 +4,6 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use crate::admin::list_tenants;
 use crate::i18n::use_t;
 use crate::sensors::{
     CreateSensor, RevokeSensor, RotateSensorToken, SensorSummary, SensorToken, list_sensors,
@@ -35,38 +34,77 @@ fn TokenOnce(token: SensorToken) -> impl IntoView {
     }
 }
 
+/// The sensor section's actions and list, created by the admin page before
+/// its role check (see `AdminPage`).
+#[derive(Clone, Copy)]
+pub struct SensorAdminData {
+    create: ServerAction<CreateSensor>,
+    rotate: ServerAction<RotateSensorToken>,
+    revoke: ServerAction<RevokeSensor>,
+    sensors: Resource<Result<Vec<SensorSummary>, crate::error::AppError>>,
+}
+
+impl SensorAdminData {
+    pub fn new() -> Self {
+        let create = ServerAction::<CreateSensor>::new();
+        let rotate = ServerAction::<RotateSensorToken>::new();
+        let revoke = ServerAction::<RevokeSensor>::new();
+        let sensors = Resource::new(
+            move || {
+                (
+                    create.version().get(),
+                    rotate.version().get(),
+                    revoke.version().get(),
+                )
+            },
+            |_| list_sensors(),
+        );
+        SensorAdminData {
+            create,
+            rotate,
+            revoke,
+            sensors,
+        }
+    }
+}
+
+impl Default for SensorAdminData {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[component]
-pub fn SensorAdmin() -> impl IntoView {
+pub fn SensorAdmin(
+    tenants: crate::routes::admin::TenantList,
+    data: SensorAdminData,
+) -> impl IntoView {
     let t = use_t();
-    let create = ServerAction::<CreateSensor>::new();
-    let rotate = ServerAction::<RotateSensorToken>::new();
-    let revoke = ServerAction::<RevokeSensor>::new();
-    let tenants = Resource::new(|| (), |_| list_tenants());
-    let sensors = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                rotate.version().get(),
-                revoke.version().get(),
-            )
-        },
-        |_| list_sensors(),
-    );
+    let SensorAdminData {
+        create,
+        rotate,
+        revoke,
+        sensors,
+    } = data;
     view! {
         <section class="card" data-testid="sensor-admin">
             <h2>{move || t().s.title}</h2>
             <ActionForm action=create attr:class="row">
                 <label>
                     {move || t().admin_tenant}
-                    <select name="tenant_id" data-testid="sensor-tenant">
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                tenants.await.unwrap_or_default().into_iter()
-                                    .map(|tn| view! { <option value=tn.id.to_string()>{tn.name}</option> })
-                                    .collect_view()
-                            })}
-                        </Transition>
-                    </select>
+                    // No suspense boundary inside the <select> (see ContractRecorder).
+                    <Transition fallback=|| view! { <select name="tenant_id" disabled></select> }>
+                        {move || Suspend::new(async move {
+                            let tenants = tenants.await.unwrap_or_default();
+                            view! {
+                                <select name="tenant_id" data-testid="sensor-tenant">
+                                    {tenants.into_iter()
+                                        .map(|tn| view! { <option value=tn.id.to_string()>{tn.name}</option> })
+                                        .collect_view()}
+                                </select>
+                            }
+                        })}
+                    </Transition>
                 </label>
                 <label>
                     {move || t().s.name}
