@@ -322,14 +322,6 @@ impl LiveCapture {
         Ok(capture)
     }
 
-    pub fn interface(&self) -> &str {
-        &self.interface
-    }
-
-    pub fn linktype(&self) -> LinkType {
-        self.linktype
-    }
-
     fn block(&self, index: u32) -> *mut u8 {
         // SAFETY: index < block_count, so the offset stays inside the ring.
         unsafe {

@@ -189,7 +189,6 @@ struct Digester<'a> {
     packets: u64,
     batches: u64,
     kernel_dropped: u64,
-    live: bool,
     last_minute_spooled: Option<i64>,
 }
 
@@ -211,8 +210,7 @@ impl Digester<'_> {
             spool_backlog: Some(spool.pending()?.len() as u64),
             spool_dropped_total: Some(spool.dropped_batches()),
             // Replayed minutes are old by nature; lag is a live-capture figure.
-            lag_s: self
-                .live
+            lag_s: matches!(self.cfg.source, Source::Interface { .. })
                 .then(|| (now().secs() as i64 - (minute_start + 60)).max(0) as u64),
             last_error: lock(&self.shared.last_error).clone(),
         };
@@ -331,7 +329,6 @@ pub fn run(
         packets: 0,
         batches: 0,
         kernel_dropped: 0,
-        live: matches!(cfg.source, Source::Interface { .. }),
         last_minute_spooled: None,
     };
     let mut result = match &cfg.source {

@@ -188,41 +188,57 @@ fn a_missing_interface_is_a_clear_error() {
 /// The `nobody` account.
 const NOBODY: u32 = 65534;
 
+/// A temp dir owned by `nobody`, with a token file in it.
+fn nobody_dir() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    std::fs::write(&token, "otls_test\n").unwrap();
+    for path in [dir.path(), &token] {
+        std::os::unix::fs::chown(path, Some(NOBODY), Some(NOBODY)).unwrap();
+    }
+    (dir, token)
+}
+
+/// `sensor run --interface` as user `nobody`, with CAP_NET_RAW as its only
+/// capability (as the systemd unit in docs/SENSOR.md grants it) or with none.
+fn sensor_as_nobody(
+    net_raw: bool,
+    interface: &str,
+    token: &std::path::Path,
+) -> std::process::Command {
+    let caps = if net_raw { "-all,+net_raw" } else { "-all" };
+    let mut command = std::process::Command::new("setpriv");
+    command
+        .arg(format!("--reuid={NOBODY}"))
+        .arg(format!("--regid={NOBODY}"))
+        .arg("--clear-groups")
+        .arg(format!("--inh-caps={caps}"))
+        .arg(format!("--bounding-set={caps}"));
+    if net_raw {
+        command.arg(format!("--ambient-caps={caps}"));
+    }
+    command
+        .arg(env!("CARGO_BIN_EXE_sensor"))
+        .args(["run", "--interface", interface, "--sensor-id", "sen_test"])
+        .arg("--token-file")
+        .arg(token);
+    command
+}
+
 #[test]
 fn the_sensor_program_captures_unprivileged_until_sigterm_and_keeps_what_it_could_not_send() {
     let Some(veth) = veth::Veth::create() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let token = dir.path().join("token");
-    std::fs::write(&token, "otls_test\n").unwrap();
+    let (dir, token) = nobody_dir();
     let spool = dir.path().join("spool");
     // Nothing listens there: every batch must stay in the spool.
     let unreachable = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", l.local_addr().unwrap())
     };
-    // As the systemd unit in docs/SENSOR.md runs it: an unprivileged user
-    // whose only capability is CAP_NET_RAW.
-    for path in [dir.path(), &token] {
-        std::os::unix::fs::chown(path, Some(NOBODY), Some(NOBODY)).unwrap();
-    }
-    let mut child = std::process::Command::new("setpriv")
-        .args([
-            &format!("--reuid={NOBODY}"),
-            &format!("--regid={NOBODY}"),
-            "--clear-groups",
-        ])
-        .args([
-            "--inh-caps=-all,+net_raw",
-            "--ambient-caps=-all,+net_raw",
-            "--bounding-set=-all,+net_raw",
-        ])
-        .arg(env!("CARGO_BIN_EXE_sensor"))
-        .args(["run", "--interface", &veth.outer, "--ring-mib", "4"])
-        .args(["--server", &unreachable, "--sensor-id", "sen_test"])
-        .arg("--token-file")
-        .arg(&token)
+    let mut child = sensor_as_nobody(true, &veth.outer, &token)
+        .args(["--ring-mib", "4", "--server", &unreachable])
         .arg("--spool")
         .arg(&spool)
         .args(["--drain-timeout", "1"])
@@ -291,24 +307,9 @@ fn without_cap_net_raw_the_program_says_what_is_missing() {
     let Some(veth) = veth::Veth::create() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let token = dir.path().join("token");
-    std::fs::write(&token, "otls_test\n").unwrap();
-    for path in [dir.path(), &token] {
-        std::os::unix::fs::chown(path, Some(NOBODY), Some(NOBODY)).unwrap();
-    }
-    let out = std::process::Command::new("setpriv")
-        .args([
-            &format!("--reuid={NOBODY}"),
-            &format!("--regid={NOBODY}"),
-            "--clear-groups",
-        ])
-        .args(["--inh-caps=-all", "--bounding-set=-all"])
-        .arg(env!("CARGO_BIN_EXE_sensor"))
-        .args(["run", "--interface", &veth.outer])
-        .args(["--server", "http://127.0.0.1:9", "--sensor-id", "sen_test"])
-        .arg("--token-file")
-        .arg(&token)
+    let (dir, token) = nobody_dir();
+    let out = sensor_as_nobody(false, &veth.outer, &token)
+        .args(["--server", "http://127.0.0.1:9"])
         .arg("--spool")
         .arg(dir.path().join("spool"))
         .output()
