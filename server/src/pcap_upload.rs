@@ -11,7 +11,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use traffic::analyzer::{AnalyzerConfig, digest_capture};
+use traffic::analyzer::{AnalyzerConfig, digest_capture_bytes};
 use traffic::record::Health;
 
 use app::auth::Role;
@@ -82,7 +82,7 @@ async fn upload(
     };
     // Decoding is CPU work: keep it off the async workers.
     let digests = match tokio::task::spawn_blocking(move || {
-        digest_capture(&bytes[..], AnalyzerConfig::default())
+        digest_capture_bytes(&bytes, AnalyzerConfig::default())
     })
     .await
     {

@@ -30,7 +30,7 @@ use crate::host::{HostConfig, HostTable};
 use crate::identity::{self, Fact};
 use crate::link::LinkType;
 use crate::operation::{AddressRange, Direction, Operation, OperationClass, Protocol};
-use crate::packet::{DecodedPacket, Transport, decode};
+use crate::packet::{DecodedPacket, Transport, decode_fresh};
 use crate::reassembly::{ReassemblyConfig, TcpStreams};
 use crate::record::{
     Batch, Counters, FlowEnd, FlowRecord, Health, HostRecord, IdentityRecord,
@@ -156,8 +156,15 @@ impl PartialEq for OpKey {
             && self.class == o.class
             && self.unit == o.unit
             && self.error_code == o.error_code
-            && self.name == o.name
+            && same_text(&self.name, &o.name)
     }
+}
+
+/// String equality that first checks for the same static text: names are
+/// mostly `&'static str` constants, so the bytes rarely need comparing.
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
 
 impl Eq for OpKey {}
@@ -262,9 +269,10 @@ pub struct Analyzer {
     /// Operation rows of the minute, in first-seen order, with an index by key.
     ops: Vec<(OpKey, OpAgg)>,
     op_index: FxHashMap<OpKey, u32>,
-    /// Rows used most recently: polling repeats the same few operations, and a
-    /// comparison is cheaper than a hash lookup.
-    recent_ops: [u32; 4],
+    /// Rows used most recently, with a hash of their key: polling repeats the
+    /// same few operations, and comparing hashes held here is cheaper than a
+    /// map lookup or reaching into `ops` for every candidate.
+    recent_ops: [(u64, u32); 4],
     identities: Vec<IdentityRecord>,
     remembered: FxHashSet<u64>,
     ended: Ended,
@@ -295,7 +303,7 @@ impl Analyzer {
             edge_index: FxHashMap::default(),
             ops: Vec::new(),
             op_index: FxHashMap::default(),
-            recent_ops: [u32::MAX; 4],
+            recent_ops: [(0, u32::MAX); 4],
             identities: Vec::new(),
             remembered: FxHashSet::default(),
             ended: Ended::default(),
@@ -357,7 +365,8 @@ impl Analyzer {
         self.totals.packets += 1;
         self.totals.bytes += bytes;
 
-        let p = decode(linktype, frame);
+        let mut p = DecodedPacket::default();
+        decode_fresh(linktype, frame, &mut p);
         if let Some(err) = p.error {
             self.count_error(err, frame.len() < wire_len as usize);
         }
@@ -467,8 +476,12 @@ impl Analyzer {
     }
 
     /// Digests of minutes that are over, oldest first.
+    ///
+    /// Called after every packet, so it is a plain pop loop: a `VecDeque::drain`
+    /// costs a guard and its drop even when nothing is queued.
+    #[inline]
     pub fn drain_completed(&mut self) -> impl Iterator<Item = MinuteDigest> + '_ {
-        self.completed.drain(..)
+        std::iter::from_fn(move || self.completed.pop_front())
     }
 
     /// The oldest finished minute, if any.
@@ -559,7 +572,7 @@ impl Analyzer {
         let hosts = self.hosts.take_minute_records(now);
 
         self.op_index.clear();
-        self.recent_ops = [u32::MAX; 4];
+        self.recent_ops = [(0, u32::MAX); 4];
         self.edge_index.clear();
         let edges = std::mem::take(&mut self.edges);
         let mut operations: Vec<OperationCount> = self
@@ -949,10 +962,16 @@ impl Analyzer {
             direction: op.direction,
             error_code: op.error_code,
         };
+        let sig = {
+            let mut h = FxHasher::default();
+            key.hash(&mut h);
+            h.finish()
+        };
         let recent = self
             .recent_ops
             .iter()
-            .copied()
+            .filter(|(h, _)| *h == sig)
+            .map(|&(_, i)| i)
             .find(|&i| self.ops.get(i as usize).is_some_and(|(k, _)| *k == key));
         let idx = match recent {
             Some(i) => i,
@@ -979,15 +998,19 @@ impl Analyzer {
                 }
             },
         };
-        if self.recent_ops[0] != idx {
+        if self.recent_ops[0].1 != idx {
             self.recent_ops.rotate_right(1);
-            self.recent_ops[0] = idx;
+            self.recent_ops[0] = (sig, idx);
         }
         let agg = &mut self.ops[idx as usize].1;
         agg.count += 1;
         agg.last = agg.last.max(now);
         for r in op.ranges {
-            if agg.ranges.contains(&r) {
+            let known = agg
+                .ranges
+                .iter()
+                .any(|k| k.start == r.start && k.count == r.count && same_text(&k.space, &r.space));
+            if known {
                 continue;
             }
             if agg.ranges.len() < MAX_RANGES_PER_OPERATION {
@@ -1446,7 +1469,21 @@ pub fn digest_capture<R: std::io::Read>(
     input: R,
     cfg: AnalyzerConfig,
 ) -> Result<Vec<MinuteDigest>, crate::capture::CaptureError> {
-    let mut reader = crate::capture::CaptureReader::new(input)?;
+    digest_reader(crate::capture::CaptureReader::new(input)?, cfg)
+}
+
+/// [`digest_capture`] of a capture already in memory, parsed in place.
+pub fn digest_capture_bytes(
+    bytes: &[u8],
+    cfg: AnalyzerConfig,
+) -> Result<Vec<MinuteDigest>, crate::capture::CaptureError> {
+    digest_reader(crate::capture::CaptureReader::from_slice(bytes)?, cfg)
+}
+
+fn digest_reader<S: crate::capture::ByteSource>(
+    mut reader: crate::capture::CaptureReader<S>,
+    cfg: AnalyzerConfig,
+) -> Result<Vec<MinuteDigest>, crate::capture::CaptureError> {
     let mut analyzer = Analyzer::new(cfg);
     let mut digests = Vec::new();
     while let Some(packet) = reader.next_packet() {
@@ -1481,10 +1518,29 @@ mod digest_capture_tests {
         }
         let digested: u64 = digests.iter().map(|d| d.counters.packets).sum();
         assert_eq!(digested, packets);
+        // Parsed in place, the same capture gives the same digests.
+        let in_place = digest_capture_bytes(bytes, AnalyzerConfig::default()).expect("valid");
+        assert_eq!(
+            serde_json::to_string(
+                &in_place
+                    .into_iter()
+                    .map(|d| d.into_batch("s", 1, Default::default()))
+                    .collect::<Vec<_>>()
+            )
+            .unwrap(),
+            serde_json::to_string(
+                &digests
+                    .into_iter()
+                    .map(|d| d.into_batch("s", 1, Default::default()))
+                    .collect::<Vec<_>>()
+            )
+            .unwrap()
+        );
     }
 
     #[test]
     fn a_file_that_is_not_a_capture_is_an_error() {
         assert!(digest_capture(&b"hello world"[..], AnalyzerConfig::default()).is_err());
+        assert!(digest_capture_bytes(b"hello world", AnalyzerConfig::default()).is_err());
     }
 }

@@ -102,6 +102,7 @@ impl Side {
 
 impl FlowKey {
     /// The canonical key of a packet and which side sent it.
+    #[inline]
     pub fn new(
         protocol: u8,
         src: IpAddr,
@@ -109,7 +110,16 @@ impl FlowKey {
         dst: IpAddr,
         dst_port: u16,
     ) -> (FlowKey, Side) {
-        if (src, src_port) <= (dst, dst_port) {
+        // Same order as comparing (IpAddr, port) tuples; IPv4 pairs, nearly every
+        // packet, compare as integers instead of octet by octet.
+        let src_first = match (src, dst) {
+            (IpAddr::V4(s), IpAddr::V4(d)) => {
+                (u64::from(u32::from(s)) << 16 | u64::from(src_port))
+                    <= (u64::from(u32::from(d)) << 16 | u64::from(dst_port))
+            }
+            _ => (src, src_port) <= (dst, dst_port),
+        };
+        if src_first {
             (
                 FlowKey {
                     protocol,
@@ -396,9 +406,17 @@ pub struct FlowStats {
 }
 
 /// The flow table.
+///
+/// Flows live in one dense vector and a hash index maps each key to its slot,
+/// so probing touches small index entries rather than whole flows. The slot of
+/// the key looked up last is remembered: consecutive packets (a request and
+/// its response, a burst of segments) mostly belong to the same flow, and one
+/// key comparison is cheaper than hashing.
 #[derive(Debug)]
 pub struct FlowTable {
-    map: FxHashMap<FlowKey, Flow>,
+    index: FxHashMap<FlowKey, u32>,
+    flows: Vec<Flow>,
+    last: Option<(FlowKey, u32)>,
     config: FlowConfig,
     stats: FlowStats,
 }
@@ -406,7 +424,9 @@ pub struct FlowTable {
 impl FlowTable {
     pub fn new(config: FlowConfig) -> Self {
         FlowTable {
-            map: FxHashMap::default(),
+            index: FxHashMap::default(),
+            flows: Vec::new(),
+            last: None,
             config,
             stats: FlowStats::default(),
         }
@@ -419,18 +439,70 @@ impl FlowTable {
         self.stats
     }
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.flows.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.flows.is_empty()
     }
 
+    /// The slot of `key`, if tracked.
+    #[inline]
+    fn slot(&mut self, key: &FlowKey) -> Option<usize> {
+        if let Some((k, i)) = &self.last
+            && k == key
+        {
+            return Some(*i as usize);
+        }
+        let i = *self.index.get(key)?;
+        self.last = Some((*key, i));
+        Some(i as usize)
+    }
+
+    #[inline]
     pub fn get_mut(&mut self, key: &FlowKey) -> Option<&mut Flow> {
-        self.map.get_mut(key)
+        let i = self.slot(key)?;
+        self.flows.get_mut(i)
     }
 
     pub fn remove(&mut self, key: &FlowKey) -> Option<Flow> {
-        self.map.remove(key)
+        let i = self.index.remove(key)? as usize;
+        self.last = None;
+        let flow = self.flows.swap_remove(i);
+        // The last flow moved into the freed slot.
+        if let Some(moved) = self.flows.get(i) {
+            self.index.insert(moved.key, i as u32);
+        }
+        Some(flow)
+    }
+
+    /// Adds a flow known to be absent, counting it.
+    fn push(&mut self, flow: Flow) -> usize {
+        match flow.key.protocol {
+            crate::ip::proto::TCP => self.stats.created_tcp += 1,
+            crate::ip::proto::UDP => self.stats.created_udp += 1,
+            _ => self.stats.created_other += 1,
+        }
+        let i = self.flows.len();
+        self.index.insert(flow.key, i as u32);
+        self.last = Some((flow.key, i as u32));
+        self.flows.push(flow);
+        i
+    }
+
+    /// Makes room for one more flow when the table is full: expires flows with
+    /// halved timeouts (handing them to `on_end`). False when nothing could go.
+    fn make_room(&mut self, now: Timestamp, on_end: &mut impl FnMut(Flow, FlowEnd)) -> bool {
+        if self.flows.len() < self.config.max_flows {
+            return true;
+        }
+        let before = self.flows.len();
+        self.expire_with(now, 2, on_end);
+        self.stats.evicted += (before - self.flows.len()) as u64;
+        if self.flows.len() >= self.config.max_flows {
+            self.stats.not_tracked += 1;
+            return false;
+        }
+        true
     }
 
     /// Inserts a new flow. When the table is full, `on_end` receives the flows
@@ -441,26 +513,20 @@ impl FlowTable {
         now: Timestamp,
         on_end: &mut impl FnMut(Flow, FlowEnd),
     ) -> bool {
-        if self.map.len() >= self.config.max_flows {
-            let before = self.map.len();
-            self.expire_with(now, 2, on_end);
-            self.stats.evicted += (before - self.map.len()) as u64;
-            if self.map.len() >= self.config.max_flows {
-                self.stats.not_tracked += 1;
-                return false;
-            }
+        if let Some(i) = self.slot(&flow.key) {
+            self.flows[i] = flow;
+            return true;
         }
-        match flow.key.protocol {
-            crate::ip::proto::TCP => self.stats.created_tcp += 1,
-            crate::ip::proto::UDP => self.stats.created_udp += 1,
-            _ => self.stats.created_other += 1,
+        if !self.make_room(now, on_end) {
+            return false;
         }
-        self.map.insert(flow.key, flow);
+        self.push(flow);
         true
     }
 
-    /// The flow for `key`, created by `make` if absent (one hash lookup when the
-    /// table has room). `None` when the table is full and nothing could be evicted.
+    /// The flow for `key`, created by `make` if absent. `None` when the table is
+    /// full and nothing could be evicted.
+    #[inline]
     pub fn get_or_insert_with(
         &mut self,
         key: FlowKey,
@@ -468,29 +534,23 @@ impl FlowTable {
         make: impl FnOnce() -> Flow,
         on_end: &mut impl FnMut(Flow, FlowEnd),
     ) -> Option<&mut Flow> {
-        if self.map.len() >= self.config.max_flows && !self.map.contains_key(&key) {
-            return if self.insert(make(), now, on_end) {
-                self.map.get_mut(&key)
-            } else {
-                None
-            };
-        }
-        let stats = &mut self.stats;
-        Some(self.map.entry(key).or_insert_with(|| {
-            match key.protocol {
-                crate::ip::proto::TCP => stats.created_tcp += 1,
-                crate::ip::proto::UDP => stats.created_udp += 1,
-                _ => stats.created_other += 1,
+        let i = match self.slot(&key) {
+            Some(i) => i,
+            None => {
+                if !self.make_room(now, on_end) {
+                    return None;
+                }
+                self.push(make())
             }
-            make()
-        }))
+        };
+        self.flows.get_mut(i)
     }
 
     /// Removes flows idle past their timeout, handing each to `on_end`.
     pub fn expire(&mut self, now: Timestamp, on_end: &mut impl FnMut(Flow, FlowEnd)) {
-        let before = self.map.len();
+        let before = self.flows.len();
         self.expire_with(now, 1, on_end);
-        self.stats.expired += (before - self.map.len()) as u64;
+        self.stats.expired += (before - self.flows.len()) as u64;
     }
 
     fn expire_with(
@@ -501,32 +561,43 @@ impl FlowTable {
     ) {
         let cfg = self.config;
         let now_s = now.secs();
-        let expired: Vec<FlowKey> = self
-            .map
-            .values()
-            .filter(|f| now_s.saturating_sub(f.last_seen.secs()) > f.timeout_secs(&cfg) / divisor)
-            .map(|f| f.key)
-            .collect();
-        for k in expired {
-            if let Some(f) = self.map.remove(&k) {
-                let why = if divisor > 1 {
-                    FlowEnd::Evicted
-                } else {
-                    FlowEnd::IdleTimeout
-                };
+        let why = if divisor > 1 {
+            FlowEnd::Evicted
+        } else {
+            FlowEnd::IdleTimeout
+        };
+        let idle =
+            |f: &Flow| now_s.saturating_sub(f.last_seen.secs()) > f.timeout_secs(&cfg) / divisor;
+        if !self.flows.iter().any(idle) {
+            return;
+        }
+        self.last = None;
+        // Keep the survivors in order, then rebuild the index once.
+        let mut kept = Vec::with_capacity(self.flows.len());
+        for f in self.flows.drain(..) {
+            if idle(&f) {
                 on_end(f, why);
+            } else {
+                kept.push(f);
             }
+        }
+        self.flows = kept;
+        self.index.clear();
+        for (i, f) in self.flows.iter().enumerate() {
+            self.index.insert(f.key, i as u32);
         }
     }
 
     /// Iterates over all flows mutably (for the minute drain).
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Flow> {
-        self.map.values_mut()
+        self.flows.iter_mut()
     }
 
     /// Removes every flow (at the end of a capture).
     pub fn drain(&mut self) -> impl Iterator<Item = Flow> + '_ {
-        self.map.drain().map(|(_, f)| f)
+        self.index.clear();
+        self.last = None;
+        self.flows.drain(..)
     }
 }
 
@@ -537,6 +608,28 @@ mod tests {
 
     fn ip(last: u8) -> IpAddr {
         IpAddr::V4(Ipv4Addr::new(10, 0, 0, last))
+    }
+
+    proptest::proptest! {
+        /// The integer shortcut for IPv4 orders endpoints exactly as comparing
+        /// (address, port) tuples does, for every mix of address families.
+        #[test]
+        fn side_a_is_the_lower_endpoint(
+            a in proptest::prelude::any::<(bool, u32, u128, u16)>(),
+            b in proptest::prelude::any::<(bool, u32, u128, u16)>(),
+        ) {
+            let addr = |(v4, x4, x6, _): (bool, u32, u128, u16)| {
+                if v4 { IpAddr::from(x4.to_be_bytes()) } else { IpAddr::from(x6.to_be_bytes()) }
+            };
+            let (src, dst) = ((addr(a), a.3), (addr(b), b.3));
+            let (k, side) = FlowKey::new(6, src.0, src.1, dst.0, dst.1);
+            let want = if src <= dst { Side::A } else { Side::B };
+            proptest::prop_assert_eq!(side, want);
+            proptest::prop_assert!((k.a_ip, k.a_port) <= (k.b_ip, k.b_port));
+            // Equal addresses must still be ordered by port.
+            let (_, same) = FlowKey::new(6, src.0, src.1, src.0, src.1.wrapping_add(1));
+            proptest::prop_assert_eq!(same, if src.1 < src.1.wrapping_add(1) { Side::A } else { Side::B });
+        }
     }
 
     #[test]
@@ -585,5 +678,72 @@ mod tests {
         assert!(t.is_empty());
         assert_eq!(ended[0], (1000, FlowEnd::Evicted));
         assert_eq!(t.stats().not_tracked, 1);
+    }
+
+    /// The table against a plain map: after any sequence of lookups, inserts,
+    /// removals and expiries it holds the same flows, each found under its own
+    /// key (so the moved slots and the remembered last slot stay right).
+    #[derive(Debug, Clone)]
+    enum Op {
+        Touch(u8, u64),
+        Remove(u8),
+        Expire(u64),
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        prop_oneof![
+            6 => (0u8..12, 0u64..2000).prop_map(|(p, t)| Op::Touch(p, t)),
+            2 => (0u8..12).prop_map(Op::Remove),
+            1 => (0u64..4000).prop_map(Op::Expire),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn table_matches_a_plain_map(ops in proptest::collection::vec(op(), 1..80)) {
+            let mut t = FlowTable::new(FlowConfig { max_flows: 8, ..FlowConfig::default() });
+            let mut model: std::collections::BTreeMap<u16, u64> = Default::default();
+            let mut now = 0u64;
+            let key = |p: u8| FlowKey::new(17, ip(1), 1000 + u16::from(p), ip(2), 53);
+            for op in ops {
+                let mut gone = Vec::new();
+                match op {
+                    Op::Touch(p, dt) => {
+                        now += dt;
+                        let ts = Timestamp::from_secs_nanos(now, 0);
+                        let (k, side) = key(p);
+                        let tracked = t.get_or_insert_with(k, ts, || Flow::new(k, side, ts, None), &mut |f: Flow, _| gone.push(f.key.a_port));
+                        if let Some(f) = tracked {
+                            proptest::prop_assert_eq!(f.key, k);
+                            f.update(side, ts, 1, 0, 0);
+                            model.insert(k.a_port, now);
+                        }
+                    }
+                    Op::Remove(p) => {
+                        let (k, _) = key(p);
+                        let removed = t.remove(&k).map(|f| f.key);
+                        proptest::prop_assert_eq!(removed, model.remove(&k.a_port).map(|_| k));
+                    }
+                    Op::Expire(dt) => {
+                        now += dt;
+                        t.expire(Timestamp::from_secs_nanos(now, 0), &mut |f: Flow, _| gone.push(f.key.a_port));
+                    }
+                }
+                for port in gone {
+                    proptest::prop_assert!(model.remove(&port).is_some(), "ended a flow not in the model");
+                }
+                // Whatever expiry ended, every remaining flow is found under its key.
+                proptest::prop_assert_eq!(t.len(), model.len());
+                for (&port, &last) in &model {
+                    let (k, _) = FlowKey::new(17, ip(1), port, ip(2), 53);
+                    let f = t.get_mut(&k);
+                    proptest::prop_assert!(f.is_some(), "flow {} lost", port);
+                    let f = f.unwrap();
+                    proptest::prop_assert_eq!(f.key, k);
+                    proptest::prop_assert_eq!(f.last_seen.secs(), last);
+                }
+            }
+        }
     }
 }

@@ -158,10 +158,18 @@ const MAX_VLAN_TAGS: usize = 8;
 #[inline]
 pub fn decode(linktype: LinkType, frame: &[u8]) -> DecodedPacket<'_> {
     let mut p = DecodedPacket::default();
-    if let Err(e) = decode_into(linktype, frame, &mut p) {
+    decode_fresh(linktype, frame, &mut p);
+    p
+}
+
+/// [`decode`] into `p`, which must be `DecodedPacket::default()`. The
+/// analyzer decodes into its own stack slot this way: returning the 200-byte
+/// struct from [`decode`] costs a copy per packet.
+#[inline]
+pub fn decode_fresh<'a>(linktype: LinkType, frame: &'a [u8], p: &mut DecodedPacket<'a>) {
+    if let Err(e) = decode_into(linktype, frame, p) {
         p.error = Some(e);
     }
-    p
 }
 
 fn decode_into<'a>(

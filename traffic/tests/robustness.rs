@@ -6,7 +6,9 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use traffic::analyzer::{Analyzer, AnalyzerConfig};
-use traffic::capture::{CaptureError, CaptureReader, PcapNgReader, PcapReader, Timestamp};
+use traffic::capture::{
+    ByteSource, CaptureError, CaptureReader, PcapNgReader, PcapReader, Timestamp,
+};
 use traffic::ethernet::MacAddr;
 use traffic::link::LinkType;
 use traffic::packet::decode;
@@ -23,22 +25,43 @@ const LINKTYPES: [LinkType; 9] = [
     LinkType::LINUX_SLL2,
 ];
 
-/// Reads every packet, returning the data lengths and the final error.
+/// Reads every packet, returning the packets' bytes and the final error.
+///
+/// Reads twice, through a [`std::io::Read`] and from the slice in place, and
+/// checks that both readers agree on every packet and on the error.
 fn read_all(bytes: &[u8]) -> (Vec<Vec<u8>>, Option<CaptureError>) {
-    let mut out = Vec::new();
-    let mut err = None;
-    match CaptureReader::new(bytes) {
-        Ok(mut r) => {
-            while let Some(item) = r.next_packet() {
-                match item {
-                    Ok(p) => out.push(p.data.to_vec()),
-                    Err(e) => err = Some(e),
+    /// (timestamp, wire length, bytes) of each packet.
+    type Packets = Vec<(Timestamp, u32, Vec<u8>)>;
+    fn drain<S: ByteSource>(
+        reader: Result<CaptureReader<S>, CaptureError>,
+    ) -> (Packets, Option<CaptureError>, u64) {
+        let mut out = Vec::new();
+        let mut err = None;
+        let mut position = 0;
+        match reader {
+            Ok(mut r) => {
+                while let Some(item) = r.next_packet() {
+                    match item {
+                        Ok(p) => out.push((p.timestamp, p.original_len, p.data.to_vec())),
+                        Err(e) => err = Some(e),
+                    }
                 }
+                position = r.position();
             }
+            Err(e) => err = Some(e),
         }
-        Err(e) => err = Some(e),
+        (out, err, position)
     }
-    (out, err)
+    let (streamed, err, streamed_at) = drain(CaptureReader::new(bytes));
+    let (in_place, in_place_err, in_place_at) = drain(CaptureReader::from_slice(bytes));
+    assert_eq!(streamed, in_place, "readers disagree on packets");
+    assert_eq!(
+        err.as_ref().map(ToString::to_string),
+        in_place_err.as_ref().map(ToString::to_string),
+        "readers disagree on the error"
+    );
+    assert_eq!(streamed_at, in_place_at, "readers disagree on the position");
+    (streamed.into_iter().map(|(_, _, d)| d).collect(), err)
 }
 
 /// A classic pcap file in either byte order and timestamp resolution.

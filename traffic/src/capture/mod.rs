@@ -26,9 +26,9 @@ mod source;
 
 pub use pcap::PcapReader;
 pub use pcapng::PcapNgReader;
+pub use source::{ByteSource, ReadSource, SliceSource};
 
 use crate::link::LinkType;
-use source::ByteSource;
 use std::io::Read;
 
 /// Nanoseconds since the Unix epoch (UTC).
@@ -105,9 +105,9 @@ impl Packet<'_> {
 /// An [`Iterator`] of owned packets (one allocation per packet; the borrowing
 /// [`CaptureReader::next_packet`] allocates none).
 #[derive(Debug)]
-pub struct OwnedPackets<R>(CaptureReader<R>);
+pub struct OwnedPackets<S>(CaptureReader<S>);
 
-impl<R: Read> Iterator for OwnedPackets<R> {
+impl<S: ByteSource> Iterator for OwnedPackets<S> {
     type Item = Result<OwnedPacket, CaptureError>;
     fn next(&mut self) -> Option<Self::Item> {
         self.0.next_packet().map(|r| r.map(|p| p.to_owned_packet()))
@@ -164,15 +164,28 @@ pub const MAX_RECORD_LEN: usize = 64 * 1024 * 1024;
 
 /// A reader for either format, chosen from the file's magic number.
 #[derive(Debug)]
-pub enum CaptureReader<R> {
-    Pcap(PcapReader<R>),
-    PcapNg(PcapNgReader<R>),
+pub enum CaptureReader<S> {
+    Pcap(PcapReader<S>),
+    PcapNg(PcapNgReader<S>),
 }
 
-impl<R: Read> CaptureReader<R> {
-    /// Reads the file header and picks the format.
+impl<R: Read> CaptureReader<ReadSource<R>> {
+    /// Reads the file header from `reader` and picks the format.
     pub fn new(reader: R) -> Result<Self, CaptureError> {
-        let mut src = ByteSource::new(reader);
+        Self::from_source(ReadSource::new(reader))
+    }
+}
+
+impl<'a> CaptureReader<SliceSource<'a>> {
+    /// A reader over a capture already in memory (for example a mapped file):
+    /// packets borrow `bytes` directly, nothing is copied.
+    pub fn from_slice(bytes: &'a [u8]) -> Result<Self, CaptureError> {
+        Self::from_source(SliceSource::new(bytes))
+    }
+}
+
+impl<S: ByteSource> CaptureReader<S> {
+    fn from_source(mut src: S) -> Result<Self, CaptureError> {
         let have = src.fill(4)?;
         if have < 4 {
             return Err(CaptureError::Truncated {
@@ -204,7 +217,7 @@ impl<R: Read> CaptureReader<R> {
     }
 
     /// Turns the reader into an iterator of owned packets.
-    pub fn owned_packets(self) -> OwnedPackets<R> {
+    pub fn owned_packets(self) -> OwnedPackets<S> {
         OwnedPackets(self)
     }
 

@@ -1,6 +1,6 @@
 //! Classic libpcap files: both byte orders, microsecond and nanosecond timestamps.
 
-use super::source::ByteSource;
+use super::source::{ByteSource, ReadSource};
 use super::{CaptureError, Format, MAX_RECORD_LEN, Packet, Timestamp};
 use crate::link::LinkType;
 use std::io::Read;
@@ -18,8 +18,8 @@ pub(crate) fn is_magic(le: u32) -> bool {
 
 /// Streaming reader of a classic pcap file.
 #[derive(Debug)]
-pub struct PcapReader<R> {
-    src: ByteSource<R>,
+pub struct PcapReader<S> {
+    src: S,
     big_endian: bool,
     nanos: bool,
     linktype: LinkType,
@@ -30,13 +30,15 @@ pub struct PcapReader<R> {
     done: bool,
 }
 
-impl<R: Read> PcapReader<R> {
+impl<R: Read> PcapReader<ReadSource<R>> {
     /// Reads and checks the file header.
     pub fn new(reader: R) -> Result<Self, CaptureError> {
-        Self::from_source(ByteSource::new(reader))
+        Self::from_source(ReadSource::new(reader))
     }
+}
 
-    pub(crate) fn from_source(mut src: ByteSource<R>) -> Result<Self, CaptureError> {
+impl<S: ByteSource> PcapReader<S> {
+    pub(crate) fn from_source(mut src: S) -> Result<Self, CaptureError> {
         let have = src.fill(FILE_HEADER_LEN)?;
         if have < FILE_HEADER_LEN {
             return Err(CaptureError::Truncated {

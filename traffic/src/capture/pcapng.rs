@@ -2,7 +2,7 @@
 //! (obsolete) packet blocks; several interfaces and sections, both byte orders,
 //! `if_tsresol` and `if_tsoffset`. Other blocks are skipped.
 
-use super::source::ByteSource;
+use super::source::{ByteSource, ReadSource};
 use super::{CaptureError, Format, MAX_RECORD_LEN, Packet, Timestamp};
 use crate::link::LinkType;
 use std::io::Read;
@@ -32,8 +32,8 @@ struct Interface {
 
 /// Streaming reader of a pcapng file.
 #[derive(Debug)]
-pub struct PcapNgReader<R> {
-    src: ByteSource<R>,
+pub struct PcapNgReader<S> {
+    src: S,
     big_endian: bool,
     interfaces: Vec<Interface>,
     /// Number of the next block (1-based; the first section header is block 1).
@@ -55,13 +55,15 @@ struct PacketMeta {
     from_simple_block: bool,
 }
 
-impl<R: Read> PcapNgReader<R> {
+impl<R: Read> PcapNgReader<ReadSource<R>> {
     /// Reads and checks the first section header.
     pub fn new(reader: R) -> Result<Self, CaptureError> {
-        Self::from_source(ByteSource::new(reader))
+        Self::from_source(ReadSource::new(reader))
     }
+}
 
-    pub(crate) fn from_source(src: ByteSource<R>) -> Result<Self, CaptureError> {
+impl<S: ByteSource> PcapNgReader<S> {
+    pub(crate) fn from_source(src: S) -> Result<Self, CaptureError> {
         let mut r = PcapNgReader {
             src,
             big_endian: false,
