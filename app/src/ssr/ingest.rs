@@ -17,6 +17,7 @@ use traffic::record::Batch;
 use super::db::Db;
 use super::now_secs;
 use super::sensors::AuthenticatedSensor;
+use super::variant_name::variant_name;
 
 #[derive(Clone)]
 pub struct Ingest {
@@ -53,7 +54,44 @@ enum Val {
     OptInt(Option<i64>),
     Text(String),
     OptText(Option<String>),
+    /// An enum's wire name: static text, no allocation per row.
+    Name(&'static str),
+    OptName(Option<&'static str>),
     Bool(bool),
+}
+
+/// Rows of one table, stored flat: `columns` values per row, one allocation
+/// for the whole table rather than one per row.
+struct Rows {
+    columns: usize,
+    values: Vec<Val>,
+}
+
+impl Rows {
+    fn with_capacity(columns: usize, rows: usize) -> Rows {
+        Rows {
+            columns,
+            values: Vec::with_capacity(columns * rows),
+        }
+    }
+
+    fn push(&mut self, row: impl IntoIterator<Item = Val>) {
+        let before = self.values.len();
+        self.values.extend(row);
+        debug_assert_eq!(self.values.len() - before, self.columns);
+    }
+
+    fn len(&self) -> usize {
+        self.values.len() / self.columns
+    }
+
+    fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    fn iter(&self) -> std::slice::Chunks<'_, Val> {
+        self.values.chunks(self.columns)
+    }
 }
 
 fn int(v: u64, what: &str) -> Result<i64, StoreError> {
@@ -62,16 +100,12 @@ fn int(v: u64, what: &str) -> Result<i64, StoreError> {
 }
 
 /// An enum's wire name (`"modbus"`, `"read"`…), as the schema spells it.
-fn name<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
+fn name<T: Serialize>(v: &T) -> Val {
+    Val::Name(variant_name(v).unwrap_or(""))
 }
 
-fn opt_name<T: Serialize>(v: &Option<T>) -> Option<String> {
-    v.as_ref().map(name)
+fn opt_name<T: Serialize>(v: &Option<T>) -> Val {
+    Val::OptName(v.as_ref().map(|v| variant_name(v).unwrap_or("")))
 }
 
 fn text<T: ToString>(v: &Option<T>) -> Option<String> {
@@ -84,10 +118,10 @@ struct Prepared {
     sensor_id: i64,
     sequence: i64,
     minute_start: i64,
-    flows: Vec<Vec<Val>>,
-    operations: Vec<Vec<Val>>,
-    identities: Vec<Vec<Val>>,
-    hosts: Vec<Vec<Val>>,
+    flows: Rows,
+    operations: Rows,
+    identities: Rows,
+    hosts: Rows,
     packets: i64,
     bytes: i64,
     dropped: Option<i64>,
@@ -172,26 +206,27 @@ async fn insert_rows(
     tx: &mut Transaction<'static, Sqlite>,
     table: &str,
     columns: &[&str],
-    rows: &[Vec<Val>],
+    rows: &Rows,
 ) -> Result<(), sqlx::Error> {
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
+    debug_assert_eq!(columns.len(), rows.columns);
+    for chunk in rows.values.chunks(ROWS_PER_INSERT * rows.columns) {
         let row = format!("({})", vec!["?"; columns.len()].join(", "));
         let sql = format!(
             "INSERT INTO {table} ({}) VALUES {}",
             columns.join(", "),
-            vec![row.as_str(); chunk.len()].join(", ")
+            vec![row.as_str(); chunk.len() / rows.columns].join(", ")
         );
         let mut query = sqlx::query::<Sqlite>(&sql);
-        for row in chunk {
-            for v in row {
-                query = match v {
-                    Val::Int(x) => query.bind(*x),
-                    Val::OptInt(x) => query.bind(*x),
-                    Val::Text(x) => query.bind(x.as_str()),
-                    Val::OptText(x) => query.bind(x.as_deref()),
-                    Val::Bool(x) => query.bind(*x),
-                };
-            }
+        for v in chunk {
+            query = match v {
+                Val::Int(x) => query.bind(*x),
+                Val::OptInt(x) => query.bind(*x),
+                Val::Text(x) => query.bind(x.as_str()),
+                Val::OptText(x) => query.bind(x.as_deref()),
+                Val::Name(x) => query.bind(*x),
+                Val::OptName(x) => query.bind(*x),
+                Val::Bool(x) => query.bind(*x),
+            };
         }
         query.execute(&mut **tx).await?;
     }
@@ -212,10 +247,10 @@ fn copy_text(out: &mut Vec<u8>, text: &str) {
 }
 
 /// Rows in PostgreSQL's COPY text format: tab-separated, `\N` for NULL.
-fn copy_stream(rows: &[Vec<Val>]) -> Vec<u8> {
+fn copy_stream(rows: &Rows) -> Vec<u8> {
     use std::io::Write;
     let mut out = Vec::with_capacity(rows.len() * 256);
-    for row in rows {
+    for row in rows.iter() {
         for (i, v) in row.iter().enumerate() {
             if i > 0 {
                 out.push(b'\t');
@@ -226,7 +261,13 @@ fn copy_stream(rows: &[Vec<Val>]) -> Vec<u8> {
                     copy_text(&mut out, x);
                     Ok(())
                 }
-                Val::OptInt(None) | Val::OptText(None) => out.write_all(b"\\N"),
+                Val::Name(x) | Val::OptName(Some(x)) => {
+                    copy_text(&mut out, x);
+                    Ok(())
+                }
+                Val::OptInt(None) | Val::OptText(None) | Val::OptName(None) => {
+                    out.write_all(b"\\N")
+                }
                 Val::Bool(x) => out.write_all(if *x { b"t" } else { b"f" }),
             };
         }
@@ -239,7 +280,7 @@ async fn copy_rows(
     conn: &mut sqlx::PgConnection,
     table: &str,
     columns: &[&str],
-    rows: &[Vec<Val>],
+    rows: &Rows,
 ) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
@@ -497,13 +538,13 @@ fn prepare(sensor: &AuthenticatedSensor, batch: &Batch) -> Result<Prepared, Stor
         )));
     }
     let (t, s, m) = (sensor.tenant_id, sensor.id, batch.minute_start);
-    let mut flows = Vec::with_capacity(batch.flows.len());
+    let mut flows = Rows::with_capacity(FLOW_COLUMNS.len(), batch.flows.len());
     for f in &batch.flows {
-        flows.push(vec![
+        flows.push([
             Val::Int(t),
             Val::Int(s),
             Val::Int(m),
-            Val::Text(name(&f.transport)),
+            name(&f.transport),
             Val::Int(f.ip_protocol.into()),
             Val::Text(f.client_ip.to_string()),
             Val::Text(f.server_ip.to_string()),
@@ -512,8 +553,8 @@ fn prepare(sensor: &AuthenticatedSensor, batch: &Batch) -> Result<Prepared, Stor
             Val::OptText(text(&f.client_mac)),
             Val::OptText(text(&f.server_mac)),
             Val::OptInt(f.vlan.map(i64::from)),
-            Val::Text(name(&f.initiator)),
-            Val::OptText(opt_name(&f.protocol)),
+            name(&f.initiator),
+            opt_name(&f.protocol),
             Val::Int(f.flow_start_ms),
             Val::Int(f.first_seen_ms),
             Val::Int(f.last_seen_ms),
@@ -526,28 +567,28 @@ fn prepare(sensor: &AuthenticatedSensor, batch: &Batch) -> Result<Prepared, Stor
             Val::Int(f.tcp_flags_to_server.into()),
             Val::Int(f.tcp_flags_to_client.into()),
             Val::Bool(f.started),
-            Val::OptText(opt_name(&f.ended)),
+            opt_name(&f.ended),
             Val::Int(int(f.reassembly_gap_bytes, "flows.reassembly_gap_bytes")?),
         ]);
     }
-    let mut operations = Vec::with_capacity(batch.operations.len());
+    let mut operations = Rows::with_capacity(OPERATION_COLUMNS.len(), batch.operations.len());
     for o in &batch.operations {
-        operations.push(vec![
+        operations.push([
             Val::Int(t),
             Val::Int(s),
             Val::Int(m),
-            Val::Text(name(&o.transport)),
+            name(&o.transport),
             Val::OptText(text(&o.client_ip)),
             Val::OptText(text(&o.server_ip)),
             Val::OptInt(o.server_port.map(i64::from)),
             Val::OptText(text(&o.client_mac)),
             Val::OptText(text(&o.server_mac)),
-            Val::Text(name(&o.protocol)),
+            name(&o.protocol),
             Val::Int(o.function_code.into()),
             Val::Text(o.name.clone()),
-            Val::Text(name(&o.class)),
+            name(&o.class),
             Val::OptInt(o.unit.map(i64::from)),
-            Val::Text(name(&o.direction)),
+            name(&o.direction),
             Val::OptInt(o.error_code.map(i64::from)),
             Val::Int(int(o.count, "operations.count")?),
             Val::Int(o.first_seen_ms),
@@ -556,26 +597,23 @@ fn prepare(sensor: &AuthenticatedSensor, batch: &Batch) -> Result<Prepared, Stor
             Val::Bool(o.ranges_truncated),
         ]);
     }
-    let identities: Vec<Vec<Val>> = batch
-        .identities
-        .iter()
-        .map(|i| {
-            vec![
-                Val::Int(t),
-                Val::Int(s),
-                Val::Int(m),
-                Val::OptText(text(&i.mac)),
-                Val::OptText(text(&i.ip)),
-                Val::Text(i.source.clone()),
-                Val::Text(i.attribute.clone()),
-                Val::Text(i.value.clone()),
-                Val::Int(i.first_seen_ms),
-            ]
-        })
-        .collect();
-    let mut hosts = Vec::with_capacity(batch.hosts.len());
+    let mut identities = Rows::with_capacity(IDENTITY_COLUMNS.len(), batch.identities.len());
+    for i in &batch.identities {
+        identities.push([
+            Val::Int(t),
+            Val::Int(s),
+            Val::Int(m),
+            Val::OptText(text(&i.mac)),
+            Val::OptText(text(&i.ip)),
+            Val::Text(i.source.clone()),
+            Val::Text(i.attribute.clone()),
+            Val::Text(i.value.clone()),
+            Val::Int(i.first_seen_ms),
+        ]);
+    }
+    let mut hosts = Rows::with_capacity(HOST_COLUMNS.len(), batch.hosts.len());
     for h in &batch.hosts {
-        hosts.push(vec![
+        hosts.push([
             Val::Int(t),
             Val::Int(s),
             Val::Int(m),
@@ -658,29 +696,33 @@ mod tests {
 
     #[test]
     fn copy_rows_are_tab_separated_escaped_and_null_aware() {
-        let rows = vec![
-            vec![
-                Val::Int(-7),
-                Val::OptInt(None),
-                Val::Text("a\tb\nc\\d\re".into()),
-                Val::OptText(None),
-                Val::OptText(Some("\\N".into())),
-                Val::Bool(true),
-                Val::Bool(false),
-            ],
-            vec![
-                Val::Int(0),
-                Val::OptInt(Some(42)),
-                Val::Text(String::new()),
-                Val::OptText(Some("日本".into())),
-                Val::OptText(Some(String::new())),
-                Val::Bool(false),
-                Val::Bool(true),
-            ],
-        ];
+        let mut rows = Rows::with_capacity(9, 2);
+        rows.push([
+            Val::Int(-7),
+            Val::OptInt(None),
+            Val::Text("a\tb\nc\\d\re".into()),
+            Val::OptText(None),
+            Val::OptText(Some("\\N".into())),
+            Val::Bool(true),
+            Val::Bool(false),
+            Val::Name("modbus"),
+            Val::OptName(None),
+        ]);
+        rows.push([
+            Val::Int(0),
+            Val::OptInt(Some(42)),
+            Val::Text(String::new()),
+            Val::OptText(Some("日本".into())),
+            Val::OptText(Some(String::new())),
+            Val::Bool(false),
+            Val::Bool(true),
+            Val::Name(""),
+            Val::OptName(Some("s7comm_plus")),
+        ]);
+        assert_eq!(rows.len(), 2);
         assert_eq!(
             String::from_utf8(copy_stream(&rows)).unwrap(),
-            "-7\t\\N\ta\\tb\\nc\\\\d\\re\t\\N\t\\\\N\tt\tf\n0\t42\t\t日本\t\tf\tt\n"
+            "-7\t\\N\ta\\tb\\nc\\\\d\\re\t\\N\t\\\\N\tt\tf\tmodbus\t\\N\n0\t42\t\t日本\t\tf\tt\t\ts7comm_plus\n"
         );
     }
 }

@@ -10,6 +10,7 @@ pub mod quotes;
 pub mod sensors;
 pub mod sessions;
 pub mod throttle;
+mod variant_name;
 
 use std::sync::Arc;
 
