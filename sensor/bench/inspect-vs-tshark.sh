@@ -4,18 +4,18 @@
 #
 # Builds BIG_1x = every test capture in traffic/testdata/pcaps concatenated
 # (mergecap -a) and repeated REPEAT times, and BIG_10x = BIG_1x ten times over,
-# then runs each tool RUNS times per size and prints the best wall time, the
-# throughput (file MB / s, MB = 10^6 bytes) and the largest peak RSS.
+# then runs each tool RUNS times per size (tshark RUNS_10X times at 10x: it
+# takes minutes) and prints the best wall time, the throughput (file MB / s,
+# MB = 10^6 bytes) and the largest peak RSS.
 #
 # The cut-short MELSEC capture is left out (mergecap stops at its damaged last
 # record). Concatenated copies repeat timestamps and 5-tuples; both tools see
 # the same bytes.
 #
 # Usage: sensor/bench/inspect-vs-tshark.sh            (from anywhere in the repo)
-# Environment: REPEAT (default 50), RUNS (default 3), RUNS_10X (default 1;
-#              the sensor's 10x run is short, so it runs RUNS times),
+# Environment: REPEAT (default 50), RUNS (default 3), RUNS_10X (default 1),
 #              WORK (default /tmp/otlens-bench), SENSOR (default: target/release/sensor,
-#              built with `cargo build -p sensor --release` if missing),
+#              brought up to date with `cargo build -p sensor --release` first),
 #              KEEP=1 keeps the big files.
 set -euo pipefail
 
@@ -27,13 +27,15 @@ RUNS="${RUNS:-3}"
 RUNS_10X="${RUNS_10X:-1}"
 WORK="${WORK:-/tmp/otlens-bench}"
 target="${CARGO_TARGET_DIR:-$root/target}"
-SENSOR="${SENSOR:-$target/release/sensor}"
+SENSOR="${SENSOR:-}"
 
 for tool in mergecap tshark /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
 done
-if [[ ! -x "$SENSOR" ]]; then
-    (cd "$root" && cargo build -p sensor --release)
+# Without SENSOR, measure the sensor as the working tree builds it, never a stale binary.
+if [[ -z "$SENSOR" ]]; then
+    (cd "$root" && cargo build -q -p sensor --release)
+    SENSOR="$target/release/sensor"
 fi
 
 mkdir -p "$WORK"
