@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::contracts::{ContractStatement, SaveContract, get_contract, portal_contract};
+use crate::contracts::{ContractStatement, SaveContract, get_contract};
 use crate::i18n::use_t;
 use crate::quotes::TARIFF;
 use crate::quotes::form::{Computed, QuoteForm};
@@ -103,11 +103,13 @@ fn ContractEditor(
     }
 }
 
-/// Customers: their contract, installation deadlines and invoices to date.
+/// Customers: their contract, installation deadlines and invoices to date
+/// (`statement` from [`crate::contracts::portal_contract`], created by the page).
 #[component]
-pub fn ContractStatementSection() -> impl IntoView {
+pub fn ContractStatementSection(
+    statement: Resource<Result<Option<ContractStatement>, crate::error::AppError>>,
+) -> impl IntoView {
     let t = use_t();
-    let statement = Resource::new(|| (), |_| portal_contract());
     view! {
         <section class="contract-statement" data-testid="contract-statement">
             <h2>{move || t().c.your_contract}</h2>

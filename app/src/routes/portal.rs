@@ -1,26 +1,41 @@
 use leptos::prelude::*;
 
+use crate::admin::UserSummary;
 use crate::auth::Area;
 use crate::components::guard::RequireArea;
+use crate::contracts::{ContractStatement, portal_contract};
+use crate::error::AppError;
 use crate::i18n::use_t;
-use crate::portal::{portal_overview, tenant_users};
+use crate::portal::{TenantOverview, portal_overview, tenant_users};
 use crate::routes::contracts::ContractStatementSection;
 use crate::routes::sensors::{PcapUpload, SensorHealthSection};
+use crate::sensors::{SensorSummary, portal_sensors};
 
 #[component]
 pub fn PortalPage() -> impl IntoView {
+    // Every resource of the page is created here, before the role check's
+    // suspense boundary, as on the admin page: a resource first created inside
+    // the boundary once it had resolved sometimes never resolved during
+    // server rendering, and the page's response never ended.
+    let overview = Resource::new(|| (), |_| portal_overview());
+    let users = Resource::new(|| (), |_| tenant_users());
+    let sensors = Resource::new(|| (), |_| portal_sensors());
+    let statement = Resource::new(|| (), |_| portal_contract());
     view! {
         <RequireArea area=Area::Portal>
-            <PortalOverview />
+            <PortalOverview overview=overview users=users sensors=sensors statement=statement />
         </RequireArea>
     }
 }
 
 #[component]
-fn PortalOverview() -> impl IntoView {
+fn PortalOverview(
+    overview: Resource<Result<TenantOverview, AppError>>,
+    users: Resource<Result<Vec<UserSummary>, AppError>>,
+    sensors: Resource<Result<Vec<SensorSummary>, AppError>>,
+    statement: Resource<Result<Option<ContractStatement>, AppError>>,
+) -> impl IntoView {
     let t = use_t();
-    let overview = Resource::new(|| (), |_| portal_overview());
-    let users = Resource::new(|| (), |_| tenant_users());
     view! {
         <section class="card" data-testid="portal-page">
             <h1>{move || t().portal_title}</h1>
@@ -71,9 +86,9 @@ fn PortalOverview() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <SensorHealthSection />
+            <SensorHealthSection sensors=sensors />
             <PcapUpload />
-            <ContractStatementSection />
+            <ContractStatementSection statement=statement />
             <p class="notice-inline">{move || t().portal_coming}</p>
         </section>
     }

@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use crate::i18n::use_t;
 use crate::sensors::{
     CreateSensor, RevokeSensor, RotateSensorToken, SensorSummary, SensorToken, list_sensors,
-    portal_sensors,
 };
 
 /// `2026-11-25 09:14 UTC` from Unix seconds.
@@ -203,11 +202,13 @@ fn SensorTable(
     .into_any()
 }
 
-/// Customers: their sensors' health.
+/// Customers: their sensors' health (`sensors` from
+/// [`crate::sensors::portal_sensors`], created by the page).
 #[component]
-pub fn SensorHealthSection() -> impl IntoView {
+pub fn SensorHealthSection(
+    sensors: Resource<Result<Vec<SensorSummary>, crate::error::AppError>>,
+) -> impl IntoView {
     let t = use_t();
-    let sensors = Resource::new(|| (), |_| portal_sensors());
     view! {
         <section data-testid="sensor-health">
             <h2>{move || t().s.health_title}</h2>
