@@ -370,7 +370,7 @@ impl Analyzer {
         if let Some(err) = p.error {
             self.count_error(err, frame.len() < wire_len as usize);
         }
-        if let Some(ip) = p.ip {
+        if let Some(ip) = &p.ip {
             let c = &mut self.counters.c;
             if ip.src.is_ipv4() {
                 c.ipv4_packets += 1;
@@ -402,7 +402,7 @@ impl Analyzer {
         // `HostTable::absorb_flow`); every other frame is counted here.
         let by_flow = match p.transport {
             Transport::Tcp(_) | Transport::Udp(_) => self.transport_packet(&p, now, bytes),
-            Transport::Icmp { .. } | Transport::Other(_) => match p.ip {
+            Transport::Icmp { .. } | Transport::Other(_) => match &p.ip {
                 Some(ip) if ip.fragment.is_none_or(|f| f.offset == 0) => {
                     self.other_ip_packet(&p, ip.protocol, now, bytes)
                 }
@@ -422,7 +422,7 @@ impl Analyzer {
             if let Some(src) = p.src_mac {
                 self.hosts.observe_macs(src, p.dst_mac, now, bytes);
             }
-            if let Some(ip) = p.ip {
+            if let Some(ip) = &p.ip {
                 self.hosts
                     .observe_ips(ip.src, ip.dst, ip.ttl, p.src_mac, now, bytes);
             }
@@ -681,8 +681,8 @@ impl Analyzer {
         now: Timestamp,
         bytes: u64,
     ) -> bool {
-        let Some(ip) = p.ip else { return false };
-        let (key, side) = FlowKey::new(protocol, ip.src, 0, ip.dst, 0);
+        let Some(ip) = &p.ip else { return false };
+        let (key, side) = FlowKey::new(protocol, &ip.src, 0, &ip.dst, 0);
         let (ended, hosts) = (&mut self.ended, &mut self.hosts);
         let Some(f) = self.flows.get_or_insert_with(
             key,
@@ -698,7 +698,8 @@ impl Analyzer {
     }
 
     fn transport_packet(&mut self, p: &DecodedPacket<'_>, now: Timestamp, bytes: u64) -> bool {
-        let Some(ip) = p.ip else { return false };
+        // Borrowed, not copied: see `FlowKey` on copies of freshly written addresses.
+        let Some(ip) = &p.ip else { return false };
         let (Some(sport), Some(dport)) = (p.src_port(), p.dst_port()) else {
             return false;
         };
@@ -710,7 +711,7 @@ impl Analyzer {
         } else {
             c.udp_packets += 1;
         }
-        let (key, side) = FlowKey::new(ip.protocol, ip.src, sport, ip.dst, dport);
+        let (key, side) = FlowKey::new(ip.protocol, &ip.src, sport, &ip.dst, dport);
         let syn_only = flags & 0x12 == 0x02;
 
         // A fresh SYN on a finished connection, or with a new initial sequence number, starts a new flow.
@@ -815,7 +816,7 @@ impl Analyzer {
                     side,
                     &t,
                     protocol,
-                    ctx,
+                    &ctx,
                     p.payload,
                     out,
                 );
@@ -1029,7 +1030,7 @@ fn note_l2(f: &mut Flow, side: Side, p: &DecodedPacket<'_>, hosts: &mut HostTabl
     if let Some(m) = p.src_mac {
         f.macs[side.index()] = Some(m);
     }
-    if let Some(ip) = p.ip {
+    if let Some(ip) = &p.ip {
         let sig = Some((p.src_mac, p.dst_mac, ip.ttl));
         if f.l2[side.index()] != sig {
             // Traffic so far went with the old addresses: count it before switching.
@@ -1053,12 +1054,12 @@ fn feed_tcp(
     side: Side,
     tcp: &crate::transport::TcpSlice<'_>,
     protocol: Protocol,
-    ctx: PayloadContext,
+    ctx: &PayloadContext,
     payload: &[u8],
     out: &mut DissectOutput,
 ) {
     let flags = tcp.flags();
-    let mut sink = |data: &[u8]| dissect::dissect(protocol, &ctx, data, out).bytes;
+    let mut sink = |data: &[u8]| dissect::dissect(protocol, ctx, data, out).bytes;
     streams.dirs[side.index()].segment(cfg, tcp.sequence(), flags.syn(), payload, &mut sink);
     if flags.ack() {
         // Our ACK tells the reassembler of the other direction what the peer really sent.
