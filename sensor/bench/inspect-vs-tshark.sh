@@ -5,8 +5,8 @@
 # Builds BIG_1x = every test capture in traffic/testdata/pcaps concatenated
 # (mergecap -a) and repeated REPEAT times, and BIG_10x = BIG_1x ten times over,
 # then runs each tool RUNS times per size (tshark RUNS_10X times at 10x: it
-# takes minutes) and prints the best wall time, the throughput (file MB / s,
-# MB = 10^6 bytes) and the largest peak RSS.
+# takes minutes) and prints the best and median wall times with their
+# throughput (file MB / s, MB = 10^6 bytes) and the largest peak RSS.
 #
 # The cut-short MELSEC capture is left out (mergecap stops at its damaged last
 # record). Concatenated copies repeat timestamps and 5-tuples; both tools see
@@ -78,21 +78,29 @@ measure() {
     awk -v a="$start" -v b="$end" -v m="$out" 'BEGIN { printf "%.3f %s\n", b - a, m }'
 }
 
-# bench NAME FILE RUNS CMD... : best wall time, MB/s, peak RSS over RUNS runs.
+# bench NAME FILE RUNS CMD... : best and median wall time with their MB/s,
+# and the largest peak RSS, over RUNS runs.
 bench() {
     local name="$1" file="$2" runs="$3"
     shift 3
-    local best="" rss=0 t m
+    local times=() rss=0 t m
     for ((r = 0; r < runs; r++)); do
         read -r t m < <(measure "$@")
-        if [[ -z "$best" ]] || awk "BEGIN{exit !($t < $best)}"; then best="$t"; fi
+        times+=("$t")
         ((m > rss)) && rss="$m"
     done
     local bytes
     bytes="$(stat -c %s "$file")"
-    awk -v n="$name" -v f="$(basename "$file")" -v b="$bytes" -v t="$best" -v m="$rss" -v r="$runs" 'BEGIN {
-        printf "%-8s %-14s %9.1f MB %4d runs  best %8.3f s  %8.1f MB/s  peak RSS %8.1f MiB\n",
-            n, f, b / 1e6, r, t, (t > 0 ? b / 1e6 / t : 0), m / 1024 }'
+    printf '%s\n' "${times[@]}" | sort -g | awk -v n="$name" -v f="$(basename "$file")" \
+        -v b="$bytes" -v m="$rss" -v r="$runs" '
+        { t[NR] = $1 }
+        END {
+            best = t[1]
+            median = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+            printf "%-8s %-14s %9.1f MB %3d runs  best %8.3f s %8.1f MB/s  median %8.3f s %8.1f MB/s  peak RSS %8.1f MiB\n",
+                n, f, b / 1e6, r, best, (best > 0 ? b / 1e6 / best : 0),
+                median, (median > 0 ? b / 1e6 / median : 0), m / 1024
+        }'
 }
 
 echo "sensor:  $SENSOR"
