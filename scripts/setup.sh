@@ -9,6 +9,20 @@ export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 CARGO_LEPTOS_VERSION=0.3.10
 
+# Build tools (cargo-leptos, wasm-bindgen-cli, cargo-fuzz) only orchestrate:
+# their own speed does not matter, so they are compiled in a cheap profile
+# (no LTO, many codegen units, light optimisation) instead of their release
+# profile with fat LTO and one codegen unit, which took 22 minutes for
+# cargo-leptos alone on a 2-core machine.
+tool_install() {
+  CARGO_PROFILE_RELEASE_LTO=false \
+  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+  CARGO_PROFILE_RELEASE_DEBUG=false \
+  CARGO_PROFILE_RELEASE_STRIP=true \
+    cargo install "$@"
+}
+
 apt_missing=()
 need_apt() { dpkg -s "$1" >/dev/null 2>&1 || apt_missing+=("$1"); }
 need_apt chromium
@@ -35,21 +49,21 @@ if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
 fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (takes about 12 minutes once)"
-  cargo install cargo-leptos@"$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (once; about 5 minutes on 2 cores)"
+  tool_install cargo-leptos@"$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 fi
 
 # Fuzzing (scripts/fuzz.sh) runs in the test suite.
 if ! cargo fuzz --version >/dev/null 2>&1; then
   log "installing cargo-fuzz"
-  cargo install cargo-fuzz --version 0.13.2 --locked
+  tool_install cargo-fuzz --version 0.13.2 --locked
 fi
 
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
   log "installing wasm-bindgen-cli $WB_VERSION"
-  cargo install wasm-bindgen-cli --version "$WB_VERSION"
+  tool_install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
 # end2end/package.json also brings wasm-opt (binaryen 132) for release builds:

@@ -11,15 +11,8 @@ use crate::error::AppError;
 use crate::quotes::TARIFF;
 use crate::quotes::form::{FieldError, QuoteForm};
 
-/// A tenant's contract as recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordedContract {
-    pub tenant_id: i64,
-    pub form: QuoteForm,
-    /// Who recorded it last, and when (Unix seconds).
-    pub updated_by: String,
-    pub updated_at: i64,
-}
+/// A tenant's contract as recorded, with the simulator's form.
+pub type RecordedContract = model::contracts::RecordedContract<QuoteForm>;
 
 /// What the admin edits: the recorded contract, or a fresh form to start one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

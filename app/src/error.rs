@@ -46,6 +46,29 @@ impl AppError {
     }
 }
 
+impl From<model::Invalid> for AppError {
+    fn from(e: model::Invalid) -> Self {
+        AppError::Invalid {
+            field: e.field,
+            problem: e.problem,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<store::StoreError> for AppError {
+    fn from(e: store::StoreError) -> Self {
+        use store::StoreError;
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Invalid(invalid) => invalid.into(),
+            StoreError::BadCredentials => AppError::BadCredentials,
+            StoreError::Throttled => AppError::Throttled,
+            StoreError::Internal => AppError::Internal,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

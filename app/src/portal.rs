@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::admin::UserSummary;
 use crate::error::AppError;
+use model::UserSummary;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenantOverview {
@@ -55,10 +55,10 @@ pub async fn tenant_users() -> Result<Vec<UserSummary>, AppError> {
         async {
             let user = require_area(crate::auth::Area::Portal).await?;
             let tenant_id = tenant_of(&user)?;
-            server_state()?
+            Ok(server_state()?
                 .accounts
                 .list_users(accounts::UserScope::Tenant(tenant_id))
-                .await
+                .await?)
         }
         .await,
     )

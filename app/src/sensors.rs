@@ -3,46 +3,10 @@
 //! upload).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-/// What the sensor reported about itself with its last batch.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SensorHealth {
-    /// Unix seconds of the last accepted batch.
-    pub last_upload_at: Option<i64>,
-    /// Newest minute covered (Unix seconds, a multiple of 60).
-    pub last_minute: Option<i64>,
-    pub last_sequence: Option<i64>,
-    pub batches: i64,
-    pub packets_total: i64,
-    pub capture_dropped_total: Option<i64>,
-    pub spool_backlog: Option<i64>,
-    pub lag_s: Option<i64>,
-    pub version: Option<String>,
-    pub last_error: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SensorSummary {
-    pub id: i64,
-    /// The identifier a sensor puts in its batches (`sen_…`).
-    pub public_id: String,
-    pub tenant_id: i64,
-    pub tenant_name: String,
-    pub name: String,
-    pub created_at: i64,
-    pub revoked: bool,
-    pub health: SensorHealth,
-}
-
-/// A sensor's new secret: shown once, stored only as a hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SensorToken {
-    pub sensor: SensorSummary,
-    pub token: String,
-}
+pub use model::sensors::{SensorHealth, SensorSummary, SensorToken};
 
 #[server(endpoint = "admin/list_sensors")]
 pub async fn list_sensors() -> Result<Vec<SensorSummary>, AppError> {
@@ -50,7 +14,7 @@ pub async fn list_sensors() -> Result<Vec<SensorSummary>, AppError> {
     respond(
         async {
             require_area(crate::auth::Area::Admin).await?;
-            server_state()?.sensors.list(None).await
+            Ok(server_state()?.sensors.list(None).await?)
         }
         .await,
     )
@@ -120,7 +84,7 @@ pub async fn portal_sensors() -> Result<Vec<SensorSummary>, AppError> {
         async {
             let user = require_area(crate::auth::Area::Portal).await?;
             let tenant_id = tenant_of(&user)?;
-            server_state()?.sensors.list(Some(tenant_id)).await
+            Ok(server_state()?.sensors.list(Some(tenant_id)).await?)
         }
         .await,
     )

@@ -11,43 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::ancillary::service_end;
 use crate::derivation::Article;
+use crate::description::ContractDescription;
 use crate::error::ContractError;
-use crate::quote::ContractDescription;
 use crate::tariff::{AncillaryItem, SensorType, Tariff};
 use crate::terms::TermsVersion;
 use crate::text::Text;
-
-/// Who ends the contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum CancelledBy {
-    /// The contractor (Art. 13).
-    Contractor,
-    /// The operator (Art. 14).
-    Operator,
-}
-
-/// A cancellation of the whole contract (basic service and everything with it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContractCancellation {
-    /// The cancellation date (last day billed).
-    pub date: NaiveDate,
-    /// Who cancels.
-    pub by: CancelledBy,
-    /// The cancellation is the operator's fault (当社の責に帰すべき事由): the
-    /// only case in which prepaid ancillary fees are refunded.
-    #[serde(default)]
-    pub operator_fault: bool,
-}
-
-impl ContractCancellation {
-    /// The article the cascade falls under.
-    pub fn article(&self) -> Article {
-        match self.by {
-            CancelledBy::Contractor => Article::Art13_2,
-            CancelledBy::Operator => Article::Art14,
-        }
-    }
-}
 
 /// A sensor contract with its effective dates after the cascade.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

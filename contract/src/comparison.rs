@@ -85,7 +85,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::liability::{DamageCause, DamageScenario};
+    use crate::description::{DamageCause, DamageScenario};
     use crate::money::Yen;
     use crate::quote::{AncillarySubscription, Horizon, SensorContract};
     use crate::tariff::SensorType;

@@ -6,39 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::cancellation::ResolvedContract;
 use crate::derivation::{Article, Derivation};
+use crate::description::{DamageCause, DamageScenario};
 use crate::error::ContractError;
 use crate::money::{Fraction, Yen};
 use crate::proration::{ChargeMonth, prorate};
 use crate::tariff::{BasicLiabilityReading, FeeModel, Tariff};
 use crate::terms::TermsVersion;
-
-/// What caused the damage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DamageCause {
-    /// The basic service (or, under the original terms, the service).
-    Basic,
-    /// An ancillary service (revised terms only).
-    Ancillary {
-        /// Catalogue item of the subscription in use.
-        item_id: String,
-    },
-}
-
-/// A damage event to cap.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DamageScenario {
-    /// Day the service became wholly unusable.
-    pub date: NaiveDate,
-    /// Cause.
-    pub cause: DamageCause,
-    /// Number of months in which damage occurred (ancillary cap), 1 or more.
-    #[serde(default = "one")]
-    pub damage_months: u32,
-}
-
-fn one() -> u32 {
-    1
-}
 
 /// The cap and how it was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -54,6 +54,7 @@ pub mod business_days;
 pub mod cancellation;
 pub mod comparison;
 pub mod derivation;
+pub mod description;
 pub mod error;
 pub mod holidays;
 pub mod installation;
@@ -68,18 +69,18 @@ pub mod terms;
 pub mod text;
 
 pub use ancillary::EarlyTermination;
-pub use cancellation::{CancelledBy, ContractCancellation};
 pub use comparison::{TermsView, compare_terms, compare_terms_given};
 pub use derivation::{Article, Derivation, DerivationParts};
+pub use description::{
+    AncillarySubscription, CancelledBy, ContractCancellation, ContractDescription, DamageCause,
+    DamageScenario, Horizon, SensorContract,
+};
 pub use error::ContractError;
 pub use invoice::{Invoice, InvoiceLine, LineCategory, LineKind};
-pub use liability::{DamageCause, DamageScenario, LiabilityCap};
+pub use liability::LiabilityCap;
 pub use money::{Fraction, RoundingMode, Yen};
 pub use proration::ChargeMonth;
-pub use quote::{
-    AncillarySubscription, ContractDescription, Horizon, Quote, SensorContract, SensorDeadline,
-    TermsPeriod, Totals, quote, quote_json,
-};
+pub use quote::{Quote, SensorDeadline, TermsPeriod, Totals, quote, quote_json};
 pub use tariff::{AncillaryItem, FeeModel, SensorType, Tariff};
 pub use terms::TermsVersion;
 pub use text::Text;

@@ -13,104 +13,20 @@ use crate::ancillary::{
     AncillaryCharge, EarlyTermination, charge_for_month_memo, early_termination,
 };
 use crate::business_days::HolidayYears;
-use crate::cancellation::{ContractCancellation, ResolvedContract, resolve};
+use crate::cancellation::{ResolvedContract, resolve};
 use crate::derivation::{Article, Derivation};
+pub use crate::description::{
+    AncillarySubscription, ContractDescription, Horizon, MAX_ANCILLARIES, MAX_DAMAGE_MONTHS,
+    MAX_HORIZON_MONTHS, MAX_SENSORS, SensorContract, max_date, min_date,
+};
 use crate::error::ContractError;
 use crate::installation::{InstallationDeadline, installation_deadline_cached};
 use crate::invoice::{Invoice, InvoiceLine, LineCategory, LineKind, TaxNotes, build_invoice_noted};
-use crate::liability::{DamageScenario, LiabilityCap, liability_cap};
+use crate::liability::{LiabilityCap, liability_cap};
 use crate::money::Yen;
 use crate::proration::{ChargeMonth, Proration, prorate_days};
 use crate::tariff::{SensorType, Tariff};
 use crate::terms::TermsVersion;
-
-/// Most sensor contracts one description may hold.
-pub const MAX_SENSORS: usize = 1_000;
-/// Most ancillary subscriptions one description may hold.
-pub const MAX_ANCILLARIES: usize = 100;
-/// Longest horizon in charge months (50 years).
-pub const MAX_HORIZON_MONTHS: u32 = 600;
-/// Longest damage period for an ancillary cap, in months.
-pub const MAX_DAMAGE_MONTHS: u32 = 120;
-
-const MIN_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
-    Some(d) => d,
-    None => NaiveDate::MIN,
-};
-const MAX_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2100, 12, 31) {
-    Some(d) => d,
-    None => NaiveDate::MAX,
-};
-
-/// First date accepted anywhere in a description.
-pub fn min_date() -> NaiveDate {
-    MIN_DATE
-}
-
-/// Last date accepted anywhere in a description.
-pub fn max_date() -> NaiveDate {
-    MAX_DATE
-}
-
-/// One sensor contract (one OsecT sensor). Adding or removing a sensor later
-/// is another sensor contract with its own dates (Art. 7, tariff general
-/// rules: the new amount applies from the day of the change).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SensorContract {
-    /// Identifier shown on invoice lines; unique within the description.
-    pub id: String,
-    /// Hardware type (decides the initial fee).
-    pub sensor_type: SensorType,
-    /// Opening date (開通日): billing starts this day.
-    pub opening: NaiveDate,
-    /// Cancellation date: the last day billed.
-    #[serde(default)]
-    pub cancellation: Option<NaiveDate>,
-}
-
-/// One ancillary service subscription.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AncillarySubscription {
-    /// Catalogue item id.
-    pub item_id: String,
-    /// Start date (on or after 2025-07-31).
-    pub start: NaiveDate,
-    /// Cancellation date of this subscription alone.
-    #[serde(default)]
-    pub cancellation: Option<NaiveDate>,
-    /// Its cancellation is the operator's fault (prepaid refund).
-    #[serde(default)]
-    pub operator_fault: bool,
-}
-
-/// How far the quote looks ahead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Horizon {
-    /// This many charge months from the first charge month.
-    Months(u32),
-    /// Through the charge month containing this date.
-    Until(NaiveDate),
-}
-
-/// Everything a quote depends on besides the tariff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContractDescription {
-    /// Date of the quote; recorded with the terms version in force that day.
-    pub quote_date: NaiveDate,
-    /// Sensor contracts (the basic service); at least one.
-    pub sensors: Vec<SensorContract>,
-    /// Ancillary subscriptions.
-    #[serde(default)]
-    pub ancillaries: Vec<AncillarySubscription>,
-    /// Cancellation of the whole contract (cascades to everything).
-    #[serde(default)]
-    pub contract_cancellation: Option<ContractCancellation>,
-    /// Quote horizon.
-    pub horizon: Horizon,
-    /// Optional damage event for the liability cap.
-    #[serde(default)]
-    pub damage: Option<DamageScenario>,
-}
 
 /// The installation deadline of one sensor contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,12 +217,12 @@ fn validate(
     // Field names are built only for an error: a valid description of 1,000
     // sensor contracts would otherwise format thousands of them per quote.
     fn in_range(field: impl FnOnce() -> String, date: NaiveDate) -> Result<(), ContractError> {
-        if date < MIN_DATE || date > MAX_DATE {
+        if date < min_date() || date > max_date() {
             Err(ContractError::DateOutOfRange {
                 field: field(),
                 date,
-                min: MIN_DATE,
-                max: MAX_DATE,
+                min: min_date(),
+                max: max_date(),
             })
         } else {
             Ok(())

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 use std::net::IpAddr;
 use std::path::Path;
-use traffic::analyzer::{Analyzer, AnalyzerConfig, MinuteDigest, protocol_name};
+use traffic::analyzer::{Analyzer, AnalyzerConfig, MinuteDigest};
 use traffic::capture::{CaptureError, CaptureReader, Format};
 use traffic::ethernet::MacAddr;
 use traffic::operation::{Direction, OperationClass};
@@ -291,31 +291,6 @@ fn linktype_name(linktype: u32) -> String {
     }
 }
 
-/// The snake_case name of an operation class, as the upload schema writes it.
-pub fn class_name(c: OperationClass) -> &'static str {
-    match c {
-        OperationClass::Read => "read",
-        OperationClass::Write => "write",
-        OperationClass::Control => "control",
-        OperationClass::Program => "program",
-        OperationClass::Firmware => "firmware",
-        OperationClass::Diagnostic => "diagnostic",
-        OperationClass::Discovery => "discovery",
-        OperationClass::Session => "session",
-        OperationClass::Other => "other",
-    }
-}
-
-fn transport_name(t: TransportKind) -> &'static str {
-    match t {
-        TransportKind::Tcp => "tcp",
-        TransportKind::Udp => "udp",
-        TransportKind::Icmp => "icmp",
-        TransportKind::Ethernet => "ethernet",
-        TransportKind::Other => "other",
-    }
-}
-
 /// Attributes that name a device (host, station, product, model, application names).
 fn is_name_attribute(attribute: &str) -> bool {
     matches!(attribute, "hostname" | "model") || attribute.ends_with("_name")
@@ -496,7 +471,7 @@ impl Summary {
             return;
         };
         if f.protocol.is_some() {
-            s.protocol = f.protocol.map(protocol_name);
+            s.protocol = f.protocol.map(|p| p.as_str().to_owned());
         }
         if f.started {
             s.flows += 1;
@@ -518,8 +493,8 @@ impl Summary {
     }
 
     fn add_operation(&mut self, op: &OperationCount) {
-        let protocol = protocol_name(op.protocol);
-        let class = class_name(op.class);
+        let protocol = op.protocol.as_str().to_owned();
+        let class = op.class.as_str();
         let mut agg = FunctionAgg {
             count: op.count,
             ..Default::default()
@@ -668,7 +643,7 @@ impl Summary {
             .into_iter()
             .take(top)
             .map(|(k, s)| Conversation {
-                transport: transport_name(k.transport).to_owned(),
+                transport: k.transport.as_str().to_owned(),
                 ip_protocol: k.ip_protocol,
                 client_ip: k.client_ip.to_string(),
                 server_ip: k.server_ip.to_string(),
@@ -714,7 +689,7 @@ impl Summary {
                     .map(|(k, v)| FunctionCount {
                         function_code: k.function_code,
                         name: k.name,
-                        class: class_name(k.class).to_owned(),
+                        class: k.class.as_str().to_owned(),
                         count: v.count,
                         requests: v.requests,
                         responses: v.responses,

@@ -1,9 +1,9 @@
 //! Demo data: two tenants and one user per role, so a new user can look around at once.
 
-use app::admin::NewUser;
-use app::auth::Role;
-use app::error::AppError;
-use app::ssr::{Accounts, password::generate_password};
+use model::NewUser;
+use model::Role;
+use store::StoreError;
+use store::{Accounts, password::generate_password};
 
 pub const DEMO_TENANT: &str = "デモ製作所 (Demo Manufacturing)";
 pub const OTHER_TENANT: &str = "Other Plant Co.";
@@ -20,7 +20,7 @@ pub struct DemoAccount {
 pub async fn seed(
     accounts: &Accounts,
     fixed_password: Option<&str>,
-) -> Result<Vec<DemoAccount>, AppError> {
+) -> Result<Vec<DemoAccount>, StoreError> {
     let mut tenant_ids = Vec::new();
     for name in [DEMO_TENANT, OTHER_TENANT] {
         let tenant = match accounts.find_tenant_by_name(name).await? {

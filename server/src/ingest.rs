@@ -19,7 +19,7 @@ use serde_json::json;
 use traffic::record::{Batch, SCHEMA_VERSION};
 
 use app::ssr::ServerState;
-use app::ssr::ingest::{IngestOutcome, StoreError};
+use store::ingest::{IngestError, IngestOutcome};
 
 /// The ingestion route's path.
 pub const INGEST_PATH: &str = "/api/v1/ingest";
@@ -203,8 +203,8 @@ async fn ingest(State(state): State<ServerState>, headers: HeaderMap, body: Byte
             })),
         )
             .into_response(),
-        Err(StoreError::Invalid(message)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, message),
-        Err(StoreError::Unavailable) => refuse(
+        Err(IngestError::Invalid(message)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, message),
+        Err(IngestError::Unavailable) => refuse(
             StatusCode::SERVICE_UNAVAILABLE,
             "storage unavailable, retry later",
         ),

@@ -24,7 +24,7 @@ pub use settings::Settings;
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error(transparent)]
-    Database(#[from] app::ssr::DbError),
+    Database(#[from] store::DbError),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,

@@ -1,7 +1,7 @@
 use std::io::Read;
 
-use app::admin::NewUser;
-use app::auth::Role;
+use model::NewUser;
+use model::Role;
 use server::settings::{Command, LogFormat, parse_or_exit};
 use server::{Application, demo, shutdown_signal};
 use tracing_subscriber::EnvFilter;

@@ -14,8 +14,8 @@ use axum::routing::post;
 use traffic::analyzer::{AnalyzerConfig, digest_capture_bytes};
 use traffic::record::Health;
 
-use app::auth::Role;
 use app::ssr::{ServerState, user_of_headers};
+use model::Area;
 
 pub const PCAP_UPLOAD_PATH: &str = "/portal/pcap";
 /// Largest capture accepted through the portal.
@@ -58,7 +58,7 @@ async fn upload(
     let Some(user) = user else {
         return Redirect::to("/login").into_response();
     };
-    let (Role::CustomerAdmin, Some(tenant_id)) = (user.role, user.tenant_id) else {
+    let (true, Some(tenant_id)) = (user.may(Area::PortalManage), user.tenant_id) else {
         return (
             axum::http::StatusCode::FORBIDDEN,
             "only a customer admin may upload captures",

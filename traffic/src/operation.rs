@@ -22,6 +22,42 @@ pub enum Protocol {
     ProfinetDcp,
 }
 
+impl Protocol {
+    /// Every protocol, in declaration order.
+    pub const ALL: [Self; 12] = [
+        Self::Modbus,
+        Self::Enip,
+        Self::Cip,
+        Self::S7comm,
+        Self::S7commPlus,
+        Self::Bacnet,
+        Self::Dnp3,
+        Self::Iec104,
+        Self::Fins,
+        Self::Melsec,
+        Self::OpcUa,
+        Self::ProfinetDcp,
+    ];
+
+    /// The name serde writes, e.g. "s7comm_plus", "opc_ua".
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Modbus => "modbus",
+            Self::Enip => "enip",
+            Self::Cip => "cip",
+            Self::S7comm => "s7comm",
+            Self::S7commPlus => "s7comm_plus",
+            Self::Bacnet => "bacnet",
+            Self::Dnp3 => "dnp3",
+            Self::Iec104 => "iec104",
+            Self::Fins => "fins",
+            Self::Melsec => "melsec",
+            Self::OpcUa => "opc_ua",
+            Self::ProfinetDcp => "profinet_dcp",
+        }
+    }
+}
+
 /// What an operation does to the device, which is what detections care about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,6 +76,36 @@ pub enum OperationClass {
     Other,
 }
 
+impl OperationClass {
+    /// Every class, in declaration order.
+    pub const ALL: [Self; 9] = [
+        Self::Read,
+        Self::Write,
+        Self::Control,
+        Self::Program,
+        Self::Firmware,
+        Self::Diagnostic,
+        Self::Discovery,
+        Self::Session,
+        Self::Other,
+    ];
+
+    /// The name serde writes, e.g. "read", "diagnostic".
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::Control => "control",
+            Self::Program => "program",
+            Self::Firmware => "firmware",
+            Self::Diagnostic => "diagnostic",
+            Self::Discovery => "discovery",
+            Self::Session => "session",
+            Self::Other => "other",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
@@ -47,6 +113,20 @@ pub enum Direction {
     Response,
     /// Unsolicited or direction-less messages (broadcasts, spontaneous data).
     Unknown,
+}
+
+impl Direction {
+    /// Every direction, in declaration order.
+    pub const ALL: [Self; 3] = [Self::Request, Self::Response, Self::Unknown];
+
+    /// The name serde writes: "request", "response" or "unknown".
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Request => "request",
+            Self::Response => "response",
+            Self::Unknown => "unknown",
+        }
+    }
 }
 
 /// A contiguous range of addresses, registers or objects an operation touches.

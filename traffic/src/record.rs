@@ -62,6 +62,28 @@ pub enum TransportKind {
     Other,
 }
 
+impl TransportKind {
+    /// Every transport, in declaration order.
+    pub const ALL: [Self; 5] = [
+        Self::Tcp,
+        Self::Udp,
+        Self::Icmp,
+        Self::Ethernet,
+        Self::Other,
+    ];
+
+    /// The name serde writes, e.g. "tcp", "ethernet".
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Tcp => "tcp",
+            Self::Udp => "udp",
+            Self::Icmp => "icmp",
+            Self::Ethernet => "ethernet",
+            Self::Other => "other",
+        }
+    }
+}
+
 /// How the sensor decided which side of a flow is the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -74,6 +96,26 @@ pub enum Initiator {
     ServicePort,
     /// The sender of the first packet seen is taken as the client.
     FirstPacket,
+}
+
+impl Initiator {
+    /// Every way of choosing the client, in declaration order.
+    pub const ALL: [Self; 4] = [
+        Self::Syn,
+        Self::SynAck,
+        Self::ServicePort,
+        Self::FirstPacket,
+    ];
+
+    /// The name serde writes, e.g. "syn_ack", "first_packet".
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Syn => "syn",
+            Self::SynAck => "syn_ack",
+            Self::ServicePort => "service_port",
+            Self::FirstPacket => "first_packet",
+        }
+    }
 }
 
 /// Why a flow ended during this minute.
@@ -91,6 +133,30 @@ pub enum FlowEnd {
     Evicted,
     /// The capture ended (file input only).
     CaptureEnd,
+}
+
+impl FlowEnd {
+    /// Every reason a flow ends, in declaration order.
+    pub const ALL: [Self; 6] = [
+        Self::Fin,
+        Self::Rst,
+        Self::IdleTimeout,
+        Self::Reused,
+        Self::Evicted,
+        Self::CaptureEnd,
+    ];
+
+    /// The name serde writes, e.g. "idle_timeout", "capture_end".
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Fin => "fin",
+            Self::Rst => "rst",
+            Self::IdleTimeout => "idle_timeout",
+            Self::Reused => "reused",
+            Self::Evicted => "evicted",
+            Self::CaptureEnd => "capture_end",
+        }
+    }
 }
 
 /// One flow's activity during the minute. "Client" and "server" follow [`Initiator`].

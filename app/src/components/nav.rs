@@ -34,7 +34,7 @@ pub fn NavBar() -> impl IntoView {
             view! {
                 <span class="who" data-testid="who">
                     <span class="muted">{move || t().signed_in_as}</span>
-                    " " {u.display_name.clone()} " · " {move || role.label(t())}
+                    " " {u.display_name.clone()} " · " {move || t().role(role)}
                 </span>
                 <ActionForm action=current.logout attr:class="inline">
                     <button type="submit" class="link" data-testid="logout">

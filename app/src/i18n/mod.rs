@@ -126,6 +126,19 @@ pub fn switch_language(lang: Lang) {
     }
 }
 
+impl Catalogue {
+    /// A role's name as users read it.
+    pub fn role(&self, role: model::Role) -> &'static str {
+        use model::Role;
+        match role {
+            Role::OperatorAdmin => self.role_operator_admin,
+            Role::Sales => self.role_sales,
+            Role::CustomerAdmin => self.role_customer_admin,
+            Role::CustomerViewer => self.role_customer_viewer,
+        }
+    }
+}
+
 /// Every string of the UI. Fields are grouped by page.
 pub struct Catalogue {
     pub app_name: &'static str,

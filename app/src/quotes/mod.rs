@@ -9,9 +9,7 @@ pub mod chart;
 pub mod form;
 pub mod table;
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 pub use form::QuoteForm;
@@ -25,37 +23,14 @@ pub static TARIFF: std::sync::LazyLock<contract::Tariff> =
 /// Days a printed quote stays valid after its issue date.
 pub const VALIDITY_DAYS: i64 = 30;
 
-/// A saved quote as listed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QuoteListing {
-    pub id: i64,
-    /// `Q-2026-00012`: issue year and a serial number.
-    pub number: String,
-    pub prospect: String,
-    /// Tax-included total over the horizon.
-    pub total: i64,
-    pub issue_date: NaiveDate,
-    pub valid_until: NaiveDate,
-    pub created_by: String,
-}
+pub use model::quotes::{QuoteListing, quote_number};
 
-/// A saved quote with the form it was made from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedQuote {
-    pub listing: QuoteListing,
-    pub form: QuoteForm,
-    pub catalogue_version: String,
-}
-
-/// The quote number shown on the printed sheet.
-pub fn quote_number(id: i64, issue_date: NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("Q-{}-{id:05}", issue_date.year())
-}
+/// A saved quote with the simulator's form it was made from.
+pub type SavedQuote = model::quotes::SavedQuote<QuoteForm>;
 
 /// Today in Japan, where contracts are dated.
 #[cfg(feature = "ssr")]
-pub fn today_in_japan() -> NaiveDate {
+pub fn today_in_japan() -> chrono::NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
 }
 
@@ -102,8 +77,9 @@ pub async fn save_quote(form: QuoteForm, figures: QuoteFigures) -> Result<QuoteL
             let issue_date = today_in_japan();
             let saved = server_state()?
                 .quotes
-                .insert(crate::ssr::quotes::NewQuote {
+                .insert(store::quotes::NewQuote {
                     form: &form,
+                    prospect,
                     total: quote.totals.total.0,
                     catalogue_version: &quote.catalogue_version,
                     issue_date,
@@ -124,7 +100,7 @@ pub async fn list_quotes() -> Result<Vec<QuoteListing>, AppError> {
     respond(
         async {
             require_area(crate::auth::Area::Quotes).await?;
-            server_state()?.quotes.list().await
+            Ok(server_state()?.quotes.list().await?)
         }
         .await,
     )
@@ -136,7 +112,7 @@ pub async fn get_quote(id: i64) -> Result<SavedQuote, AppError> {
     respond(
         async {
             require_area(crate::auth::Area::Quotes).await?;
-            server_state()?.quotes.get(id).await
+            Ok(server_state()?.quotes.get(id).await?)
         }
         .await,
     )

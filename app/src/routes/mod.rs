@@ -1,11 +1,10 @@
-//! One file per page.
+//! One module per page; a page with sections keeps them in a folder
+//! (`admin/`, `portal/`). Pieces used by several pages are `components/`.
 
 pub mod admin;
-pub mod contracts;
 pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod portal;
 pub mod quote_print;
 pub mod quotes;
-pub mod sensors;

@@ -1,31 +1,14 @@
-//! Server-only code: storage, passwords, sessions, and the one place where
-//! a request becomes an authenticated user.
-
-pub mod accounts;
-pub mod contracts;
-pub mod db;
-pub mod ingest;
-pub mod password;
-pub mod quotes;
-pub mod sensors;
-pub mod sessions;
-pub mod throttle;
-mod variant_name;
-
-use std::sync::Arc;
+//! Server-only glue between a request and storage: the request's context
+//! (state, cookies, peer address) and the one place where a request becomes
+//! an authenticated user allowed into an area. Storage itself is the `store`
+//! crate.
 
 use leptos::prelude::*;
 
-use crate::auth::{Area, SessionUser};
 use crate::error::AppError;
+use model::{Area, SessionUser};
 
-pub use accounts::Accounts;
-pub use contracts::Contracts;
-pub use db::{Backend, Db, DbError};
-pub use ingest::Ingest;
-pub use quotes::Quotes;
-pub use sensors::Sensors;
-pub use sessions::Sessions;
+pub use store::{Db, Store, accounts, sessions};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "otlens_session";
@@ -40,28 +23,24 @@ pub struct AppSettings {
 /// Everything a server function needs, provided as context on every request.
 #[derive(Clone)]
 pub struct ServerState {
-    pub db: Db,
+    pub store: Store,
     pub settings: AppSettings,
-    pub accounts: Accounts,
-    pub sessions: Sessions,
-    pub quotes: Quotes,
-    pub contracts: Contracts,
-    pub sensors: Sensors,
-    pub ingest: Ingest,
 }
 
 impl ServerState {
     pub fn new(db: Db, settings: AppSettings) -> Self {
         ServerState {
-            accounts: Accounts::new(db.clone(), Arc::new(throttle::Throttle::default())),
-            sessions: Sessions::new(db.clone()),
-            quotes: Quotes::new(db.clone()),
-            contracts: Contracts::new(db.clone()),
-            sensors: Sensors::new(db.clone()),
-            ingest: Ingest::new(db.clone()),
-            db,
+            store: Store::new(db),
             settings,
         }
+    }
+}
+
+impl std::ops::Deref for ServerState {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.store
     }
 }
 
@@ -124,7 +103,7 @@ pub fn session_token() -> Option<String> {
 /// The signed-in user of a plain axum request (the JSON API and form posts
 /// outside the server functions).
 pub async fn user_of_headers(
-    sessions: &Sessions,
+    sessions: &store::Sessions,
     headers: &http::HeaderMap,
 ) -> Result<Option<SessionUser>, AppError> {
     let token = headers
@@ -133,7 +112,7 @@ pub async fn user_of_headers(
         .filter_map(|v| v.to_str().ok())
         .find_map(session_token_in);
     match token {
-        Some(token) => sessions.lookup(token).await,
+        Some(token) => Ok(sessions.lookup(token).await?),
         None => Ok(None),
     }
 }
@@ -165,7 +144,7 @@ pub fn clear_session_cookie(secure: bool) {
 pub async fn optional_user() -> Result<Option<SessionUser>, AppError> {
     let state = server_state()?;
     match session_token() {
-        Some(token) => state.sessions.lookup(&token).await,
+        Some(token) => Ok(state.sessions.lookup(&token).await?),
         None => Ok(None),
     }
 }
@@ -173,7 +152,13 @@ pub async fn optional_user() -> Result<Option<SessionUser>, AppError> {
 /// The signed-in user, refused unless their role may use `area`.
 pub async fn require_area(area: Area) -> Result<SessionUser, AppError> {
     let user = optional_user().await?.ok_or(AppError::Unauthenticated)?;
-    if area.allows(user.role) {
+    admit(user, area)
+}
+
+/// `user` if their role may use `area`: the check every server function and
+/// plain handler goes through.
+pub fn admit(user: SessionUser, area: Area) -> Result<SessionUser, AppError> {
+    if user.may(area) {
         Ok(user)
     } else {
         Err(AppError::Forbidden)
@@ -183,11 +168,4 @@ pub async fn require_area(area: Area) -> Result<SessionUser, AppError> {
 /// The tenant a customer user is bound to.
 pub fn tenant_of(user: &SessionUser) -> Result<i64, AppError> {
     user.tenant_id.ok_or(AppError::Forbidden)
-}
-
-pub fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }

@@ -4,21 +4,6 @@
 use super::{Carrier, DissectOutput, PayloadContext, dissect};
 use crate::operation::Protocol;
 
-const PROTOCOLS: [Protocol; 12] = [
-    Protocol::Modbus,
-    Protocol::Enip,
-    Protocol::Cip,
-    Protocol::S7comm,
-    Protocol::S7commPlus,
-    Protocol::Bacnet,
-    Protocol::Dnp3,
-    Protocol::Iec104,
-    Protocol::Fins,
-    Protocol::Melsec,
-    Protocol::OpcUa,
-    Protocol::ProfinetDcp,
-];
-
 const CARRIERS: [Carrier; 3] = [
     Carrier::TcpStream,
     Carrier::UdpDatagram,
@@ -79,7 +64,7 @@ fn seeds() -> Vec<Vec<u8>> {
 }
 
 fn run_all(data: &[u8], out: &mut DissectOutput) {
-    for p in PROTOCOLS {
+    for p in Protocol::ALL {
         for carrier in CARRIERS {
             for to_server in [true, false] {
                 let ctx = PayloadContext {

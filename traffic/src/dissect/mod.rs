@@ -22,8 +22,6 @@ pub mod s7comm;
 
 #[cfg(test)]
 mod fuzz;
-#[cfg(test)]
-mod pcap_counts;
 
 use crate::operation::{IdentityObservation, Operation, Protocol};
 

@@ -87,7 +87,7 @@ pub fn operation_histogram(digests: &[MinuteDigest]) -> BTreeMap<(String, u32), 
     let mut h = BTreeMap::new();
     for d in digests {
         for op in &d.operations {
-            let proto = traffic::analyzer::protocol_name(op.protocol);
+            let proto = op.protocol.as_str().to_owned();
             *h.entry((proto, op.function_code)).or_default() += op.count;
         }
     }

@@ -4,14 +4,14 @@ use std::sync::Arc;
 
 use sqlx::Row;
 
-use super::db::{Db, internal, is_unique_violation};
-use super::now_secs;
-use super::password::{dummy_hash, hash_password, validate_new_password, verify_password};
-use super::sessions::session_user_from_row;
-use super::throttle::Throttle;
-use crate::admin::{NewUser, Tenant, UserSummary};
-use crate::auth::{Role, SessionUser};
-use crate::error::AppError;
+use crate::StoreError;
+use crate::db::{Db, internal, is_unique_violation};
+use crate::now_secs;
+use crate::password::{dummy_hash, hash_password, validate_new_password, verify_password};
+use crate::sessions::session_user_from_row;
+use crate::throttle::Throttle;
+use model::{NewUser, Tenant, UserSummary};
+use model::{Role, SessionUser};
 
 /// Which users a listing may show: the scope always comes from the session.
 #[derive(Debug, Clone, Copy)]
@@ -39,12 +39,12 @@ impl Accounts {
         username: &str,
         password: &str,
         address: &str,
-    ) -> Result<SessionUser, AppError> {
+    ) -> Result<SessionUser, StoreError> {
         let now = now_secs();
         let username = username.trim();
         if self.throttle.is_blocked(username, address, now) {
             tracing::warn!(username, address, "login throttled");
-            return Err(AppError::Throttled);
+            return Err(StoreError::Throttled);
         }
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, u.password_hash FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id WHERE u.username = $1"
@@ -73,15 +73,15 @@ impl Accounts {
             _ => {
                 self.throttle.record_failure(username, address, now);
                 tracing::info!(username, address, "login failed");
-                Err(AppError::BadCredentials)
+                Err(StoreError::BadCredentials)
             }
         }
     }
 
-    pub async fn create_tenant(&self, name: &str) -> Result<Tenant, AppError> {
+    pub async fn create_tenant(&self, name: &str) -> Result<Tenant, StoreError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 200 {
-            return Err(AppError::invalid("name", "must be 1 to 200 characters"));
+            return Err(StoreError::invalid("name", "must be 1 to 200 characters"));
         }
         let now = now_secs();
         let row =
@@ -92,7 +92,7 @@ impl Accounts {
                 .await
                 .map_err(|e| {
                     if is_unique_violation(&e) {
-                        AppError::invalid("name", "a tenant with this name exists")
+                        StoreError::invalid("name", "a tenant with this name exists")
                     } else {
                         internal(e)
                     }
@@ -104,7 +104,7 @@ impl Accounts {
         })
     }
 
-    pub async fn find_tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, AppError> {
+    pub async fn find_tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError> {
         let row = sqlx::query("SELECT id, name, created_at FROM tenants WHERE name = $1")
             .bind(name)
             .fetch_optional(self.db.pool())
@@ -113,7 +113,7 @@ impl Accounts {
         row.map(|r| tenant_from_row(&r)).transpose()
     }
 
-    pub async fn list_tenants(&self) -> Result<Vec<Tenant>, AppError> {
+    pub async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
         let rows = sqlx::query("SELECT id, name, created_at FROM tenants ORDER BY id")
             .fetch_all(self.db.pool())
             .await
@@ -121,17 +121,17 @@ impl Accounts {
         rows.iter().map(tenant_from_row).collect()
     }
 
-    pub async fn tenant(&self, id: i64) -> Result<Tenant, AppError> {
+    pub async fn tenant(&self, id: i64) -> Result<Tenant, StoreError> {
         let row = sqlx::query("SELECT id, name, created_at FROM tenants WHERE id = $1")
             .bind(id)
             .fetch_optional(self.db.pool())
             .await
             .map_err(internal)?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(StoreError::NotFound)?;
         tenant_from_row(&row)
     }
 
-    pub async fn create_user(&self, new: &NewUser) -> Result<UserSummary, AppError> {
+    pub async fn create_user(&self, new: &NewUser) -> Result<UserSummary, StoreError> {
         let username = new.username.trim();
         let valid_name = !username.is_empty()
             && username.len() <= 64
@@ -139,14 +139,14 @@ impl Accounts {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
         if !valid_name {
-            return Err(AppError::invalid(
+            return Err(StoreError::invalid(
                 "username",
                 "1 to 64 characters: letters, digits, - _ . @",
             ));
         }
         let display_name = new.display_name.trim();
         if display_name.is_empty() || display_name.chars().count() > 100 {
-            return Err(AppError::invalid(
+            return Err(StoreError::invalid(
                 "display_name",
                 "must be 1 to 100 characters",
             ));
@@ -154,13 +154,13 @@ impl Accounts {
         validate_new_password(&new.password)?;
         match (new.role.is_customer(), new.tenant_id) {
             (true, None) => {
-                return Err(AppError::invalid(
+                return Err(StoreError::invalid(
                     "tenant",
                     "a customer user needs a tenant",
                 ));
             }
             (false, Some(_)) => {
-                return Err(AppError::invalid(
+                return Err(StoreError::invalid(
                     "tenant",
                     "operator staff belong to no tenant",
                 ));
@@ -168,7 +168,7 @@ impl Accounts {
             (true, Some(id)) => {
                 self.tenant(id)
                     .await
-                    .map_err(|_| AppError::invalid("tenant", "no such tenant"))?;
+                    .map_err(|_| StoreError::invalid("tenant", "no such tenant"))?;
             }
             (false, None) => {}
         }
@@ -187,7 +187,7 @@ impl Accounts {
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                AppError::invalid("username", "already taken")
+                StoreError::invalid("username", "already taken")
             } else {
                 internal(e)
             }
@@ -196,7 +196,7 @@ impl Accounts {
         self.user(id).await
     }
 
-    pub async fn user(&self, id: i64) -> Result<UserSummary, AppError> {
+    pub async fn user(&self, id: i64) -> Result<UserSummary, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1"
         ))
@@ -204,11 +204,11 @@ impl Accounts {
         .fetch_optional(self.db.pool())
         .await
         .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(StoreError::NotFound)?;
         user_summary_from_row(&row)
     }
 
-    pub async fn list_users(&self, scope: UserScope) -> Result<Vec<UserSummary>, AppError> {
+    pub async fn list_users(&self, scope: UserScope) -> Result<Vec<UserSummary>, StoreError> {
         let rows = match scope {
             UserScope::All => sqlx::query(&format!(
                 "SELECT {USER_COLUMNS} FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id ORDER BY u.id"
@@ -226,7 +226,7 @@ impl Accounts {
         rows.iter().map(user_summary_from_row).collect()
     }
 
-    pub async fn count_operator_admins(&self) -> Result<i64, AppError> {
+    pub async fn count_operator_admins(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE role = $1")
             .bind(Role::OperatorAdmin.as_str())
             .fetch_one(self.db.pool())
@@ -236,7 +236,10 @@ impl Accounts {
     }
 
     /// Sets a user's password, creating the user if missing (used for demo accounts).
-    pub async fn ensure_user_with_password(&self, new: &NewUser) -> Result<UserSummary, AppError> {
+    pub async fn ensure_user_with_password(
+        &self,
+        new: &NewUser,
+    ) -> Result<UserSummary, StoreError> {
         let existing = sqlx::query("SELECT id FROM users WHERE username = $1")
             .bind(new.username.trim())
             .fetch_optional(self.db.pool())
@@ -259,7 +262,7 @@ impl Accounts {
     }
 }
 
-fn tenant_from_row(row: &sqlx::any::AnyRow) -> Result<Tenant, AppError> {
+fn tenant_from_row(row: &sqlx::any::AnyRow) -> Result<Tenant, StoreError> {
     Ok(Tenant {
         id: row.try_get("id").map_err(internal)?,
         name: row.try_get("name").map_err(internal)?,
@@ -267,7 +270,7 @@ fn tenant_from_row(row: &sqlx::any::AnyRow) -> Result<Tenant, AppError> {
     })
 }
 
-fn user_summary_from_row(row: &sqlx::any::AnyRow) -> Result<UserSummary, AppError> {
+fn user_summary_from_row(row: &sqlx::any::AnyRow) -> Result<UserSummary, StoreError> {
     let user = session_user_from_row(row)?;
     Ok(UserSummary {
         id: user.user_id,

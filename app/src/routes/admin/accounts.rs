@@ -1,43 +1,17 @@
+//! The admin page's accounts section: tenants and users.
+
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use crate::admin::{CreateTenant, CreateUser, Tenant, UserSummary, list_tenants, list_users};
-use crate::auth::{Area, Role};
-use crate::components::guard::RequireArea;
+use crate::admin::{CreateTenant, CreateUser, UserSummary};
+use crate::auth::Role;
+use crate::components::tenant_select::{TenantList, TenantSelect};
 use crate::error::AppError;
-use crate::i18n::use_t;
-use crate::routes::contracts::ContractRecorder;
-use crate::routes::sensors::{SensorAdmin, SensorAdminData};
+use crate::i18n::{Catalogue, use_t};
 
-/// The list of tenants every section of the admin page chooses from.
-pub type TenantList = Resource<Result<Vec<Tenant>, AppError>>;
-
+/// Tenants and users: the lists and the forms that create them.
 #[component]
-pub fn AdminPage() -> impl IntoView {
-    // Every resource of the page is created here, before the role check's
-    // suspense boundary: resources first created inside an already resolved
-    // boundary hydrated intermittently out of step with the server's HTML
-    // (an unrecoverable hydration panic on about one load in ten).
-    let create_tenant = ServerAction::<CreateTenant>::new();
-    let create_user = ServerAction::<CreateUser>::new();
-    let tenants: TenantList =
-        Resource::new(move || create_tenant.version().get(), |_| list_tenants());
-    let users = Resource::new(
-        move || (create_tenant.version().get(), create_user.version().get()),
-        |_| list_users(),
-    );
-    let sensors = SensorAdminData::new();
-    view! {
-        <RequireArea area=Area::Admin>
-            <AdminConsole create_tenant=create_tenant create_user=create_user tenants=tenants users=users />
-            <SensorAdmin tenants=tenants data=sensors />
-            <ContractRecorder tenants=tenants />
-        </RequireArea>
-    }
-}
-
-#[component]
-fn AdminConsole(
+pub fn AdminConsole(
     create_tenant: ServerAction<CreateTenant>,
     create_user: ServerAction<CreateUser>,
     tenants: TenantList,
@@ -104,7 +78,7 @@ fn AdminConsole(
                                                     <tr>
                                                         <td>{u.username}</td>
                                                         <td>{u.display_name}</td>
-                                                        <td>{move || role.label(t())}</td>
+                                                        <td>{move || t().role(role)}</td>
                                                         <td>{u.tenant_name.unwrap_or_default()}</td>
                                                     </tr>
                                                 }
@@ -124,25 +98,17 @@ fn AdminConsole(
                         <label>
                             {move || t().admin_role}
                             <select name="role" data-testid="new-role">
-                                {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{move || r.label(t())}</option> }).collect_view()}
+                                {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{move || t().role(r)}</option> }).collect_view()}
                             </select>
                         </label>
                         <label>
                             {move || t().admin_tenant}
-                            // No suspense boundary inside the <select> (see ContractRecorder).
-                            <Transition fallback=|| view! { <select name="tenant" disabled></select> }>
-                                {move || Suspend::new(async move {
-                                    let tenants = tenants.await.unwrap_or_default();
-                                    view! {
-                                        <select name="tenant" data-testid="new-tenant">
-                                            <option value="">{move || t().admin_no_tenant}</option>
-                                            {tenants.into_iter()
-                                                .map(|tn| view! { <option value=tn.id.to_string()>{tn.name}</option> })
-                                                .collect_view()}
-                                        </select>
-                                    }
-                                })}
-                            </Transition>
+                            <TenantSelect
+                                tenants=tenants
+                                name="tenant"
+                                testid="new-tenant"
+                                empty=|t: &Catalogue| t.admin_no_tenant
+                            />
                         </label>
                         <button type="submit" class="button primary" data-testid="create-user">{move || t().admin_create}</button>
                     </ActionForm>

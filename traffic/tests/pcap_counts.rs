@@ -1,15 +1,15 @@
 //! Compares the dissectors' operation counts with tshark 4.0's
-//! `function_code_histograms` (from `/work/shared/pcaps/tshark-facts.json`)
-//! for every reference capture.
+//! `function_code_histograms` (`testdata/pcaps/tshark-facts.json`) for every
+//! reference capture in `testdata/pcaps`.
 //!
 //! The walker here is deliberately tiny (classic pcap, Ethernet, IPv4, TCP/UDP,
 //! in-order TCP with duplicate/retransmission trimming) so these tests do not
 //! depend on the crate's real capture reader and reassembler.
 
-use super::{Carrier, DissectOutput, PayloadContext, classify, dissect};
-use crate::operation::{Direction, Operation, Protocol};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use traffic::dissect::{Carrier, DissectOutput, PayloadContext, classify, dissect};
+use traffic::operation::{Direction, Operation, Protocol};
 
 /// One buffer handed to `dissect`: protocol, context, bytes.
 pub type Feed = (Protocol, PayloadContext, Vec<u8>);
@@ -55,15 +55,11 @@ impl CaptureResult {
     }
 }
 
-fn capture_path(rel: &str) -> Option<PathBuf> {
-    let local = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// A reference capture in `testdata/pcaps` (part of the repository).
+fn capture_path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("testdata/pcaps")
-        .join(rel);
-    if local.exists() {
-        return Some(local);
-    }
-    let shared = PathBuf::from("/work/shared/pcaps").join(rel);
-    shared.exists().then_some(shared)
+        .join(rel)
 }
 
 /// Ports whose side is the server; otherwise the lower port is taken as the server.
@@ -92,16 +88,13 @@ struct TcpDir {
 
 type FlowKey = ([u8; 4], u16, [u8; 4], u16);
 
-fn run(rel: &str) -> Option<CaptureResult> {
+fn run(rel: &str) -> CaptureResult {
     run_with(rel, false)
 }
 
-fn run_with(rel: &str, record: bool) -> Option<CaptureResult> {
-    let Some(path) = capture_path(rel) else {
-        eprintln!("capture {rel} not found; skipping");
-        return None;
-    };
-    let file = std::fs::read(path).ok()?;
+fn run_with(rel: &str, record: bool) -> CaptureResult {
+    let path = capture_path(rel);
+    let file = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut res = CaptureResult::default();
     if record {
         res.feeds = Some(Vec::new());
@@ -109,7 +102,7 @@ fn run_with(rel: &str, record: bool) -> Option<CaptureResult> {
     let mut dirs: HashMap<FlowKey, TcpDir> = HashMap::new();
     let mut conn_proto: HashMap<FlowKey, Option<Protocol>> = HashMap::new();
     if file.len() < 24 {
-        return Some(res);
+        return res;
     }
     let le = file[0] == 0xd4;
     let rd32 = |b: &[u8]| {
@@ -147,7 +140,7 @@ fn run_with(rel: &str, record: bool) -> Option<CaptureResult> {
         let _ = std::fs::write(path, lines.join("\n"));
     }
     for o in &res.out.operations {
-        *res.by_protocol.entry(proto_name(o.protocol)).or_insert(0) += 1;
+        *res.by_protocol.entry(o.protocol.as_str()).or_insert(0) += 1;
     }
     if record {
         for d in dirs.into_values() {
@@ -158,24 +151,7 @@ fn run_with(rel: &str, record: bool) -> Option<CaptureResult> {
             }
         }
     }
-    Some(res)
-}
-
-fn proto_name(p: Protocol) -> &'static str {
-    match p {
-        Protocol::Modbus => "modbus",
-        Protocol::Enip => "enip",
-        Protocol::Cip => "cip",
-        Protocol::S7comm => "s7comm",
-        Protocol::S7commPlus => "s7comm_plus",
-        Protocol::Bacnet => "bacnet",
-        Protocol::Dnp3 => "dnp3",
-        Protocol::Iec104 => "iec104",
-        Protocol::Fins => "fins",
-        Protocol::Melsec => "melsec",
-        Protocol::OpcUa => "opcua",
-        Protocol::ProfinetDcp => "profinet_dcp",
-    }
+    res
 }
 
 fn walk_frame(
@@ -331,9 +307,7 @@ fn expect(pairs: &[(u32, usize)]) -> BTreeMap<u32, usize> {
 
 #[test]
 fn modbus_digitalbond_part2_matches_tshark() {
-    let Some(r) = run("modbus/modbus_digitalbond_test_data_part2.pcap") else {
-        return;
-    };
+    let r = run("modbus/modbus_digitalbond_test_data_part2.pcap");
     // tshark: 281 Modbus PDUs, function 1 x27, every other code 0..=127 x2
     // (one request and one response each).
     let mut want: Vec<(u32, usize)> = (0..=127).map(|c| (c, 2)).collect();
@@ -358,9 +332,7 @@ fn modbus_digitalbond_part2_matches_tshark() {
 
 #[test]
 fn modbus_test_2_matches_tshark() {
-    let Some(r) = run("modbus/modbus_test_2.pcap") else {
-        return;
-    };
+    let r = run("modbus/modbus_test_2.pcap");
     assert_eq!(r.hist(Protocol::Modbus, all), expect(&[(3, 86), (4, 3889)]));
     assert_eq!(r.hist(Protocol::Modbus, req), expect(&[(3, 43), (4, 2339)]));
     assert_eq!(
@@ -376,9 +348,7 @@ fn modbus_test_2_matches_tshark() {
 
 #[test]
 fn enip_cl5000_matches_tshark() {
-    let Some(r) = run("enip/enip_quickdraw_CL5000_ChangeTimeAttempt.pcap") else {
-        return;
-    };
+    let r = run("enip/enip_quickdraw_CL5000_ChangeTimeAttempt.pcap");
     assert_eq!(r.hist(Protocol::Enip, all), expect(&[(0x70, 534)]));
     // Multiple Service Packets are expanded into every embedded service.
     assert_eq!(
@@ -392,9 +362,7 @@ fn enip_cl5000_matches_tshark() {
 
 #[test]
 fn enip_list_identity_matches_tshark() {
-    let Some(r) = run("enip/enip_test.pcap") else {
-        return;
-    };
+    let r = run("enip/enip_test.pcap");
     assert_eq!(r.hist(Protocol::Enip, all), expect(&[(0x63, 2)]));
     assert!(
         r.out
@@ -406,14 +374,12 @@ fn enip_list_identity_matches_tshark() {
 
 /// S7comm userdata operations carry `(group << 8) | subfunction`.
 fn is_userdata(o: &Operation) -> bool {
-    o.function_code >= 0x100 && o.function_code != super::s7comm::ACK_FUNCTION
+    o.function_code >= 0x100 && o.function_code != traffic::dissect::s7comm::ACK_FUNCTION
 }
 
 #[test]
 fn s7comm_clean_matches_tshark() {
-    let Some(r) = run("s7comm/s7comm_clean.pcap") else {
-        return;
-    };
+    let r = run("s7comm/s7comm_clean.pcap");
     // tshark: 5262 read var = 2637 Job + 2625 Ack_Data. This walker decodes 12 more Ack_Data:
     // in 12 places the capture lacks the original segment (the client ACKs data that
     // "wasn't captured") and holds only the server's retransmission, which tshark flags
@@ -428,9 +394,7 @@ fn s7comm_clean_matches_tshark() {
 
 #[test]
 fn s7comm_download_block_matches_tshark() {
-    let Some(r) = run("s7comm/s7comm_downloading_block_db1.pcap") else {
-        return;
-    };
+    let r = run("s7comm/s7comm_downloading_block_db1.pcap");
     let jobs = r.hist(Protocol::S7comm, |o| !is_userdata(o));
     assert_eq!(
         jobs,
@@ -461,7 +425,7 @@ fn s7comm_download_block_matches_tshark() {
     // The downloaded block is DB1, and the sequence is classed as program transfer.
     assert!(r.out.operations.iter().any(|o| {
         o.function_code == 0x1A
-            && o.class == crate::operation::OperationClass::Program
+            && o.class == traffic::operation::OperationClass::Program
             && o.ranges
                 .first()
                 .is_some_and(|g| g.space == "DB" && g.start == 1)
@@ -471,7 +435,7 @@ fn s7comm_download_block_matches_tshark() {
 
 /// BACnet APDU operations: `(pdu_type << 8) | service`.
 fn bacnet_apdu(o: &Operation) -> bool {
-    o.function_code < super::bacnet::NETWORK_MESSAGE_BASE
+    o.function_code < traffic::dissect::bacnet::NETWORK_MESSAGE_BASE
 }
 
 fn bacnet_types(r: &CaptureResult) -> BTreeMap<u32, usize> {
@@ -484,9 +448,7 @@ fn bacnet_types(r: &CaptureResult) -> BTreeMap<u32, usize> {
 
 #[test]
 fn bacnet_icsnpp_matches_tshark() {
-    let Some(r) = run("bacnet/bacnet_icsnpp_example.pcap") else {
-        return;
-    };
+    let r = run("bacnet/bacnet_icsnpp_example.pcap");
     // bacapp.type: Confirmed-REQ 1520, Complex-ACK 1400, Unconfirmed-REQ 217, Error 90, Simple-ACK 30
     assert_eq!(
         bacnet_types(&r),
@@ -506,7 +468,7 @@ fn bacnet_icsnpp_matches_tshark() {
     assert_eq!(unconfirmed, expect(&[(0x100, 210), (0x108, 7)]));
     assert_eq!(
         r.count(Protocol::Bacnet, |o| o.name == "reinitialize_device"
-            && o.class == crate::operation::OperationClass::Control),
+            && o.class == traffic::operation::OperationClass::Control),
         240
     );
     assert!(
@@ -523,9 +485,7 @@ fn bacnet_icsnpp_matches_tshark() {
 
 #[test]
 fn bacnet_iti_matches_tshark() {
-    let Some(r) = run("bacnet/bacnet_iti_test.pcap") else {
-        return;
-    };
+    let r = run("bacnet/bacnet_iti_test.pcap");
     assert_eq!(bacnet_types(&r), expect(&[(0, 9), (3, 9)]));
     assert_eq!(
         r.hist(Protocol::Bacnet, bacnet_apdu),
@@ -533,7 +493,7 @@ fn bacnet_iti_matches_tshark() {
     );
     // BVLC messages without an NPDU: Result x2, Read-BDT x1, Register-Foreign-Device x1.
     let bvlc = r.hist(Protocol::Bacnet, |o| {
-        o.function_code >= super::bacnet::BVLC_BASE
+        o.function_code >= traffic::dissect::bacnet::BVLC_BASE
     });
     assert_eq!(bvlc, expect(&[(0xB000, 2), (0xB002, 1), (0xB005, 1)]));
     // The ReadProperty-ACKs of device properties identify the device.
@@ -548,9 +508,7 @@ fn bacnet_iti_matches_tshark() {
 
 #[test]
 fn dnp3_digitalbond_part1_matches_tshark() {
-    let Some(r) = run("dnp3/dnp3_digitalbond_test_data_part1.pcap") else {
-        return;
-    };
+    let r = run("dnp3/dnp3_digitalbond_test_data_part1.pcap");
     let want = [
         (130, 30),
         (129, 23),
@@ -568,9 +526,7 @@ fn dnp3_digitalbond_part1_matches_tshark() {
 
 #[test]
 fn dnp3_zeek_matches_tshark() {
-    let Some(r) = run("dnp3/dnp3_zeek_dnp3.pcap") else {
-        return;
-    };
+    let r = run("dnp3/dnp3_zeek_dnp3.pcap");
     let want = [
         (129, 34),
         (130, 30),
@@ -589,10 +545,8 @@ fn dnp3_zeek_matches_tshark() {
 
 #[test]
 fn iec104_diverse_matches_tshark() {
-    let Some(r) = run("iec104/iec104_090813_diverse.pcap") else {
-        return;
-    };
-    use super::iec104::{S_FRAME, U_FRAME_BASE};
+    let r = run("iec104/iec104_090813_diverse.pcap");
+    use traffic::dissect::iec104::{S_FRAME, U_FRAME_BASE};
     // APCI types: I 72, S 10, U 4.
     assert_eq!(r.count(Protocol::Iec104, |o| o.function_code < S_FRAME), 72);
     assert_eq!(
@@ -630,10 +584,8 @@ fn iec104_diverse_matches_tshark() {
 
 #[test]
 fn fins_omron_matches_tshark() {
-    let Some(r) = run("fins/fins_omron_test.pcap") else {
-        return;
-    };
-    use super::fins::TCP_COMMAND_BASE;
+    let r = run("fins/fins_omron_test.pcap");
+    use traffic::dissect::fins::TCP_COMMAND_BASE;
     // omron.command: Controller Data Read x4 (request and response over TCP and UDP).
     assert_eq!(
         r.hist(Protocol::Fins, |o| o.function_code < TCP_COMMAND_BASE),
@@ -662,16 +614,14 @@ fn fins_omron_matches_tshark() {
 
 #[test]
 fn melsec_melsoft_is_recognised() {
-    let Some(r) = run("melsec/melsec_melsoft_129_clean.pcap") else {
-        return;
-    };
+    let r = run("melsec/melsec_melsoft_129_clean.pcap");
     // tshark 4.0 has no MELSOFT dissector: its histogram is empty and the 983 payload
     // frames are "data". We recognise the MELSOFT engineering session by content on
     // tcp/5001 and report one session operation per frame: 492 requests from the
     // engineering station, 491 responses (the capture is cut before the last one).
     assert_eq!(r.count(Protocol::Melsec, req), 492);
     assert_eq!(r.count(Protocol::Melsec, resp), 491);
-    let base = super::melsec::codes::MELSOFT_BASE;
+    let base = traffic::dissect::melsec::codes::MELSOFT_BASE;
     assert_eq!(
         r.hist(Protocol::Melsec, req),
         expect(&[
@@ -685,10 +635,8 @@ fn melsec_melsoft_is_recognised() {
 
 #[test]
 fn opcua_on_tcp_12001_matches_tshark_decode_as() {
-    let Some(r) = run("opcua/opcua_ap_method.pcap") else {
-        return;
-    };
-    use super::opcua::codes::message_type_code;
+    let r = run("opcua/opcua_ap_method.pcap");
+    use traffic::dissect::opcua::codes::message_type_code;
     // tshark needs "-d tcp.port==12001,opcua"; we find OPC UA by content.
     // Transport types: HEL 2, ACK 2, ERR 2 (+ OPN 4 and MSG 14, reported by service).
     let want = [
@@ -708,7 +656,7 @@ fn opcua_on_tcp_12001_matches_tshark_decode_as() {
     assert_eq!(r.hist(Protocol::OpcUa, all), expect(&want));
     assert_eq!(
         r.count(Protocol::OpcUa, |o| o.name == "call_request"
-            && o.class == crate::operation::OperationClass::Control),
+            && o.class == traffic::operation::OperationClass::Control),
         2
     );
     let ids: std::collections::BTreeSet<_> = r
@@ -748,9 +696,7 @@ fn opcua_on_tcp_12001_matches_tshark_decode_as() {
 
 #[test]
 fn profinet_dcp_matches_tshark() {
-    let Some(r) = run("profinet/profinet_rt_dcp.pcap") else {
-        return;
-    };
+    let r = run("profinet/profinet_rt_dcp.pcap");
     // pn_dcp.service_id: Identify x14, all multicast requests (frame id 0xFEFE).
     assert_eq!(r.hist(Protocol::ProfinetDcp, all), expect(&[(5, 14)]));
     assert_eq!(r.count(Protocol::ProfinetDcp, req), 14);
@@ -782,9 +728,9 @@ const ALL_CAPTURES: [&str; 15] = [
 fn dissect_throughput() {
     let mut by_proto: BTreeMap<&'static str, Vec<Feed>> = BTreeMap::new();
     for c in ALL_CAPTURES {
-        let Some(r) = run_with(c, true) else { continue };
+        let r = run_with(c, true);
         for f in r.feeds.unwrap_or_default() {
-            by_proto.entry(proto_name(f.0)).or_default().push(f);
+            by_proto.entry(f.0.as_str()).or_default().push(f);
         }
     }
     for (name, feeds) in by_proto {
@@ -837,7 +783,7 @@ fn dissect_in_chunks(
 #[test]
 fn tcp_stream_chunking_does_not_change_operations() {
     for c in ALL_CAPTURES {
-        let Some(r) = run_with(c, true) else { continue };
+        let r = run_with(c, true);
         for (p, ctx, stream) in &r.streams {
             let whole = dissect_in_chunks(*p, ctx, stream, &[stream.len().max(1)]);
             for sizes in [&[1usize][..], &[7, 3, 1, 64], &[100, 1500], &[13]] {

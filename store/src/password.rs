@@ -4,18 +4,18 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::rngs::OsRng;
 
-use crate::error::AppError;
+use crate::StoreError;
 
 pub const MIN_PASSWORD_LEN: usize = 10;
 
-pub fn hash_password(password: &str) -> Result<String, AppError> {
+pub fn hash_password(password: &str) -> Result<String, StoreError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| {
             tracing::error!(error = %e, "password hashing failed");
-            AppError::Internal
+            StoreError::Internal
         })
 }
 
@@ -35,9 +35,9 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("no-such-user-placeholder").unwrap_or_default())
 }
 
-pub fn validate_new_password(password: &str) -> Result<(), AppError> {
+pub fn validate_new_password(password: &str) -> Result<(), StoreError> {
     if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(AppError::invalid(
+        return Err(StoreError::invalid(
             "password",
             format!("must be at least {MIN_PASSWORD_LEN} characters"),
         ));
@@ -71,6 +71,6 @@ mod tests {
     #[test]
     fn short_passwords_are_refused_with_the_field_named() {
         let err = validate_new_password("short").unwrap_err();
-        assert!(matches!(err, AppError::Invalid { ref field, .. } if field == "password"));
+        assert!(matches!(err, StoreError::Invalid(ref e) if e.field == "password"));
     }
 }

@@ -9,15 +9,13 @@
 //!   (far less parsing than a multi-row INSERT); concurrent batches commit in
 //!   parallel.
 
-use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
 use tokio::sync::{mpsc, oneshot};
 use traffic::record::Batch;
 
-use super::db::Db;
-use super::now_secs;
-use super::sensors::AuthenticatedSensor;
-use super::variant_name::variant_name;
+use crate::db::Db;
+use crate::now_secs;
+use crate::sensors::AuthenticatedSensor;
 
 #[derive(Clone)]
 pub struct Ingest {
@@ -35,7 +33,7 @@ pub struct IngestOutcome {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum StoreError {
+pub enum IngestError {
     /// The batch is readable but holds values no storage column can hold.
     #[error("{0}")]
     Invalid(String),
@@ -43,9 +41,9 @@ pub enum StoreError {
     Unavailable,
 }
 
-fn unavailable(error: sqlx::Error) -> StoreError {
+fn unavailable(error: sqlx::Error) -> IngestError {
     tracing::error!(%error, "batch not stored");
-    StoreError::Unavailable
+    IngestError::Unavailable
 }
 
 /// A value bound into a multi-row insert or written into a COPY stream.
@@ -54,7 +52,8 @@ enum Val {
     OptInt(Option<i64>),
     Text(String),
     OptText(Option<String>),
-    /// An enum's wire name: static text, no allocation per row.
+    /// An enum's wire name (`"modbus"`, `"read"`…, its `as_str()`):
+    /// static text, no allocation per row.
     Name(&'static str),
     OptName(Option<&'static str>),
     Bool(bool),
@@ -94,18 +93,9 @@ impl Rows {
     }
 }
 
-fn int(v: u64, what: &str) -> Result<i64, StoreError> {
+fn int(v: u64, what: &str) -> Result<i64, IngestError> {
     i64::try_from(v)
-        .map_err(|_| StoreError::Invalid(format!("{what}: {v} is larger than 2^63 - 1")))
-}
-
-/// An enum's wire name (`"modbus"`, `"read"`…), as the schema spells it.
-fn name<T: Serialize>(v: &T) -> Val {
-    Val::Name(variant_name(v).unwrap_or(""))
-}
-
-fn opt_name<T: Serialize>(v: &Option<T>) -> Val {
-    Val::OptName(v.as_ref().map(|v| variant_name(v).unwrap_or("")))
+        .map_err(|_| IngestError::Invalid(format!("{what}: {v} is larger than 2^63 - 1")))
 }
 
 fn text<T: ToString>(v: &Option<T>) -> Option<String> {
@@ -142,7 +132,7 @@ impl Prepared {
 /// A batch waiting for the SQLite writer, and where its outcome goes.
 struct Job {
     batch: Prepared,
-    reply: oneshot::Sender<Result<bool, StoreError>>,
+    reply: oneshot::Sender<Result<bool, IngestError>>,
 }
 
 /// Limits of one group commit: bounded so a burst never makes one
@@ -465,12 +455,12 @@ impl Ingest {
         &self,
         sensor: &AuthenticatedSensor,
         batch: &Batch,
-    ) -> Result<IngestOutcome, StoreError> {
+    ) -> Result<IngestOutcome, IngestError> {
         let prepared = prepare(sensor, batch)?;
         let flows = batch.flows.len();
         let stored = match (self.db.pg_pool(), self.db.sqlite_writer()) {
             (Some(pg), _) => store_postgres(pg, &prepared).await.map_err(unavailable)?,
-            (None, None) => return Err(StoreError::Unavailable),
+            (None, None) => return Err(IngestError::Unavailable),
             (None, Some(writer)) => {
                 let queue = self.sqlite_queue.get_or_init(|| {
                     let (tx, rx) = mpsc::channel(1024);
@@ -484,9 +474,9 @@ impl Ingest {
                 };
                 if queue.send(job).await.is_err() {
                     tracing::error!("the SQLite writer has stopped");
-                    return Err(StoreError::Unavailable);
+                    return Err(IngestError::Unavailable);
                 }
-                outcome.await.map_err(|_| StoreError::Unavailable)??
+                outcome.await.map_err(|_| IngestError::Unavailable)??
             }
         };
         Ok(IngestOutcome { stored, flows })
@@ -529,10 +519,10 @@ async fn store_postgres(pg: &sqlx::PgPool, p: &Prepared) -> Result<bool, sqlx::E
 /// Converts a batch to rows. Everything is converted before any write: a
 /// value that cannot be stored refuses the whole batch, and nothing is
 /// half-written.
-fn prepare(sensor: &AuthenticatedSensor, batch: &Batch) -> Result<Prepared, StoreError> {
+fn prepare(sensor: &AuthenticatedSensor, batch: &Batch) -> Result<Prepared, IngestError> {
     let sequence = int(batch.sequence, "sequence")?;
     if batch.minute_start % 60 != 0 {
-        return Err(StoreError::Invalid(format!(
+        return Err(IngestError::Invalid(format!(
             "minute_start: {} is not the start of a minute",
             batch.minute_start
         )));
@@ -544,7 +534,7 @@ fn prepare(sensor: &AuthenticatedSensor, batch: &Batch) -> Result<Prepared, Stor
             Val::Int(t),
             Val::Int(s),
             Val::Int(m),
-            name(&f.transport),
+            Val::Name(f.transport.as_str()),
             Val::Int(f.ip_protocol.into()),
             Val::Text(f.client_ip.to_string()),
             Val::Text(f.server_ip.to_string()),
@@ -553,8 +543,8 @@ fn prepare(sensor: &AuthenticatedSensor, batch: &Batch) -> Result<Prepared, Stor
             Val::OptText(text(&f.client_mac)),
             Val::OptText(text(&f.server_mac)),
             Val::OptInt(f.vlan.map(i64::from)),
-            name(&f.initiator),
-            opt_name(&f.protocol),
+            Val::Name(f.initiator.as_str()),
+            Val::OptName(f.protocol.map(|v| v.as_str())),
             Val::Int(f.flow_start_ms),
             Val::Int(f.first_seen_ms),
             Val::Int(f.last_seen_ms),
@@ -567,7 +557,7 @@ fn prepare(sensor: &AuthenticatedSensor, batch: &Batch) -> Result<Prepared, Stor
             Val::Int(f.tcp_flags_to_server.into()),
             Val::Int(f.tcp_flags_to_client.into()),
             Val::Bool(f.started),
-            opt_name(&f.ended),
+            Val::OptName(f.ended.map(|v| v.as_str())),
             Val::Int(int(f.reassembly_gap_bytes, "flows.reassembly_gap_bytes")?),
         ]);
     }
@@ -577,18 +567,18 @@ fn prepare(sensor: &AuthenticatedSensor, batch: &Batch) -> Result<Prepared, Stor
             Val::Int(t),
             Val::Int(s),
             Val::Int(m),
-            name(&o.transport),
+            Val::Name(o.transport.as_str()),
             Val::OptText(text(&o.client_ip)),
             Val::OptText(text(&o.server_ip)),
             Val::OptInt(o.server_port.map(i64::from)),
             Val::OptText(text(&o.client_mac)),
             Val::OptText(text(&o.server_mac)),
-            name(&o.protocol),
+            Val::Name(o.protocol.as_str()),
             Val::Int(o.function_code.into()),
             Val::Text(o.name.clone()),
-            name(&o.class),
+            Val::Name(o.class.as_str()),
             Val::OptInt(o.unit.map(i64::from)),
-            name(&o.direction),
+            Val::Name(o.direction.as_str()),
             Val::OptInt(o.error_code.map(i64::from)),
             Val::Int(int(o.count, "operations.count")?),
             Val::Int(o.first_seen_ms),
@@ -670,7 +660,7 @@ pub struct StoredTotals {
 }
 
 impl Ingest {
-    pub async fn totals(&self, tenant_id: i64) -> Result<StoredTotals, crate::error::AppError> {
+    pub async fn totals(&self, tenant_id: i64) -> Result<StoredTotals, crate::StoreError> {
         use sqlx::Row;
         let row = sqlx::query(
             "SELECT COUNT(*) AS batches, CAST(COALESCE(SUM(flows), 0) AS BIGINT) AS flows, \
@@ -680,8 +670,8 @@ impl Ingest {
         .bind(tenant_id)
         .fetch_one(self.db.pool())
         .await
-        .map_err(super::db::internal)?;
-        let get = |c: &str| row.try_get::<i64, _>(c).map_err(super::db::internal);
+        .map_err(crate::db::internal)?;
+        let get = |c: &str| row.try_get::<i64, _>(c).map_err(crate::db::internal);
         Ok(StoredTotals {
             batches: get("batches")?,
             flow_records: get("flows")?,

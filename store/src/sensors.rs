@@ -6,10 +6,10 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::db::{Db, internal, is_unique_violation};
-use super::now_secs;
-use crate::error::AppError;
-use crate::sensors::{SensorHealth, SensorSummary, SensorToken};
+use crate::StoreError;
+use crate::db::{Db, internal, is_unique_violation};
+use crate::now_secs;
+use model::sensors::{SensorHealth, SensorSummary, SensorToken};
 
 /// A sensor whose token was accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +41,7 @@ const COLUMNS: &str = "s.id, s.public_id, s.tenant_id, t.name AS tenant_name, s.
     s.last_upload_at, s.last_minute, s.last_sequence, s.batches, s.packets_total, s.capture_dropped_total, \
     s.spool_backlog, s.lag_s, s.version, s.last_error";
 
-fn summary(row: &AnyRow) -> Result<SensorSummary, AppError> {
+fn summary(row: &AnyRow) -> Result<SensorSummary, StoreError> {
     let revoked_at: Option<i64> = row.try_get("revoked_at").map_err(internal)?;
     Ok(SensorSummary {
         id: row.try_get("id").map_err(internal)?,
@@ -71,7 +71,7 @@ impl Sensors {
         Sensors { db }
     }
 
-    pub async fn get(&self, id: i64) -> Result<SensorSummary, AppError> {
+    pub async fn get(&self, id: i64) -> Result<SensorSummary, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM sensors s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = $1"
         ))
@@ -79,12 +79,12 @@ impl Sensors {
         .fetch_optional(self.db.pool())
         .await
         .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(StoreError::NotFound)?;
         summary(&row)
     }
 
     /// All sensors, or one tenant's.
-    pub async fn list(&self, tenant: Option<i64>) -> Result<Vec<SensorSummary>, AppError> {
+    pub async fn list(&self, tenant: Option<i64>) -> Result<Vec<SensorSummary>, StoreError> {
         let rows = match tenant {
             None => sqlx::query(&format!(
                 "SELECT {COLUMNS} FROM sensors s JOIN tenants t ON t.id = s.tenant_id ORDER BY s.id"
@@ -102,10 +102,10 @@ impl Sensors {
         rows.iter().map(summary).collect()
     }
 
-    pub async fn create(&self, tenant_id: i64, name: &str) -> Result<SensorToken, AppError> {
+    pub async fn create(&self, tenant_id: i64, name: &str) -> Result<SensorToken, StoreError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::invalid("name", "must be 1 to 100 characters"));
+            return Err(StoreError::invalid("name", "must be 1 to 100 characters"));
         }
         let token = format!("{TOKEN_PREFIX}{}", random_hex(32));
         let public_id = format!("sen_{}", random_hex(8));
@@ -121,7 +121,7 @@ impl Sensors {
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                AppError::invalid("name", "this tenant already has a sensor with this name")
+                StoreError::invalid("name", "this tenant already has a sensor with this name")
             } else {
                 internal(e)
             }
@@ -134,7 +134,7 @@ impl Sensors {
     }
 
     /// A new token; the old one stops working at once.
-    pub async fn rotate(&self, id: i64) -> Result<SensorToken, AppError> {
+    pub async fn rotate(&self, id: i64) -> Result<SensorToken, StoreError> {
         let token = format!("{TOKEN_PREFIX}{}", random_hex(32));
         let done =
             sqlx::query("UPDATE sensors SET token_hash = $1 WHERE id = $2 AND revoked_at IS NULL")
@@ -147,7 +147,7 @@ impl Sensors {
             // Unknown, or revoked: a revoked sensor stays revoked.
             let sensor = self.get(id).await?;
             if sensor.revoked {
-                return Err(AppError::invalid("sensor_id", "the sensor is revoked"));
+                return Err(StoreError::invalid("sensor_id", "the sensor is revoked"));
             }
         }
         Ok(SensorToken {
@@ -156,7 +156,7 @@ impl Sensors {
         })
     }
 
-    pub async fn revoke(&self, id: i64) -> Result<SensorSummary, AppError> {
+    pub async fn revoke(&self, id: i64) -> Result<SensorSummary, StoreError> {
         sqlx::query("UPDATE sensors SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now_secs())
             .bind(id)
@@ -167,7 +167,10 @@ impl Sensors {
     }
 
     /// The active sensor a token belongs to.
-    pub async fn authenticate(&self, token: &str) -> Result<Option<AuthenticatedSensor>, AppError> {
+    pub async fn authenticate(
+        &self,
+        token: &str,
+    ) -> Result<Option<AuthenticatedSensor>, StoreError> {
         if !token.starts_with(TOKEN_PREFIX) || token.len() != TOKEN_PREFIX.len() + 64 {
             return Ok(None);
         }
@@ -193,7 +196,7 @@ impl Sensors {
     /// The tenant's stand-in sensor for capture files uploaded in the portal:
     /// created on first use, with a token nobody knows (uploads go through
     /// the session, not a token).
-    pub async fn upload_sensor(&self, tenant_id: i64) -> Result<AuthenticatedSensor, AppError> {
+    pub async fn upload_sensor(&self, tenant_id: i64) -> Result<AuthenticatedSensor, StoreError> {
         const NAME: &str = "PCAP upload";
         let find = || async {
             sqlx::query("SELECT id, public_id FROM sensors WHERE tenant_id = $1 AND name = $2")
@@ -208,10 +211,10 @@ impl Sensors {
             None => {
                 // A concurrent first upload may win the unique (tenant, name) race.
                 match self.create(tenant_id, NAME).await {
-                    Ok(_) | Err(AppError::Invalid { .. }) => {}
+                    Ok(_) | Err(StoreError::Invalid(_)) => {}
                     Err(e) => return Err(e),
                 }
-                find().await?.ok_or(AppError::Internal)?
+                find().await?.ok_or(StoreError::Internal)?
             }
         };
         Ok(AuthenticatedSensor {
@@ -222,7 +225,7 @@ impl Sensors {
     }
 
     /// The sequence number after the last one stored for a sensor.
-    pub async fn next_sequence(&self, sensor_id: i64) -> Result<u64, AppError> {
+    pub async fn next_sequence(&self, sensor_id: i64) -> Result<u64, StoreError> {
         let row = sqlx::query(
             "SELECT CAST(COALESCE(MAX(sequence), 0) AS BIGINT) AS last FROM batches WHERE sensor_id = $1",
         )

@@ -1,5 +1,14 @@
+//! `/portal`: the customer's page — overview, sensors' health, capture
+//! upload, contract and users. Sections with more than a few lines live in
+//! their own file.
+
+pub mod sensors;
+pub mod statement;
+
 use leptos::prelude::*;
 
+use self::sensors::{PcapUpload, SensorHealthSection};
+use self::statement::ContractStatementSection;
 use crate::admin::UserSummary;
 use crate::auth::Area;
 use crate::components::guard::RequireArea;
@@ -7,8 +16,6 @@ use crate::contracts::{ContractStatement, portal_contract};
 use crate::error::AppError;
 use crate::i18n::use_t;
 use crate::portal::{TenantOverview, portal_overview, tenant_users};
-use crate::routes::contracts::ContractStatementSection;
-use crate::routes::sensors::{PcapUpload, SensorHealthSection};
 use crate::sensors::{SensorSummary, portal_sensors};
 
 #[component]
@@ -74,7 +81,7 @@ fn PortalOverview(
                                         view! {
                                             <li>
                                                 {u.display_name} " (" {u.username} ") · "
-                                                {move || role.label(t())}
+                                                {move || t().role(role)}
                                             </li>
                                         }
                                     })

@@ -3,11 +3,12 @@
 
 use sqlx::Row;
 
-use super::db::{Db, internal};
-use super::now_secs;
-use crate::contracts::RecordedContract;
-use crate::error::AppError;
-use crate::quotes::QuoteForm;
+use crate::StoreError;
+use crate::db::{Db, internal};
+use crate::now_secs;
+use model::contracts::RecordedContract;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 #[derive(Clone)]
 pub struct Contracts {
@@ -19,7 +20,10 @@ impl Contracts {
         Contracts { db }
     }
 
-    pub async fn get(&self, tenant_id: i64) -> Result<Option<RecordedContract>, AppError> {
+    pub async fn get<F: DeserializeOwned>(
+        &self,
+        tenant_id: i64,
+    ) -> Result<Option<RecordedContract<F>>, StoreError> {
         let row = sqlx::query(
             "SELECT c.form_json, c.updated_at, u.username FROM contracts c JOIN users u ON u.id = c.updated_by WHERE c.tenant_id = $1",
         )
@@ -29,9 +33,9 @@ impl Contracts {
         .map_err(internal)?;
         let Some(row) = row else { return Ok(None) };
         let json: String = row.try_get("form_json").map_err(internal)?;
-        let form: QuoteForm = serde_json::from_str(&json).map_err(|e| {
+        let form: F = serde_json::from_str(&json).map_err(|e| {
             tracing::error!(tenant_id, error = %e, "unreadable recorded contract");
-            AppError::Internal
+            StoreError::Internal
         })?;
         Ok(Some(RecordedContract {
             tenant_id,
@@ -42,15 +46,15 @@ impl Contracts {
     }
 
     /// Records (or replaces) the tenant's contract in one statement.
-    pub async fn save(
+    pub async fn save<F: Serialize + DeserializeOwned>(
         &self,
         tenant_id: i64,
-        form: &QuoteForm,
+        form: &F,
         by: i64,
-    ) -> Result<RecordedContract, AppError> {
+    ) -> Result<RecordedContract<F>, StoreError> {
         let json = serde_json::to_string(form).map_err(|e| {
             tracing::error!(error = %e, "contract form not serialisable");
-            AppError::Internal
+            StoreError::Internal
         })?;
         sqlx::query(
             "INSERT INTO contracts (tenant_id, form_json, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
@@ -63,6 +67,6 @@ impl Contracts {
         .execute(self.db.pool())
         .await
         .map_err(internal)?;
-        self.get(tenant_id).await?.ok_or(AppError::Internal)
+        self.get(tenant_id).await?.ok_or(StoreError::Internal)
     }
 }

@@ -169,9 +169,9 @@ impl Db {
 }
 
 /// Logs a database failure and hides its details from the client.
-pub fn internal(error: sqlx::Error) -> crate::error::AppError {
+pub fn internal(error: sqlx::Error) -> crate::StoreError {
     tracing::error!(%error, "database error");
-    crate::error::AppError::Internal
+    crate::StoreError::Internal
 }
 
 /// True when the error is a unique-constraint violation on either engine.

@@ -5,10 +5,10 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::db::{Db, internal};
-use super::now_secs;
-use crate::auth::{Role, SessionUser};
-use crate::error::AppError;
+use crate::StoreError;
+use crate::db::{Db, internal};
+use crate::now_secs;
+use model::{Role, SessionUser};
 
 /// Absolute session lifetime: one working week.
 pub const SESSION_LIFETIME_SECS: i64 = 7 * 24 * 3600;
@@ -27,7 +27,7 @@ impl Sessions {
         Sessions { db }
     }
 
-    pub async fn create(&self, user: &SessionUser) -> Result<String, AppError> {
+    pub async fn create(&self, user: &SessionUser) -> Result<String, StoreError> {
         let mut bytes = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let token = hex::encode(bytes);
@@ -46,7 +46,7 @@ impl Sessions {
         Ok(token)
     }
 
-    pub async fn lookup(&self, token: &str) -> Result<Option<SessionUser>, AppError> {
+    pub async fn lookup(&self, token: &str) -> Result<Option<SessionUser>, StoreError> {
         // Tokens are 64 hex characters; anything else cannot be ours.
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
@@ -64,7 +64,7 @@ impl Sessions {
         row.map(|row| session_user_from_row(&row)).transpose()
     }
 
-    pub async fn delete(&self, token: &str) -> Result<(), AppError> {
+    pub async fn delete(&self, token: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash(token))
             .execute(self.db.pool())
@@ -73,7 +73,7 @@ impl Sessions {
         Ok(())
     }
 
-    pub async fn purge_expired(&self) -> Result<u64, AppError> {
+    pub async fn purge_expired(&self) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now_secs())
             .execute(self.db.pool())
@@ -83,7 +83,7 @@ impl Sessions {
     }
 }
 
-pub(crate) fn session_user_from_row(row: &sqlx::any::AnyRow) -> Result<SessionUser, AppError> {
+pub(crate) fn session_user_from_row(row: &sqlx::any::AnyRow) -> Result<SessionUser, StoreError> {
     let role: String = row.try_get("role").map_err(internal)?;
     Ok(SessionUser {
         user_id: row.try_get("id").map_err(internal)?,
@@ -91,7 +91,7 @@ pub(crate) fn session_user_from_row(row: &sqlx::any::AnyRow) -> Result<SessionUs
         display_name: row.try_get("display_name").map_err(internal)?,
         role: Role::parse(&role).ok_or_else(|| {
             tracing::error!(role, "unknown role stored in the database");
-            AppError::Internal
+            StoreError::Internal
         })?,
         tenant_id: row.try_get("tenant_id").map_err(internal)?,
         tenant_name: row.try_get("tenant_name").map_err(internal)?,

@@ -5,10 +5,12 @@ use chrono::NaiveDate;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::db::{Db, internal};
-use super::now_secs;
-use crate::error::AppError;
-use crate::quotes::{QuoteForm, QuoteListing, SavedQuote, quote_number};
+use crate::StoreError;
+use crate::db::{Db, internal};
+use crate::now_secs;
+use model::quotes::{QuoteListing, SavedQuote, quote_number};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 #[derive(Clone)]
 pub struct Quotes {
@@ -16,8 +18,10 @@ pub struct Quotes {
 }
 
 /// A verified quote to store.
-pub struct NewQuote<'a> {
-    pub form: &'a QuoteForm,
+pub struct NewQuote<'a, F> {
+    /// The form as typed; `prospect` is its prospect's name.
+    pub form: &'a F,
+    pub prospect: &'a str,
     pub total: i64,
     pub catalogue_version: &'a str,
     pub issue_date: NaiveDate,
@@ -28,15 +32,15 @@ pub struct NewQuote<'a> {
 const LISTING_COLUMNS: &str =
     "q.id, q.prospect, q.total, q.issue_date, q.valid_until, u.username AS created_by";
 
-fn date(row: &AnyRow, column: &str) -> Result<NaiveDate, AppError> {
+fn date(row: &AnyRow, column: &str) -> Result<NaiveDate, StoreError> {
     let text: String = row.try_get(column).map_err(internal)?;
     text.parse().map_err(|e| {
         tracing::error!(column, text, error = %e, "unreadable date in the quotes table");
-        AppError::Internal
+        StoreError::Internal
     })
 }
 
-fn listing_from_row(row: &AnyRow) -> Result<QuoteListing, AppError> {
+fn listing_from_row(row: &AnyRow) -> Result<QuoteListing, StoreError> {
     let id: i64 = row.try_get("id").map_err(internal)?;
     let issue_date = date(row, "issue_date")?;
     Ok(QuoteListing {
@@ -55,16 +59,19 @@ impl Quotes {
         Quotes { db }
     }
 
-    pub async fn insert(&self, new: NewQuote<'_>) -> Result<QuoteListing, AppError> {
+    pub async fn insert<F: Serialize>(
+        &self,
+        new: NewQuote<'_, F>,
+    ) -> Result<QuoteListing, StoreError> {
         let form_json = serde_json::to_string(new.form).map_err(|e| {
             tracing::error!(error = %e, "quote form not serialisable");
-            AppError::Internal
+            StoreError::Internal
         })?;
         let row = sqlx::query(
             "INSERT INTO quotes (prospect, form_json, total, catalogue_version, issue_date, valid_until, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
-        .bind(new.form.prospect.trim())
+        .bind(new.prospect.trim())
         .bind(form_json)
         .bind(new.total)
         .bind(new.catalogue_version)
@@ -76,11 +83,18 @@ impl Quotes {
         .await
         .map_err(internal)?;
         let id: i64 = row.try_get("id").map_err(internal)?;
-        Ok(self.get(id).await?.listing)
+        let row = sqlx::query(&format!(
+            "SELECT {LISTING_COLUMNS} FROM quotes q JOIN users u ON u.id = q.created_by WHERE q.id = $1"
+        ))
+        .bind(id)
+        .fetch_one(self.db.pool())
+        .await
+        .map_err(internal)?;
+        listing_from_row(&row)
     }
 
     /// Newest first.
-    pub async fn list(&self) -> Result<Vec<QuoteListing>, AppError> {
+    pub async fn list(&self) -> Result<Vec<QuoteListing>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {LISTING_COLUMNS} FROM quotes q JOIN users u ON u.id = q.created_by ORDER BY q.id DESC LIMIT 500"
         ))
@@ -90,7 +104,7 @@ impl Quotes {
         rows.iter().map(listing_from_row).collect()
     }
 
-    pub async fn get(&self, id: i64) -> Result<SavedQuote, AppError> {
+    pub async fn get<F: DeserializeOwned>(&self, id: i64) -> Result<SavedQuote<F>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {LISTING_COLUMNS}, q.form_json, q.catalogue_version FROM quotes q JOIN users u ON u.id = q.created_by WHERE q.id = $1"
         ))
@@ -98,11 +112,11 @@ impl Quotes {
         .fetch_optional(self.db.pool())
         .await
         .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(StoreError::NotFound)?;
         let form_json: String = row.try_get("form_json").map_err(internal)?;
         let form = serde_json::from_str(&form_json).map_err(|e| {
             tracing::error!(id, error = %e, "unreadable saved quote form");
-            AppError::Internal
+            StoreError::Internal
         })?;
         Ok(SavedQuote {
             listing: listing_from_row(&row)?,

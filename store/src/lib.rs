@@ -1,0 +1,64 @@
+//! OT Lens storage, server side: the database pool and migrations
+//! ([`db`]), every SQL query, grouped by what it stores — accounts and the
+//! login check, sessions, saved quotes, recorded contracts, the sensor
+//! registry with token authentication, and uploaded batches ([`ingest`]).
+//!
+//! The web app's server functions and the server's plain handlers call in
+//! here; nothing here knows about HTTP or pages. Every method returns
+//! [`StoreError`] (database details are logged, never shown).
+
+pub mod accounts;
+pub mod contracts;
+pub mod db;
+pub mod error;
+pub mod ingest;
+pub mod password;
+pub mod quotes;
+pub mod sensors;
+pub mod sessions;
+pub mod throttle;
+
+use std::sync::Arc;
+
+pub use accounts::Accounts;
+pub use contracts::Contracts;
+pub use db::{Backend, Db, DbError};
+pub use error::StoreError;
+pub use ingest::Ingest;
+pub use quotes::Quotes;
+pub use sensors::Sensors;
+pub use sessions::Sessions;
+
+/// Every store over one database, as the server holds them.
+#[derive(Clone)]
+pub struct Store {
+    pub db: Db,
+    pub accounts: Accounts,
+    pub sessions: Sessions,
+    pub quotes: Quotes,
+    pub contracts: Contracts,
+    pub sensors: Sensors,
+    pub ingest: Ingest,
+}
+
+impl Store {
+    pub fn new(db: Db) -> Store {
+        Store {
+            accounts: Accounts::new(db.clone(), Arc::new(throttle::Throttle::default())),
+            sessions: Sessions::new(db.clone()),
+            quotes: Quotes::new(db.clone()),
+            contracts: Contracts::new(db.clone()),
+            sensors: Sensors::new(db.clone()),
+            ingest: Ingest::new(db.clone()),
+            db,
+        }
+    }
+}
+
+/// The wall clock in Unix seconds, as every table stores time.
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

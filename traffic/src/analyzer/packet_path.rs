@@ -1,0 +1,611 @@
+//! The per-packet path: one frame through decoding, the flow and host tables,
+//! TCP reassembly and the industrial dissectors, into the current minute.
+
+use super::Analyzer;
+use super::minute::Edge;
+use crate::capture::{Packet, Timestamp};
+use crate::dissect::{self, Carrier, DissectOutput, PayloadContext};
+use crate::error::DecodeError;
+use crate::ethernet::ethertype;
+use crate::flow::{Flow, FlowKey, Side};
+use crate::host::HostTable;
+use crate::identity::{self, Fact};
+use crate::link::LinkType;
+use crate::operation::{Direction, Protocol};
+use crate::packet::{DecodedPacket, Transport, decode_fresh};
+use crate::reassembly::{ReassemblyConfig, TcpStreams};
+use crate::record::{FlowEnd, TransportKind};
+use std::net::IpAddr;
+
+impl Analyzer {
+    /// Processes a packet from a capture reader (uses its wire length for byte counts).
+    pub fn push_packet(&mut self, p: &Packet<'_>) {
+        self.push_with_len(
+            p.timestamp,
+            p.linktype,
+            p.data,
+            p.original_len.max(p.data.len() as u32),
+        );
+    }
+
+    /// Processes one frame; byte counts use the captured length.
+    pub fn push(&mut self, ts: Timestamp, linktype: LinkType, frame: &[u8]) {
+        self.push_with_len(ts, linktype, frame, frame.len() as u32);
+    }
+
+    /// Processes one frame whose length on the wire was `wire_len`.
+    pub fn push_with_len(
+        &mut self,
+        ts: Timestamp,
+        linktype: LinkType,
+        frame: &[u8],
+        wire_len: u32,
+    ) {
+        self.advance(ts);
+        let now = ts.max(self.latest);
+        self.latest = now;
+        let bytes = u64::from(wire_len);
+        let c = &mut self.counters.c;
+        c.packets += 1;
+        c.bytes += bytes;
+        self.totals.packets += 1;
+        self.totals.bytes += bytes;
+
+        let mut p = DecodedPacket::default();
+        decode_fresh(linktype, frame, &mut p);
+        if let Some(err) = p.error {
+            self.count_error(err, frame.len() < wire_len as usize);
+        }
+        if let Some(ip) = &p.ip {
+            let c = &mut self.counters.c;
+            if ip.src.is_ipv4() {
+                c.ipv4_packets += 1;
+            } else {
+                c.ipv6_packets += 1;
+            }
+            if ip.fragment.is_some() {
+                c.ip_fragments += 1;
+            }
+        }
+        if let Some(arp) = p.arp {
+            self.counters.c.arp_packets += 1;
+            if let Some((mac, ip)) = arp.sender_mac_ipv4()
+                && !ip.is_unspecified()
+            {
+                self.remember_fact(
+                    Fact {
+                        mac: Some(mac),
+                        ip: Some(IpAddr::V4(ip)),
+                        source: "arp".into(),
+                        attribute: "ip_address".into(),
+                        value: ip.to_string(),
+                    },
+                    now,
+                );
+            }
+        }
+        // Packets of a tracked flow reach the host table through the flow (see
+        // `HostTable::absorb_flow`); every other frame is counted here.
+        let by_flow = match p.transport {
+            Transport::Tcp(_) | Transport::Udp(_) => self.transport_packet(&p, now, bytes),
+            Transport::Icmp { .. } | Transport::Other(_) => match &p.ip {
+                Some(ip) if ip.fragment.is_none_or(|f| f.offset == 0) => {
+                    self.other_ip_packet(&p, ip.protocol, now, bytes)
+                }
+                _ => false,
+            },
+            Transport::None => {
+                if p.ip.is_none()
+                    && let Some(et) = p.ethertype
+                    && !matches!(et, ethertype::ARP | ethertype::IPV4 | ethertype::IPV6)
+                {
+                    self.ethernet_payload(&p, et, now);
+                }
+                false
+            }
+        };
+        if !by_flow {
+            if let Some(src) = p.src_mac {
+                self.hosts.observe_macs(src, p.dst_mac, now, bytes);
+            }
+            if let Some(ip) = &p.ip {
+                self.hosts
+                    .observe_ips(ip.src, ip.dst, ip.ttl, p.src_mac, now, bytes);
+            }
+        }
+    }
+
+    fn count_error(&mut self, err: DecodeError, snaplen_cut: bool) {
+        match err {
+            DecodeError::UnsupportedLinkType(_) => self.counters.c.unsupported_link += 1,
+            // A frame the capture cut short is not the sender's fault.
+            DecodeError::Truncated { .. } if snaplen_cut => self.totals.snaplen_truncated += 1,
+            e => {
+                self.counters.malformed_layer[e.layer().index()] += 1;
+                self.totals.malformed += 1;
+            }
+        }
+    }
+
+    fn other_ip_packet(
+        &mut self,
+        p: &DecodedPacket<'_>,
+        protocol: u8,
+        now: Timestamp,
+        bytes: u64,
+    ) -> bool {
+        let Some(ip) = &p.ip else { return false };
+        let (key, side) = FlowKey::new(protocol, &ip.src, 0, &ip.dst, 0);
+        let (ended, hosts) = (&mut self.ended, &mut self.hosts);
+        let Some(f) = self.flows.get_or_insert_with(
+            key,
+            now,
+            || Flow::new(key, side, now, None),
+            &mut |f: Flow, why| ended.end(hosts, f, why),
+        ) else {
+            return false;
+        };
+        f.update(side, now, bytes, 0, 0);
+        note_l2(f, side, p, &mut self.hosts, now);
+        true
+    }
+
+    fn transport_packet(&mut self, p: &DecodedPacket<'_>, now: Timestamp, bytes: u64) -> bool {
+        // Borrowed, not copied: see `FlowKey` on copies of freshly written addresses.
+        let Some(ip) = &p.ip else { return false };
+        let (Some(sport), Some(dport)) = (p.src_port(), p.dst_port()) else {
+            return false;
+        };
+        let tcp = p.tcp().copied();
+        let flags = tcp.map_or(0, |t| t.flags().0);
+        let c = &mut self.counters.c;
+        if tcp.is_some() {
+            c.tcp_packets += 1;
+        } else {
+            c.udp_packets += 1;
+        }
+        let (key, side) = FlowKey::new(ip.protocol, &ip.src, sport, &ip.dst, dport);
+        let syn_only = flags & 0x12 == 0x02;
+
+        // A fresh SYN on a finished connection, or with a new initial sequence number, starts a new flow.
+        if syn_only
+            && let Some(t) = tcp
+            && let Some(f) = self.flows.get_mut(&key)
+            && (f.closed() || f.syn_seq[side.index()].is_some_and(|s| s != t.sequence()))
+            && let Some(old) = self.flows.remove(&key)
+        {
+            self.ended.end(&mut self.hosts, old, FlowEnd::Reused);
+        }
+        // SYN fingerprints, before borrowing the flow.
+        if let Some(t) = tcp
+            && t.flags().syn()
+        {
+            let (sig, hint) = identity::tcp_fingerprint(&t, ip.ttl);
+            let source = if t.flags().ack() {
+                "tcp_synack"
+            } else {
+                "tcp_syn"
+            };
+            let mac = p.src_mac;
+            self.remember_fact(
+                Fact {
+                    mac,
+                    ip: Some(ip.src),
+                    source: source.into(),
+                    attribute: "tcp_fingerprint".into(),
+                    value: sig,
+                },
+                now,
+            );
+            if let Some(h) = hint {
+                self.remember_fact(
+                    Fact {
+                        mac,
+                        ip: Some(ip.src),
+                        source: source.into(),
+                        attribute: "os_hint".into(),
+                        value: h.to_owned(),
+                    },
+                    now,
+                );
+            }
+        }
+        if tcp.is_none() && identity::is_identity_port(sport, dport) && !p.payload.is_empty() {
+            let mut facts = std::mem::take(&mut self.scratch_facts);
+            identity::udp_facts(p.src_mac, ip.src, sport, dport, p.payload, &mut facts);
+            for f in facts.drain(..) {
+                self.remember_fact(f, now);
+            }
+            self.scratch_facts = facts;
+        }
+
+        let (ended, hosts) = (&mut self.ended, &mut self.hosts);
+        let Some(f) = self.flows.get_or_insert_with(
+            key,
+            now,
+            || Flow::new(key, side, now, Some(flags).filter(|_| tcp.is_some())),
+            &mut |f: Flow, why| ended.end(hosts, f, why),
+        ) else {
+            return false;
+        };
+        f.update(side, now, bytes, p.payload.len() as u64, flags);
+        note_l2(f, side, p, &mut self.hosts, now);
+        if let Some(t) = tcp
+            && syn_only
+        {
+            f.syn_seq[side.index()] = Some(t.sequence());
+        }
+        if !self.cfg.dissect {
+            return true;
+        }
+        let ctx = PayloadContext {
+            carrier: if tcp.is_some() {
+                Carrier::TcpStream
+            } else {
+                Carrier::UdpDatagram
+            },
+            src_port: sport,
+            dst_port: dport,
+            to_server: f.to_server(side),
+        };
+        if !f.classified && !p.payload.is_empty() {
+            f.classified = true;
+            f.protocol = dissect::classify(&ctx, p.payload);
+            if f.protocol.is_some() && tcp.is_some() {
+                f.streams = Some(Box::default());
+            }
+        }
+        let Some(protocol) = f.protocol else {
+            return true;
+        };
+        let out = &mut self.scratch_out;
+        match (tcp, f.streams.as_deref_mut()) {
+            (Some(t), Some(streams)) => {
+                let (gaps, overflow) = (streams.gaps(), streams.overflow_bytes());
+                let held = streams.buffered() as u64;
+                feed_tcp(
+                    &self.cfg.reassembly,
+                    streams,
+                    side,
+                    &t,
+                    protocol,
+                    &ctx,
+                    p.payload,
+                    out,
+                );
+                // Global bound: past the budget, the stream that grew gives up its buffers.
+                let ledger = &mut self.ended.buffered;
+                *ledger = (*ledger + streams.buffered() as u64).saturating_sub(held);
+                if *ledger > self.cfg.max_reassembly_bytes {
+                    *ledger = ledger.saturating_sub(streams.buffered() as u64);
+                    streams.clear();
+                }
+                let dropped = &mut self.counters.c.dropped;
+                dropped.reassembly_gaps += streams.gaps() - gaps;
+                dropped.reassembly_overflow_bytes += streams.overflow_bytes() - overflow;
+            }
+            (None, _) if !p.payload.is_empty() => {
+                dissect::dissect(protocol, &ctx, p.payload, out);
+            }
+            _ => {}
+        }
+        if self.scratch_out.operations.is_empty()
+            && self.scratch_out.identities.is_empty()
+            && self.scratch_out.malformed == 0
+        {
+            return true;
+        }
+        // The flow remembers its edge index for the current minute, saving a lookup per operation.
+        let minute = self.minute.unwrap_or(0);
+        let cached = f.op_edge.filter(|(m, _)| *m == minute).map(|(_, id)| id);
+        let (client, server) = (f.client, f.client.other());
+        let edge = match cached {
+            Some(id) => id,
+            None => {
+                let id = self.edge_id(Edge {
+                    transport: key.transport(),
+                    client_ip: Some(key.endpoint(client).0),
+                    server_ip: Some(key.endpoint(server).0),
+                    server_port: Some(key.endpoint(server).1),
+                    client_mac: None,
+                    server_mac: None,
+                });
+                if let Some(f) = self.flows.get_mut(&key) {
+                    f.op_edge = Some((minute, id));
+                }
+                id
+            }
+        };
+        self.absorb_output(edge, protocol, p.src_mac, Some(ip.src), now);
+        true
+    }
+
+    fn ethernet_payload(&mut self, p: &DecodedPacket<'_>, et: u16, now: Timestamp) {
+        if !self.cfg.dissect || p.l2_payload.is_empty() {
+            return;
+        }
+        let ctx = PayloadContext {
+            carrier: Carrier::Ethernet { ethertype: et },
+            src_port: 0,
+            dst_port: 0,
+            to_server: true,
+        };
+        let Some(protocol) = dissect::classify(&ctx, p.l2_payload) else {
+            return;
+        };
+        dissect::dissect(protocol, &ctx, p.l2_payload, &mut self.scratch_out);
+        // Layer 2 has no connection: the requester is the client, the sender of a response the server.
+        let ops_dir = self.scratch_out.operations.first().map(|o| o.direction);
+        let (client_mac, server_mac) = match ops_dir {
+            Some(Direction::Response) => (p.dst_mac, p.src_mac),
+            _ => (p.src_mac, p.dst_mac),
+        };
+        let edge = self.edge_id(Edge {
+            transport: TransportKind::Ethernet,
+            client_ip: None,
+            server_ip: None,
+            server_port: None,
+            client_mac,
+            server_mac,
+        });
+        self.absorb_output(edge, protocol, p.src_mac, None, now);
+    }
+}
+
+/// Remembers the sender's MAC and the VLAN on a flow,
+/// and registers the packet's addresses with the host table when they differ from
+/// the last packet of the same sender (always on a flow's first packet).
+fn note_l2(f: &mut Flow, side: Side, p: &DecodedPacket<'_>, hosts: &mut HostTable, now: Timestamp) {
+    if let Some(m) = p.src_mac {
+        f.macs[side.index()] = Some(m);
+    }
+    if let Some(ip) = &p.ip {
+        let sig = Some((p.src_mac, p.dst_mac, ip.ttl));
+        if f.l2[side.index()] != sig {
+            // Traffic so far went with the old addresses: count it before switching.
+            if f.l2[side.index()].is_some() {
+                hosts.absorb_flow(f);
+            }
+            f.l2[side.index()] = sig;
+            hosts.register(ip.src, ip.dst, ip.ttl, p.src_mac, p.dst_mac, now);
+        }
+    }
+    if let Some(v) = p.vlan.inner() {
+        f.vlan = Some(v);
+    }
+}
+
+/// Feeds a TCP segment to the reassembler and the dissector.
+#[allow(clippy::too_many_arguments)] // a hot-path helper taking disjoint borrows of the analyzer
+fn feed_tcp(
+    cfg: &ReassemblyConfig,
+    streams: &mut TcpStreams,
+    side: Side,
+    tcp: &crate::transport::TcpSlice<'_>,
+    protocol: Protocol,
+    ctx: &PayloadContext,
+    payload: &[u8],
+    out: &mut DissectOutput,
+) {
+    let flags = tcp.flags();
+    let mut sink = |data: &[u8]| dissect::dissect(protocol, ctx, data, out).bytes;
+    streams.dirs[side.index()].segment(cfg, tcp.sequence(), flags.syn(), payload, &mut sink);
+    if flags.ack() {
+        // Our ACK tells the reassembler of the other direction what the peer really sent.
+        streams.dirs[side.other().index()].acknowledged(cfg, tcp.acknowledgment());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyzer::test_frames::{CLIENT, SERVER, at, tcp_frame};
+    use crate::analyzer::{Analyzer, AnalyzerConfig};
+    use crate::link::LinkType;
+    use crate::record::{FlowEnd, Initiator};
+    use std::net::{IpAddr, Ipv4Addr};
+
+    #[test]
+    fn tcp_connection_lifecycle() {
+        let mut a = Analyzer::new(AnalyzerConfig::default());
+        let push = |a: &mut Analyzer, s: u64, f: Vec<u8>| a.push(at(s), LinkType::ETHERNET, &f);
+        push(
+            &mut a,
+            0,
+            tcp_frame(CLIENT, SERVER, 40000, 502, 0x02, 100, 128, b""),
+        ); // SYN
+        push(
+            &mut a,
+            0,
+            tcp_frame(SERVER, CLIENT, 502, 40000, 0x12, 900, 64, b""),
+        ); // SYN-ACK
+        push(
+            &mut a,
+            1,
+            tcp_frame(CLIENT, SERVER, 40000, 502, 0x18, 101, 128, b"abcd"),
+        ); // data
+        push(
+            &mut a,
+            2,
+            tcp_frame(CLIENT, SERVER, 40000, 502, 0x11, 105, 128, b""),
+        ); // FIN
+        push(
+            &mut a,
+            2,
+            tcp_frame(SERVER, CLIENT, 502, 40000, 0x11, 901, 64, b""),
+        ); // FIN
+        // Same ports again with a new ISN: a new connection.
+        push(
+            &mut a,
+            3,
+            tcp_frame(CLIENT, SERVER, 40000, 502, 0x02, 5000, 128, b""),
+        );
+        let d = a.finish();
+        let flows: Vec<_> = d.iter().flat_map(|d| d.flows.iter()).collect();
+        assert_eq!(flows.len(), 2);
+        let first = flows
+            .iter()
+            .find(|f| f.ended == Some(FlowEnd::Reused))
+            .unwrap();
+        assert_eq!(first.client_ip, IpAddr::V4(Ipv4Addr::from(CLIENT)));
+        assert_eq!((first.server_port, first.initiator), (502, Initiator::Syn));
+        assert_eq!((first.packets_to_server, first.packets_to_client), (3, 2));
+        assert_eq!(first.payload_to_server, 4);
+        assert_eq!(first.tcp_flags_to_server, 0x02 | 0x18 | 0x11);
+        assert!(first.started);
+        assert_eq!(a.flow_stats().created_tcp, 2);
+        // OS hints: TTL 128 client, TTL 64 server, each reported once.
+        let ids: Vec<_> = d.iter().flat_map(|d| d.identities.iter()).collect();
+        let hint = |ip: [u8; 4], source: &str| {
+            ids.iter()
+                .filter(|i| {
+                    i.ip == Some(IpAddr::V4(Ipv4Addr::from(ip)))
+                        && i.source == source
+                        && i.attribute == "os_hint"
+                })
+                .map(|i| i.value.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(hint(CLIENT, "ttl"), vec!["windows"]);
+        assert_eq!(hint(SERVER, "ttl"), vec!["linux_unix_like"]);
+        assert_eq!(hint(CLIENT, "tcp_syn"), vec!["embedded_stack"]);
+        // Hosts carry the vendor from the OUI table.
+        let h = d[0].hosts.iter().find(|h| h.mac.is_some()).unwrap();
+        assert_eq!(h.vendor.as_deref(), Some("Siemens AG"));
+    }
+
+    #[test]
+    fn malformed_counted_per_layer_but_not_snaplen_cuts() {
+        let mut a = Analyzer::new(AnalyzerConfig::default());
+        let f = tcp_frame(CLIENT, SERVER, 40000, 502, 0x18, 1, 64, b"");
+        // IP says 40 bytes, but the TCP header is cut: malformed at TCP... unless the capture cut it.
+        let mut bad = f[..44].to_vec();
+        bad[16..18].copy_from_slice(&30u16.to_be_bytes()); // IP total length 30
+        a.push(at(0), LinkType::ETHERNET, &bad);
+        a.push_with_len(at(0), LinkType::ETHERNET, &f[..44], f.len() as u32);
+        a.push(at(0), LinkType(147), &f);
+        let d = a.finish();
+        assert_eq!(d[0].counters.malformed.get("tcp"), Some(&1));
+        assert_eq!(d[0].counters.unsupported_link, 1);
+        assert_eq!(a.totals().snaplen_truncated, 1);
+    }
+
+    #[test]
+    fn arp_and_dhcp_identities() {
+        let mut a = Analyzer::new(AnalyzerConfig::default());
+        let arp = [
+            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x80, 0xf4, 0x01, 0x02, 0x03, 0x08,
+            0x06, // Ethernet, ARP
+            0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x02, // Ethernet/IPv4 reply
+            0x00, 0x80, 0xf4, 0x01, 0x02, 0x03, 10, 0, 0, 7, // sender MAC, IP
+            0, 0, 0, 0, 0, 0, 10, 0, 0, 1, // target
+        ];
+        a.push(at(0), LinkType::ETHERNET, &arp);
+        a.push(at(1), LinkType::ETHERNET, &arp); // same fact: reported once
+        let mut dhcp = vec![0u8; 240];
+        dhcp[0] = 1; // BOOTREQUEST
+        dhcp[1] = 1; // Ethernet
+        dhcp[2] = 6;
+        dhcp[28..34].copy_from_slice(&[0x00, 0x80, 0xf4, 0x01, 0x02, 0x03]); // chaddr
+        dhcp[236..240].copy_from_slice(&[99, 130, 83, 99]); // magic cookie
+        dhcp.extend_from_slice(&[12, 4, b'p', b'l', b'c', b'7', 255]); // host name, end
+        let mut frame = vec![
+            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x80, 0xf4, 0x01, 0x02, 0x03, 0x08, 0x00,
+        ];
+        let total = (20 + 8 + dhcp.len()) as u16;
+        frame.extend_from_slice(&[
+            0x45,
+            0,
+            (total >> 8) as u8,
+            total as u8,
+            0,
+            0,
+            0,
+            0,
+            64,
+            17,
+            0,
+            0,
+        ]);
+        frame.extend_from_slice(&[0, 0, 0, 0, 255, 255, 255, 255]); // 0.0.0.0 -> broadcast
+        let ulen = (8 + dhcp.len()) as u16;
+        frame.extend_from_slice(&[0, 68, 0, 67, (ulen >> 8) as u8, ulen as u8, 0, 0]); // UDP 68 -> 67
+        frame.extend_from_slice(&dhcp);
+        a.push(at(2), LinkType::ETHERNET, &frame);
+        let d = a.finish();
+        let ids = &d[0].identities;
+        let arp_facts: Vec<_> = ids.iter().filter(|i| i.source == "arp").collect();
+        assert_eq!(arp_facts.len(), 1);
+        assert_eq!(arp_facts[0].value, "10.0.0.7");
+        let host = ids.iter().find(|i| i.source == "dhcp").unwrap();
+        assert_eq!(
+            (host.attribute.as_str(), host.value.as_str()),
+            ("hostname", "plc7")
+        );
+        assert_eq!(host.mac.unwrap().to_string(), "00:80:f4:01:02:03");
+        // 255.255.255.255 is a group address: no OS hint for it, and 0.0.0.0 gets none either.
+        assert!(ids.iter().all(|i| i.source != "ttl"));
+    }
+
+    #[test]
+    fn ipv6_udp_flow_and_mdns_name() {
+        let mdns = [
+            0x00, 0x00, 0x84, 0x00, // id, flags: response, authoritative
+            0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, // one answer
+            0x03, b'h', b'm', b'i', 0x05, b'l', b'o', b'c', b'a', b'l', 0x00, // hmi.local
+            0x00, 0x1c, 0x80, 0x01, 0x00, 0x00, 0x00, 0x78, 0x00,
+            0x10, // AAAA, IN, TTL 120, rdlen 16
+            0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x07, // fe80::7
+        ];
+        let mut f = vec![
+            0x33, 0x33, 0x00, 0x00, 0x00, 0xfb, // destination: IPv6 multicast MAC
+            0x00, 0x0c, 0x29, 0x00, 0x00, 0x07, // source
+            0x86, 0xdd, // IPv6
+            0x60, 0x00, 0x00, 0x00, // version 6
+        ];
+        f.extend_from_slice(&((8 + mdns.len()) as u16).to_be_bytes()); // payload length
+        f.extend_from_slice(&[17, 255]); // next header UDP, hop limit 255
+        f.extend_from_slice(&[0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x07]); // fe80::7
+        f.extend_from_slice(&[0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xfb]); // ff02::fb
+        f.extend_from_slice(&[0x14, 0xe9, 0x14, 0xe9]); // 5353 -> 5353
+        f.extend_from_slice(&((8 + mdns.len()) as u16).to_be_bytes());
+        f.extend_from_slice(&[0, 0]); // checksum
+        f.extend_from_slice(&mdns);
+        let mut a = Analyzer::new(AnalyzerConfig::default());
+        a.push(at(0), LinkType::ETHERNET, &f);
+        let d = a.finish();
+        assert_eq!(d[0].counters.ipv6_packets, 1);
+        assert_eq!(d[0].flows.len(), 1);
+        assert_eq!(d[0].flows[0].server_port, 5353);
+        let name = d[0].identities.iter().find(|i| i.source == "mdns").unwrap();
+        assert_eq!(name.value, "hmi.local");
+        assert_eq!(name.ip, Some("fe80::7".parse().unwrap()));
+        assert_eq!(name.mac.unwrap().to_string(), "00:0c:29:00:00:07");
+        let group = d[0]
+            .hosts
+            .iter()
+            .find(|h| h.ip == Some("ff02::fb".parse().unwrap()))
+            .unwrap();
+        assert!(group.group);
+    }
+
+    #[test]
+    fn full_flow_table_still_counts_hosts() {
+        let mut cfg = AnalyzerConfig::default();
+        cfg.flow.max_flows = 4;
+        let mut a = Analyzer::new(cfg);
+        for port in 0..20u16 {
+            let f = tcp_frame(CLIENT, SERVER, 40000 + port, 502, 0x02, 1, 64, b""); // SYN scan
+            a.push(at(1), LinkType::ETHERNET, &f);
+        }
+        assert_eq!(a.active_flows(), 4);
+        let d = a.finish();
+        assert_eq!(d[0].counters.dropped.flows_not_tracked, 16);
+        assert_eq!(d[0].flows.len(), 4);
+        let client = d[0]
+            .hosts
+            .iter()
+            .find(|h| h.ip == Some(IpAddr::V4(Ipv4Addr::from(CLIENT))))
+            .unwrap();
+        assert_eq!(client.packets_sent, 20);
+    }
+}
