@@ -31,6 +31,8 @@ need_apt wrk
 # Live-capture test: replays captures into a veth pair.
 need_apt tcpreplay
 need_apt iproute2
+# scripts/module-cycles.py
+need_apt python3
 # systemd-analyze checks the sensor's unit files.
 need_apt systemd
 # PostgreSQL server binaries, for the throwaway cluster when none is running.
@@ -49,7 +51,7 @@ if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
 fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (once; about 5 minutes on 2 cores)"
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (once; the longest step of a first setup)"
   tool_install cargo-leptos@"$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 fi
 

@@ -32,6 +32,9 @@ echo "using $OTLENS_TEST_POSTGRES_URL"
 psql "$OTLENS_TEST_POSTGRES_URL" -Atc "select datname from pg_database where datname like 'otlens_test_%'" \
   | while read -r db; do psql "$OTLENS_TEST_POSTGRES_URL" -qc "drop database if exists $db" >/dev/null || true; done
 
+step "no import circles between the modules of a crate"
+python3 scripts/module-cycles.py
+
 step "unit and integration tests (SQLite and PostgreSQL)"
 # The live-capture tests build a veth pair in a network namespace; here they
 # must run, not skip (they need root, as CI has).
@@ -46,6 +49,11 @@ step "fuzzing: every dissector and file reader, 20 s each, seeded from the test 
 
 step "release build (server and WASM)"
 cargo leptos build --release
+# The engine benchmark's entry points belong to the `bench` build only.
+if grep -q bench_quote target/site/pkg/otlens.js; then
+  echo "the release bundle exports bench_quote (frontend's bench feature leaked in)" >&2
+  exit 1
+fi
 
 step "end-to-end tests in headless Chromium"
 (cd end2end && npx playwright test)

@@ -47,6 +47,48 @@ impl Lang {
             Lang::En => &en::EN,
         }
     }
+
+    /// Picks this language's side of a ja/en pair that comes with the data
+    /// (the engine's article labels and notes, the tariff's item names).
+    pub fn pick<T>(self, ja: T, en: T) -> T {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Fills a catalogue template: each `{name}` becomes the value given for
+/// `name`. One pass, so a value containing braces is never read as a
+/// placeholder; a placeholder without a value is left as written, and a value
+/// the template does not use is ignored (one language may leave it out).
+pub fn fill(template: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (close, v))
+        });
+        match value {
+            Some((close, v)) => {
+                let _ = write!(out, "{v}");
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Finds the language in a `Cookie` header value.
@@ -186,6 +228,8 @@ pub struct Catalogue {
     pub q: QuoteWords,
     pub c: ContractWords,
     pub s: SensorWords,
+    // the quote form's validation messages
+    pub v: ValidationWords,
     // admin
     pub admin_title: &'static str,
     pub admin_tenants: &'static str,
@@ -307,6 +351,80 @@ pub struct QuoteWords {
     pub sheet_tax_note: &'static str,
     pub sheet_example_note: &'static str,
     pub sheet_stale: &'static str,
+    // terms versions, short (tables, CSV)
+    pub terms_original: &'static str,
+    pub terms_revised: &'static str,
+    /// The monthly CSV's header row.
+    pub csv_header: [&'static str; 10],
+    /// The CSV's "prorated" cell of a month with proration.
+    pub csv_prorated: &'static str,
+    /// Summary tooltips: `{n}` invoices, `{rate}` the tax rate in percent.
+    pub tip_lines: &'static str,
+    pub tip_tax: &'static str,
+    /// `{opening}`, `{n}` sensors, `{deadline}`.
+    pub deadline_line: &'static str,
+    /// A liability cap the terms do not define; `{reason}` is the engine's.
+    pub liability_not_applicable: &'static str,
+    /// A chart bar's tooltip: `{month}`, `{monthly}`, `{cumulative}`, then
+    /// `{prorated}` (`chart_bar_prorated` or nothing).
+    pub chart_bar_title: &'static str,
+    pub chart_bar_prorated: &'static str,
+    /// Axis money: the largest `(unit, template)` with `unit ≤ amount`,
+    /// `{n}` the amount in units to one decimal; below every unit `compact_yen`.
+    pub compact_yen_units: &'static [(i64, &'static str)],
+    pub compact_yen: &'static str,
+    /// Printed quote descriptions: `{type}` (`N`/`D`), `{item}` an item name.
+    pub sheet_initial_fee_n: &'static str,
+    pub sheet_initial_fee_d: &'static str,
+    pub sheet_basic_fee: &'static str,
+    pub sheet_early_termination: &'static str,
+    pub sheet_prepaid_refund: &'static str,
+    /// `{quantity}`, of which `{prorated}` are prorated.
+    pub sheet_quantity_prorated: &'static str,
+}
+
+/// What is wrong with a field of the quote form, including the contract
+/// engine's refusals (shown next to the field, so without its path).
+pub struct ValidationWords {
+    pub required: &'static str,
+    pub not_a_date: &'static str,
+    /// `{min}`, `{max}`.
+    pub not_a_count: &'static str,
+    pub unknown_sensor_type: &'static str,
+    pub unknown_cancelled_by: &'static str,
+    /// `{max}` characters.
+    pub too_long: &'static str,
+    /// `{max}` rows.
+    pub too_many: &'static str,
+    pub no_sensors: &'static str,
+    // The engine's refusals; `{reason}` and `{message}` are the engine's words.
+    pub malformed: &'static str,
+    /// `{date}`, `{min}`, `{max}`.
+    pub date_out_of_range: &'static str,
+    /// `{date}` is before `{other_field}` (one of the `field_*` names) `{other}`.
+    pub dates_reversed: &'static str,
+    /// `{value}`, `{reason}`.
+    pub bad_count: &'static str,
+    pub bad_identifier: &'static str,
+    /// `{item_id}`, `{catalogue_version}`.
+    pub unknown_catalogue_item: &'static str,
+    /// `{value}`.
+    pub engine_unknown_sensor_type: &'static str,
+    /// `{date}`.
+    pub ancillary_before_revised_terms: &'static str,
+    /// `{basic_end}`.
+    pub basic_cancelled_while_keeping_ancillary: &'static str,
+    /// `{date}`.
+    pub ancillary_without_basic: &'static str,
+    /// `{field}` of the tariff, `{reason}`.
+    pub bad_tariff: &'static str,
+    pub bad_damage_scenario: &'static str,
+    // the date another date is compared with
+    pub field_opening: &'static str,
+    pub field_start: &'static str,
+    pub field_cancellation: &'static str,
+    pub field_quote_date: &'static str,
+    pub field_related: &'static str,
 }
 
 /// Contract recording (admin) and the customer's contract (portal).
@@ -355,4 +473,35 @@ pub struct SensorWords {
     pub traffic: &'static str,
     pub flow_records: &'static str,
     pub operations: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_each_named_placeholder() {
+        assert_eq!(
+            fill("{min} から {max} まで", &[("min", &1), ("max", &600)]),
+            "1 から 600 まで"
+        );
+        assert_eq!(
+            fill("At most {max} rows.", &[("max", &50)]),
+            "At most 50 rows."
+        );
+        assert_eq!(fill("{n}{n}", &[("n", &"x")]), "xx");
+    }
+
+    #[test]
+    fn fill_leaves_unknown_placeholders_and_braces_in_values_alone() {
+        assert_eq!(fill("{a} {b} {", &[("a", &"{b}")]), "{b} {b} {");
+        assert_eq!(fill("no placeholder", &[("a", &1)]), "no placeholder");
+        assert_eq!(fill("{}", &[]), "{}");
+    }
+
+    #[test]
+    fn pick_takes_the_languages_side() {
+        assert_eq!(Lang::Ja.pick("ja", "en"), "ja");
+        assert_eq!(Lang::En.pick("ja", "en"), "en");
+    }
 }

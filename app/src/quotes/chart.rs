@@ -1,7 +1,7 @@
 //! Geometry of the monthly / cumulative cost chart, computed in integers
 //! (tenths of an SVG unit) so the chart is the same on server and browser.
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, fill};
 use crate::quotes::table::{MonthRow, yen};
 
 pub const WIDTH: i64 = 960;
@@ -80,13 +80,10 @@ pub fn compact_yen(v: i64, lang: Lang) -> String {
             format!("{}.{}", tenths / 10, tenths % 10)
         }
     };
-    match lang {
-        Lang::Ja if v >= 100_000_000 => format!("{}億円", one_decimal(v, 100_000_000)),
-        Lang::Ja if v >= 10_000 => format!("{}万円", one_decimal(v, 10_000)),
-        Lang::Ja => format!("{v}円"),
-        Lang::En if v >= 1_000_000 => format!("¥{}M", one_decimal(v, 1_000_000)),
-        Lang::En if v >= 1_000 => format!("¥{}k", one_decimal(v, 1_000)),
-        Lang::En => format!("¥{v}"),
+    let q = &lang.catalogue().q;
+    match q.compact_yen_units.iter().find(|(unit, _)| v >= *unit) {
+        Some((unit, template)) => fill(template, &[("n", &one_decimal(v, *unit))]),
+        None => fill(q.compact_yen, &[("n", &v)]),
     }
 }
 
@@ -118,21 +115,18 @@ pub fn chart(rows: &[MonthRow], lang: Lang) -> Chart {
                 width: svg((x1 - x0 - gap).max(1)),
                 height: svg(top + plot_h - y),
                 prorated: r.prorated,
-                title: match lang {
-                    Lang::Ja => format!(
-                        "{}　月額 {}　累計 {}{}",
-                        r.month.label(),
-                        yen(r.total),
-                        yen(r.cumulative),
-                        if r.prorated { "（日割あり）" } else { "" }
-                    ),
-                    Lang::En => format!(
-                        "{}: month {}, cumulative {}{}",
-                        r.month.label(),
-                        yen(r.total),
-                        yen(r.cumulative),
-                        if r.prorated { " (prorated)" } else { "" }
-                    ),
+                title: {
+                    let q = &lang.catalogue().q;
+                    let prorated = if r.prorated { q.chart_bar_prorated } else { "" };
+                    fill(
+                        q.chart_bar_title,
+                        &[
+                            ("month", &r.month.label()),
+                            ("monthly", &yen(r.total)),
+                            ("cumulative", &yen(r.cumulative)),
+                            ("prorated", &prorated),
+                        ],
+                    )
                 },
             }
         })
@@ -254,6 +248,29 @@ mod tests {
         assert_eq!(compact_yen(150_000_000, Lang::Ja), "1.5億円");
         assert_eq!(compact_yen(1_200_000, Lang::En), "¥1.2M");
         assert_eq!(compact_yen(350_000, Lang::En), "¥350k");
+        assert_eq!(compact_yen(0, Lang::Ja), "0円");
+        assert_eq!(compact_yen(9_999, Lang::Ja), "9999円");
+        assert_eq!(compact_yen(999, Lang::En), "¥999");
+    }
+
+    #[test]
+    fn bar_tooltips_say_the_month_its_total_and_the_running_total() {
+        let rows = [row(1, 100, 100), row(2, 200, 300)];
+        let ja = chart(&rows, Lang::Ja);
+        assert_eq!(
+            ja.bars[0].title,
+            "2026-01\u{3000}月額 ¥100\u{3000}累計 ¥100（日割あり）"
+        );
+        assert_eq!(
+            ja.bars[1].title,
+            "2026-02\u{3000}月額 ¥200\u{3000}累計 ¥300"
+        );
+        let en = chart(&rows, Lang::En);
+        assert_eq!(
+            en.bars[0].title,
+            "2026-01: month ¥100, cumulative ¥100 (prorated)"
+        );
+        assert_eq!(en.bars[1].title, "2026-02: month ¥200, cumulative ¥300");
     }
 
     #[test]

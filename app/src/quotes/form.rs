@@ -12,7 +12,7 @@ use contract::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, ValidationWords, fill};
 
 /// Most scenarios compared side by side.
 pub const MAX_SCENARIOS: usize = 3;
@@ -109,6 +109,8 @@ pub enum Problem {
     TooMany {
         max: usize,
     },
+    /// No sensor row at all: the basic service is mandatory.
+    NoSensors,
     /// Parsed, but the contract engine refused it.
     Engine(ContractError),
 }
@@ -130,120 +132,94 @@ impl FieldError {
 
     /// The message shown next to the field.
     pub fn message(&self, lang: Lang) -> String {
-        match (&self.problem, lang) {
-            (Problem::Required, Lang::Ja) => "入力してください。".into(),
-            (Problem::Required, Lang::En) => "Required.".into(),
-            (Problem::NotADate, Lang::Ja) => "日付を YYYY-MM-DD で入力してください。".into(),
-            (Problem::NotADate, Lang::En) => "Enter a date as YYYY-MM-DD.".into(),
-            (Problem::NotACount { min, max }, Lang::Ja) => {
-                format!("{min} から {max} までの整数を入力してください。")
-            }
-            (Problem::NotACount { min, max }, Lang::En) => {
-                format!("Enter a whole number from {min} to {max}.")
-            }
-            (Problem::UnknownSensorType, Lang::Ja) => "センサー種別は N または D です。".into(),
-            (Problem::UnknownSensorType, Lang::En) => "The sensor type is N or D.".into(),
-            (Problem::UnknownCancelledBy, Lang::Ja) => "解約する当事者を選んでください。".into(),
-            (Problem::UnknownCancelledBy, Lang::En) => "Choose who cancels.".into(),
-            (Problem::TooLong { max }, Lang::Ja) => format!("{max} 文字以内で入力してください。"),
-            (Problem::TooLong { max }, Lang::En) => format!("At most {max} characters."),
-            (Problem::TooMany { max }, Lang::Ja) => format!("{max} 行までです。"),
-            (Problem::TooMany { max }, Lang::En) => format!("At most {max} rows."),
-            (Problem::Engine(e), Lang::Ja) => engine_message_ja(e),
-            (Problem::Engine(e), Lang::En) => engine_message_en(e),
+        let v = &lang.catalogue().v;
+        match &self.problem {
+            Problem::Required => v.required.into(),
+            Problem::NotADate => v.not_a_date.into(),
+            Problem::NotACount { min, max } => fill(v.not_a_count, &[("min", min), ("max", max)]),
+            Problem::UnknownSensorType => v.unknown_sensor_type.into(),
+            Problem::UnknownCancelledBy => v.unknown_cancelled_by.into(),
+            Problem::TooLong { max } => fill(v.too_long, &[("max", max)]),
+            Problem::TooMany { max } => fill(v.too_many, &[("max", max)]),
+            Problem::NoSensors => v.no_sensors.into(),
+            Problem::Engine(e) => engine_message(e, v),
         }
     }
 }
 
-/// The engine's English message without the field path (the message is shown
-/// next to the field already).
-fn engine_message_en(e: &ContractError) -> String {
-    if let ContractError::DatesReversed {
-        date,
-        other_field,
-        other,
-        ..
-    } = e
-    {
-        return format!(
-            "{date} is before the {} ({other}).",
-            field_name_en(other_field)
-        );
-    }
-    let text = e.to_string();
-    match engine_field(e) {
-        Some(field) => text
-            .strip_prefix(&format!("{field}: "))
-            .map(str::to_owned)
-            .unwrap_or(text),
-        None => text,
-    }
-}
-
-fn engine_message_ja(e: &ContractError) -> String {
+/// The engine's refusal in the page's words, without the field path (the
+/// message is shown next to the field already).
+fn engine_message(e: &ContractError, v: &ValidationWords) -> String {
     match e {
-        ContractError::Malformed { message } => format!("入力を読み取れません：{message}"),
-        ContractError::DateOutOfRange { min, max, .. } => {
-            format!("{min} から {max} までの日付を入力してください。")
-        }
+        ContractError::Malformed { message } => fill(v.malformed, &[("message", message)]),
+        ContractError::DateOutOfRange { date, min, max, .. } => fill(
+            v.date_out_of_range,
+            &[("date", date), ("min", min), ("max", max)],
+        ),
         ContractError::DatesReversed {
             date,
             other_field,
             other,
             ..
-        } => format!(
-            "{date} は{}（{other}）より前です。",
-            field_name_ja(other_field)
+        } => fill(
+            v.dates_reversed,
+            &[
+                ("date", date),
+                ("other_field", &field_name(other_field, v)),
+                ("other", other),
+            ],
         ),
         ContractError::BadCount { value, reason, .. } => {
-            format!("{value} は指定できません（{reason}）。")
+            fill(v.bad_count, &[("value", value), ("reason", reason)])
         }
-        ContractError::BadIdentifier { reason, .. } => format!("識別子が不正です：{reason}"),
-        ContractError::UnknownCatalogueItem { item_id, .. } => {
-            format!("カタログにない附帯サービス「{item_id}」です。")
+        ContractError::BadIdentifier { reason, .. } => {
+            fill(v.bad_identifier, &[("reason", reason)])
         }
-        ContractError::UnknownSensorType { .. } => "センサー種別は N または D です。".into(),
-        ContractError::AncillaryBeforeRevisedTerms { date, .. } => format!(
-            "附帯サービスは改定規約（2025-07-31 以降）にのみ存在します。{date} は旧規約の期間です。"
+        ContractError::UnknownCatalogueItem {
+            item_id,
+            catalogue_version,
+            ..
+        } => fill(
+            v.unknown_catalogue_item,
+            &[
+                ("item_id", item_id),
+                ("catalogue_version", catalogue_version),
+            ],
         ),
-        ContractError::BasicCancelledWhileKeepingAncillary { basic_end, .. } => format!(
-            "基本サービス（{basic_end} まで）を解約して附帯サービスだけを残すことはできません（第13条第2項）。契約全体を解約してください。"
+        ContractError::UnknownSensorType { value, .. } => {
+            fill(v.engine_unknown_sensor_type, &[("value", value)])
+        }
+        ContractError::AncillaryBeforeRevisedTerms { date, .. } => {
+            fill(v.ancillary_before_revised_terms, &[("date", date)])
+        }
+        ContractError::BasicCancelledWhileKeepingAncillary { basic_end, .. } => fill(
+            v.basic_cancelled_while_keeping_ancillary,
+            &[("basic_end", basic_end)],
         ),
-        ContractError::AncillaryWithoutBasic { date, .. } => format!(
-            "附帯サービスは基本サービスと併せてのみ契約できます：{date} に開通しているセンサー契約がありません。"
-        ),
-        ContractError::BadTariff { field, reason } => format!("料金表 {field}：{reason}"),
+        ContractError::AncillaryWithoutBasic { date, .. } => {
+            fill(v.ancillary_without_basic, &[("date", date)])
+        }
+        ContractError::BadTariff { field, reason } => {
+            fill(v.bad_tariff, &[("field", field), ("reason", reason)])
+        }
         ContractError::BadDamageScenario { reason, .. } => {
-            format!("この損害シナリオでは上限額を計算できません：{reason}")
+            fill(v.bad_damage_scenario, &[("reason", reason)])
         }
     }
 }
 
-fn field_name_en(engine_field: &str) -> &'static str {
+/// The name of the date an engine field path points at.
+fn field_name(engine_field: &str, v: &ValidationWords) -> &'static str {
     if engine_field.ends_with("opening") {
-        "opening date"
+        v.field_opening
     } else if engine_field.ends_with("start") {
-        "start date"
+        v.field_start
     } else if engine_field.ends_with("cancellation") || engine_field.ends_with(".date") {
-        "cancellation date"
+        v.field_cancellation
     } else if engine_field == "quote_date" {
-        "quote date"
+        v.field_quote_date
     } else {
-        "related date"
-    }
-}
-
-fn field_name_ja(engine_field: &str) -> &'static str {
-    if engine_field.ends_with("opening") {
-        "開通日"
-    } else if engine_field.ends_with("start") {
-        "開始日"
-    } else if engine_field.ends_with("cancellation") || engine_field.ends_with(".date") {
-        "解約日"
-    } else if engine_field == "quote_date" {
-        "見積日"
-    } else {
-        "関連する日付"
+        v.field_related
     }
 }
 
@@ -366,14 +342,7 @@ impl QuoteForm {
             }
         }
         if self.sensors.is_empty() {
-            errors.push(FieldError::new(
-                "sensors",
-                Problem::Engine(ContractError::BadCount {
-                    field: "sensors".into(),
-                    value: 0,
-                    reason: "the basic service is mandatory: add at least one sensor".into(),
-                }),
-            ));
+            errors.push(FieldError::new("sensors", Problem::NoSensors));
         }
 
         let mut ancillaries = Vec::new();
@@ -763,5 +732,104 @@ mod tests {
         assert_eq!(fe.field, "ancillaries.0.cancellation");
         assert!(fe.message(Lang::Ja).contains("第13条第2項"));
         assert!(!fe.message(Lang::En).starts_with("ancillaries[0]"));
+    }
+
+    fn every_engine_error() -> Vec<ContractError> {
+        let (field, reason) = (String::from("sensors[0].opening"), String::from("why"));
+        vec![
+            ContractError::Malformed {
+                message: "bad json".into(),
+            },
+            ContractError::DateOutOfRange {
+                field: field.clone(),
+                date: d(2101, 1, 1),
+                min: d(2024, 1, 1),
+                max: d(2100, 12, 31),
+            },
+            ContractError::DatesReversed {
+                field: "sensors[0].cancellation".into(),
+                date: d(2025, 9, 1),
+                other_field: field.clone(),
+                other: d(2025, 10, 1),
+            },
+            ContractError::BadCount {
+                field: field.clone(),
+                value: 0,
+                reason: reason.clone(),
+            },
+            ContractError::BadIdentifier {
+                field: field.clone(),
+                reason: reason.clone(),
+            },
+            ContractError::UnknownCatalogueItem {
+                field: field.clone(),
+                item_id: "x".into(),
+                catalogue_version: "2025-07-31".into(),
+            },
+            ContractError::UnknownSensorType {
+                field: field.clone(),
+                value: "X".into(),
+            },
+            ContractError::AncillaryBeforeRevisedTerms {
+                field: field.clone(),
+                date: d(2025, 7, 1),
+            },
+            ContractError::BasicCancelledWhileKeepingAncillary {
+                field: field.clone(),
+                basic_end: d(2026, 3, 31),
+            },
+            ContractError::AncillaryWithoutBasic {
+                field: field.clone(),
+                date: d(2025, 9, 1),
+            },
+            ContractError::BadTariff {
+                field: "basic_fee".into(),
+                reason: reason.clone(),
+            },
+            ContractError::BadDamageScenario { field, reason },
+        ]
+    }
+
+    #[test]
+    fn english_engine_messages_are_the_engines_own_without_the_field() {
+        for e in every_engine_error() {
+            let text = e.to_string();
+            let expected = match engine_field(&e) {
+                Some(field) => text.strip_prefix(&format!("{field}: ")).unwrap_or(&text),
+                None => &text,
+            };
+            let fe = FieldError::new("form", Problem::Engine(e.clone()));
+            if matches!(e, ContractError::DatesReversed { .. }) {
+                assert_eq!(
+                    fe.message(Lang::En),
+                    "2025-09-01 is before the opening date (2025-10-01)."
+                );
+            } else {
+                assert_eq!(fe.message(Lang::En), expected, "{e:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_message_fills_all_its_placeholders() {
+        let problems = [
+            Problem::Required,
+            Problem::NotADate,
+            Problem::NotACount { min: 1, max: 600 },
+            Problem::UnknownSensorType,
+            Problem::UnknownCancelledBy,
+            Problem::TooLong { max: 200 },
+            Problem::TooMany { max: 50 },
+            Problem::NoSensors,
+        ]
+        .into_iter()
+        .chain(every_engine_error().into_iter().map(Problem::Engine));
+        for problem in problems {
+            let fe = FieldError::new("form", problem);
+            for lang in [Lang::Ja, Lang::En] {
+                let m = fe.message(lang);
+                assert!(!m.is_empty() && !m.contains('{'), "{lang:?}: {m}");
+            }
+        }
     }
 }

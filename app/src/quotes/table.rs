@@ -69,52 +69,22 @@ pub fn yen(amount: Yen) -> String {
 
 /// Short label of a terms version for tables.
 pub fn terms_label(version: TermsVersion, lang: Lang) -> &'static str {
-    match (version, lang) {
-        (TermsVersion::Original, Lang::Ja) => "旧規約",
-        (TermsVersion::Original, Lang::En) => "original terms",
-        (TermsVersion::Revised2025, Lang::Ja) => "改定規約",
-        (TermsVersion::Revised2025, Lang::En) => "revised terms",
+    let q = &lang.catalogue().q;
+    match version {
+        TermsVersion::Original => q.terms_original,
+        TermsVersion::Revised2025 => q.terms_revised,
     }
 }
 
 /// The monthly table as CSV (RFC 4180, CRLF, plain integer yen so a
 /// spreadsheet sums them), headed in the page's language.
 pub fn monthly_csv(quote: &Quote, lang: Lang) -> String {
-    let header = match lang {
-        Lang::Ja => [
-            "料金月",
-            "日割",
-            "適用規約",
-            "初期費用",
-            "月額料金",
-            "精算額",
-            "小計（税抜）",
-            "消費税",
-            "合計（税込）",
-            "累計（税込）",
-        ],
-        Lang::En => [
-            "charge month",
-            "prorated",
-            "terms",
-            "initial",
-            "recurring",
-            "settlement",
-            "subtotal (tax excl.)",
-            "consumption tax",
-            "total (tax incl.)",
-            "cumulative (tax incl.)",
-        ],
-    };
-    let mut out = header.map(csv_field).join(",");
+    let q = &lang.catalogue().q;
+    let mut out = q.csv_header.map(csv_field).join(",");
     out.push_str("\r\n");
     for r in month_rows(quote) {
         let terms: Vec<&str> = r.terms.iter().map(|t| terms_label(*t, lang)).collect();
-        let prorated = match (r.prorated, lang) {
-            (true, Lang::Ja) => "日割",
-            (true, Lang::En) => "yes",
-            (false, _) => "",
-        };
+        let prorated = if r.prorated { q.csv_prorated } else { "" };
         let fields = [
             r.month.label(),
             prorated.to_owned(),

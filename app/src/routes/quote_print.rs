@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use crate::auth::Area;
 use crate::components::guard::{RequireArea, set_http_status};
 use crate::error::AppError;
-use crate::i18n::{Lang, use_lang, use_t};
+use crate::i18n::{Lang, fill, use_lang, use_t};
 use crate::quotes::table::{SheetItem, SheetLine, month_rows, sheet_lines, terms_label, yen};
 use crate::quotes::{SavedQuote, TARIFF, get_quote};
 
@@ -57,39 +57,35 @@ fn QuoteSheet() -> impl IntoView {
 fn item_name(id: &str, lang: Lang) -> String {
     TARIFF
         .item(id)
-        .map(|i| match lang {
-            Lang::Ja => i.name_ja.clone(),
-            Lang::En => i.name_en.clone(),
-        })
+        .map(|i| lang.pick(&i.name_ja, &i.name_en).clone())
         .unwrap_or_else(|| id.to_owned())
 }
 
 fn describe(line: &SheetLine, lang: Lang) -> (String, String) {
-    let name = match (&line.item, lang) {
-        (SheetItem::InitialFee(t), Lang::Ja) => format!(
-            "初期費用（{} センサー{}）",
-            t.label(),
-            if *t == SensorType::N { "・NEC Platforms 製" } else { "・Dell 製" }
-        ),
-        (SheetItem::InitialFee(t), Lang::En) => format!("Initial fee ({} sensor)", t.label()),
-        (SheetItem::BasicFee, Lang::Ja) => "基本サービス料（センサー契約ごと・月額、開通月と解約月は日割）".to_owned(),
-        (SheetItem::BasicFee, Lang::En) => {
-            "Basic service fee (per sensor contract and month; opening and cancellation months prorated)".to_owned()
+    let q = &lang.catalogue().q;
+    let name = match &line.item {
+        SheetItem::InitialFee(t) => {
+            let template = match t {
+                SensorType::N => q.sheet_initial_fee_n,
+                SensorType::D => q.sheet_initial_fee_d,
+            };
+            fill(template, &[("type", &t.label())])
         }
-        (SheetItem::Ancillary(id), _) => item_name(id, lang),
-        (SheetItem::EarlyTermination(id), Lang::Ja) => {
-            format!("契約期間内解約金（第6条の2）— {}", item_name(id, lang))
+        SheetItem::BasicFee => q.sheet_basic_fee.to_owned(),
+        SheetItem::Ancillary(id) => item_name(id, lang),
+        SheetItem::EarlyTermination(id) => {
+            fill(q.sheet_early_termination, &[("item", &item_name(id, lang))])
         }
-        (SheetItem::EarlyTermination(id), Lang::En) => {
-            format!("Early termination (Art. 6-2) — {}", item_name(id, lang))
+        SheetItem::PrepaidRefund(id) => {
+            fill(q.sheet_prepaid_refund, &[("item", &item_name(id, lang))])
         }
-        (SheetItem::PrepaidRefund(id), Lang::Ja) => format!("前払い料金の返金 — {}", item_name(id, lang)),
-        (SheetItem::PrepaidRefund(id), Lang::En) => format!("Prepaid fee refund — {}", item_name(id, lang)),
     };
-    let quantity = match (line.prorated, lang) {
-        (0, _) => line.quantity.to_string(),
-        (p, Lang::Ja) => format!("{}（うち日割 {p}）", line.quantity),
-        (p, Lang::En) => format!("{} ({p} prorated)", line.quantity),
+    let quantity = match line.prorated {
+        0 => line.quantity.to_string(),
+        p => fill(
+            q.sheet_quantity_prorated,
+            &[("quantity", &line.quantity), ("prorated", &p)],
+        ),
     };
     (name, quantity)
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::{derivation_title, with_quote};
-use crate::i18n::{Lang, use_lang, use_t};
+use crate::i18n::{fill, use_lang, use_t};
 use crate::quotes::TARIFF;
 use crate::quotes::form::Computed;
 use crate::quotes::table::{terms_label, yen};
@@ -31,10 +31,7 @@ pub fn Details(result: Memo<Computed>) -> impl IntoView {
                                 let n = q.installation_deadlines.iter().filter(|o| o.deadline.opening == d.deadline.opening).count();
                                 view! {
                                     <li title=derivation_title(&d.deadline.derivation, lang) class:late=d.passed_on_quote_date>
-                                        {match lang {
-                                            Lang::Ja => format!("開通日 {}（{n} 台）→ 設置期限 {}", d.deadline.opening, d.deadline.deadline),
-                                            Lang::En => format!("Opening {} ({n} sensors) → install by {}", d.deadline.opening, d.deadline.deadline),
-                                        }}
+                                        {fill(lang.catalogue().q.deadline_line, &[("opening", &d.deadline.opening), ("n", &n), ("deadline", &d.deadline.deadline)])}
                                         {d.passed_on_quote_date.then(|| view! { <strong class="warn">" " {move || t().q.deadline_passed}</strong> })}
                                     </li>
                                 }
@@ -53,7 +50,7 @@ pub fn Details(result: Memo<Computed>) -> impl IntoView {
                                 return view! { <li class="muted">{move || t().q.none}</li> }.into_any();
                             }
                             q.early_terminations.iter().map(|e| {
-                                let name = TARIFF.item(&e.item_id).map(|i| if lang == Lang::Ja { i.name_ja.clone() } else { i.name_en.clone() }).unwrap_or_else(|| e.item_id.clone());
+                                let name = TARIFF.item(&e.item_id).map(|i| lang.pick(&i.name_ja, &i.name_en).clone()).unwrap_or_else(|| e.item_id.clone());
                                 view! {
                                     <li title=derivation_title(&e.derivation, lang)>
                                         {name} ": " {yen(e.lump_sum)}
@@ -78,7 +75,7 @@ pub fn Details(result: Memo<Computed>) -> impl IntoView {
                                     <strong data-testid="liability-amount">{yen(cap.amount)}</strong>
                                     " (" {terms_label(cap.terms, lang)} ")"
                                     <br /><code class="small">{cap.derivation.formula.clone()}</code>
-                                    <br /><span class="muted small">{match lang { Lang::Ja => cap.derivation.note_ja.clone(), Lang::En => cap.derivation.note_en.clone() }}</span>
+                                    <br /><span class="muted small">{lang.pick(&cap.derivation.note_ja, &cap.derivation.note_en).clone()}</span>
                                 </p>
                             }.into_any(),
                         })

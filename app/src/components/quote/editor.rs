@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{Lang, use_lang, use_t};
+use crate::i18n::{use_lang, use_t};
 use crate::quotes::TARIFF;
 use crate::quotes::form::{AncillaryInput, Computed, FieldError, QuoteForm, SensorGroupInput};
 
@@ -138,7 +138,7 @@ pub fn Editor(form: RwSignal<QuoteForm>, result: Memo<Computed>) -> impl IntoVie
                     >
                         {TARIFF.ancillary_catalogue.iter().map(|item| {
                             let (id, ja, en) = (item.id.clone(), item.name_ja.clone(), item.name_en.clone());
-                            view! { <option value=id>{move || if lang.get() == Lang::Ja { ja.clone() } else { en.clone() }}</option> }
+                            view! { <option value=id>{move || lang.get().pick(&ja, &en).clone()}</option> }
                         }).collect_view()}
                     </select>
                     {field_message(errors, format!("ancillaries.{i}.item_id"))}
@@ -288,7 +288,7 @@ pub fn Editor(form: RwSignal<QuoteForm>, result: Memo<Computed>) -> impl IntoVie
                                 <option value="basic">{move || t().q.cause_basic}</option>
                                 {TARIFF.ancillary_catalogue.iter().map(|item| {
                                     let (id, ja, en) = (item.id.clone(), item.name_ja.clone(), item.name_en.clone());
-                                    view! { <option value=id>{move || if lang.get() == Lang::Ja { ja.clone() } else { en.clone() }}</option> }
+                                    view! { <option value=id>{move || lang.get().pick(&ja, &en).clone()}</option> }
                                 }).collect_view()}
                             </select>
                             {field_message(errors, "damage.cause".into())}

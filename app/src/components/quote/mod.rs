@@ -30,8 +30,10 @@ pub fn with_quote<R>(
 }
 
 pub fn derivation_title(d: &contract::Derivation, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format!("{}\n{}\n{}", d.formula, d.article.label_ja(), d.note_ja),
-        Lang::En => format!("{}\n{}\n{}", d.formula, d.article.label_en(), d.note_en),
-    }
+    format!(
+        "{}\n{}\n{}",
+        d.formula,
+        lang.pick(d.article.label_ja(), d.article.label_en()),
+        lang.pick(&d.note_ja, &d.note_en)
+    )
 }

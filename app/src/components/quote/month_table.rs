@@ -4,7 +4,7 @@ use contract::ChargeMonth;
 use leptos::prelude::*;
 
 use super::{derivation_title, with_quote};
-use crate::i18n::{Lang, use_lang, use_t};
+use crate::i18n::{use_lang, use_t};
 use crate::quotes::TARIFF;
 use crate::quotes::form::Computed;
 use crate::quotes::table::{MonthRow, csv_data_url, month_rows, monthly_csv, terms_label, yen};
@@ -101,10 +101,10 @@ fn InvoiceLines(result: Memo<Computed>, month: ChargeMonth) -> impl IntoView {
         with_quote(result, |_, q| {
             q.invoices.iter().find(|i| i.month == month).map(|inv| {
                 let lines = inv.lines.iter().map(|l| {
-                    let label = match lang { Lang::Ja => l.label_ja(&TARIFF), Lang::En => l.label_en(&TARIFF) };
+                    let label = lang.pick(l.label_ja(&TARIFF), l.label_en(&TARIFF));
                     let days = l.days.map(|(u, d)| format!("{u}/{d}")).unwrap_or_default();
-                    let article = match lang { Lang::Ja => l.derivation.article.label_ja(), Lang::En => l.derivation.article.label_en() };
-                    let note = match lang { Lang::Ja => l.derivation.note_ja.clone(), Lang::En => l.derivation.note_en.clone() };
+                    let article = lang.pick(l.derivation.article.label_ja(), l.derivation.article.label_en());
+                    let note = lang.pick(&l.derivation.note_ja, &l.derivation.note_en).clone();
                     view! {
                         <tr title=derivation_title(&l.derivation, lang)>
                             <td>{label}</td>
@@ -114,7 +114,7 @@ fn InvoiceLines(result: Memo<Computed>, month: ChargeMonth) -> impl IntoView {
                         </tr>
                     }
                 }).collect_view();
-                let tax_article = match lang { Lang::Ja => inv.tax_derivation.article.label_ja(), Lang::En => inv.tax_derivation.article.label_en() };
+                let tax_article = lang.pick(inv.tax_derivation.article.label_ja(), inv.tax_derivation.article.label_en());
                 view! {
                     <table class="lines" data-testid="invoice-lines">
                         <thead><tr>

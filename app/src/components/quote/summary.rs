@@ -4,7 +4,7 @@ use contract::Quote;
 use leptos::prelude::*;
 
 use super::with_quote;
-use crate::i18n::{Lang, use_lang, use_t};
+use crate::i18n::{fill, use_lang, use_t};
 use crate::quotes::TARIFF;
 use crate::quotes::form::Computed;
 use crate::quotes::table::{terms_label, yen};
@@ -19,16 +19,23 @@ pub fn Summary(result: Memo<Computed>) -> impl IntoView {
             with_quote(result, |_, q| {
                 let n = q.invoices.len();
                 let tt = &q.totals;
-                match (which, lang.get()) {
-                    ("subtotal", _) => format!(
+                let words = &lang.get().catalogue().q;
+                match which {
+                    "subtotal" => format!(
                         "{} + {} + {} = {}",
-                        yen(tt.initial), yen(tt.recurring), yen(tt.settlement), yen(tt.subtotal)
+                        yen(tt.initial),
+                        yen(tt.recurring),
+                        yen(tt.settlement),
+                        yen(tt.subtotal)
                     ),
-                    ("tax", Lang::Ja) => format!("{n} 通の月次請求書ごとに税抜合計 × {}%（端数処理は請求書ごとに 1 回）の合計", TARIFF.tax_rate_percent),
-                    ("tax", Lang::En) => format!("Sum over {n} monthly invoices of {}% of each invoice's tax-excluded total, rounded once per invoice", TARIFF.tax_rate_percent),
-                    ("total", _) => format!("{} + {} = {}", yen(tt.subtotal), yen(tt.tax), yen(tt.total)),
-                    (_, Lang::Ja) => format!("{n} 通の月次請求書の該当明細の合計"),
-                    (_, Lang::En) => format!("Sum of these lines over {n} monthly invoices"),
+                    "tax" => fill(
+                        words.tip_tax,
+                        &[("n", &n), ("rate", &TARIFF.tax_rate_percent)],
+                    ),
+                    "total" => {
+                        format!("{} + {} = {}", yen(tt.subtotal), yen(tt.tax), yen(tt.total))
+                    }
+                    _ => fill(words.tip_lines, &[("n", &n)]),
                 }
             })
             .unwrap_or_default()

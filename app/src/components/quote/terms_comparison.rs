@@ -4,7 +4,7 @@ use contract::{TermsVersion, TermsView, compare_terms_given};
 use leptos::prelude::*;
 
 use super::with_quote;
-use crate::i18n::{Lang, use_lang, use_t};
+use crate::i18n::{fill, use_lang, use_t};
 use crate::quotes::TARIFF;
 use crate::quotes::form::Computed;
 use crate::quotes::table::{terms_label, yen};
@@ -26,10 +26,10 @@ pub fn TermsComparison(result: Memo<Computed>) -> impl IntoView {
         let liability = match &v.liability {
             None => "—".to_string(),
             Some(Ok(cap)) => yen(cap.amount),
-            Some(Err(e)) => match lang {
-                Lang::Ja => "対象外（旧規約に附帯サービスはありません）".to_string(),
-                Lang::En => format!("not applicable ({e})"),
-            },
+            Some(Err(e)) => fill(
+                lang.catalogue().q.liability_not_applicable,
+                &[("reason", e)],
+            ),
         };
         view! {
             <td data-testid=format!("terms-{:?}", v.version)>

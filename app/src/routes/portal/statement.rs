@@ -80,10 +80,9 @@ fn Statement(statement: ContractStatement) -> impl IntoView {
                     let (start, end) = (a.start, a.cancellation);
                     view! {
                         <li>
-                            {move || match (&item, lang.get()) {
-                                (Some((ja, _)), crate::i18n::Lang::Ja) => ja.clone(),
-                                (Some((_, en)), crate::i18n::Lang::En) => en.clone(),
-                                (None, _) => id.clone(),
+                            {move || match &item {
+                                Some((ja, en)) => lang.get().pick(ja, en).clone(),
+                                None => id.clone(),
                             }}
                             " · " {start.to_string()} {end.map(|e| format!(" – {e}"))}
                         </li>
