@@ -43,7 +43,7 @@ async fn preview(State(state): State<ServerState>, headers: HeaderMap, body: Byt
             "not signed in: log in with POST /api/login first",
         );
     };
-    if !Area::Quotes.allows(user.role) {
+    if !user.may(Area::Quotes) {
         return error(StatusCode::FORBIDDEN, "your role may not compute quotes");
     }
     let is_json = headers

@@ -303,7 +303,74 @@ async fn a_customer_gets_nothing_of_another_tenant_even_with_its_ids(backend: Ba
     assert_eq!(names, [OTHER_TENANT_ADMIN]);
 }
 
+/// The plain handlers outside the server functions that act for a signed-in
+/// user, with the roles `model::Area` admits to each.
+struct PlainHandler {
+    path: &'static str,
+    allowed: &'static [&'static str],
+}
+
+const PLAIN_HANDLERS: &[PlainHandler] = &[
+    PlainHandler {
+        path: server::pcap_upload::PCAP_UPLOAD_PATH,
+        allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
+    },
+    PlainHandler {
+        path: "/api/v1/quotes/preview",
+        allowed: &[OPERATOR_ADMIN, SALES],
+    },
+];
+
+async fn post_plain(c: &reqwest::Client, app: &TestApp, h: &PlainHandler) -> reqwest::Response {
+    let url = format!("{}{}", app.base, h.path);
+    if h.path == server::pcap_upload::PCAP_UPLOAD_PATH {
+        // A file that is not a capture: admitted callers get told so, not refused.
+        let form = reqwest::multipart::Form::new().part(
+            "capture",
+            reqwest::multipart::Part::bytes(b"not a capture".to_vec()).file_name("x.pcap"),
+        );
+        c.post(url).multipart(form).send().await.unwrap()
+    } else {
+        c.post(url)
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+async fn every_plain_handler_admits_exactly_its_roles(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for h in PLAIN_HANDLERS {
+        let r = post_plain(&client(), &app, h).await;
+        let to_login = r
+            .headers()
+            .get("location")
+            .is_some_and(|l| l.to_str().unwrap_or("").starts_with("/login"));
+        assert!(
+            r.status() == StatusCode::UNAUTHORIZED || to_login,
+            "anonymous {}: {}",
+            h.path,
+            r.status()
+        );
+        for user in EVERYONE {
+            let c = app.signed_in(user).await;
+            let status = post_plain(&c, &app, h).await.status();
+            if h.allowed.contains(&user) {
+                assert!(
+                    status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED,
+                    "{user} may use {} but got {status}",
+                    h.path
+                );
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{user} using {}", h.path);
+            }
+        }
+    }
+}
+
 on_both_databases!(
+    every_plain_handler_admits_exactly_its_roles,
     every_server_function_refuses_anonymous_callers,
     every_server_function_refuses_the_roles_it_does_not_serve,
     a_customer_gets_nothing_of_another_tenant_even_with_its_ids,
