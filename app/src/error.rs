@@ -19,6 +19,9 @@ pub enum AppError {
     BadCredentials,
     #[error("too many attempts, try again later")]
     Throttled,
+    /// The database cannot be reached right now (503, with Retry-After).
+    #[error("temporarily unavailable, try again shortly")]
+    Unavailable,
     #[error("internal error")]
     Internal,
     #[error("request error: {0}")]
@@ -41,6 +44,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid { .. } | AppError::Transport(_) => StatusCode::BAD_REQUEST,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -64,6 +68,7 @@ impl From<store::StoreError> for AppError {
             StoreError::Invalid(invalid) => invalid.into(),
             StoreError::BadCredentials => AppError::BadCredentials,
             StoreError::Throttled => AppError::Throttled,
+            StoreError::Unavailable => AppError::Unavailable,
             StoreError::Internal => AppError::Internal,
         }
     }

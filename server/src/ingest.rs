@@ -11,14 +11,18 @@ use std::io::Read;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::json;
+use traffic::limits::LimitExceeded;
 use traffic::record::{Batch, SCHEMA_VERSION};
 
 use app::ssr::ServerState;
+use store::StoreError;
 use store::ingest::{IngestError, IngestOutcome};
 
 /// The ingestion route's path.
@@ -49,10 +53,14 @@ pub enum DecodeError {
     Zstd(String),
     #[error("the batch decompresses to more than {MAX_DECOMPRESSED_BYTES} bytes")]
     DecompressedTooLarge,
-    #[error("the batch could not be decoded: {0}")]
-    Malformed(String),
+    /// `shown` says what was wrong in the schema's terms and goes to the
+    /// sensor; `detail` is the decoder's own account and goes to the log.
+    #[error("the batch could not be decoded: {shown}")]
+    Malformed { shown: String, detail: String },
     #[error("schema_version {0} is not supported; this server reads version {SCHEMA_VERSION}")]
     UnsupportedSchema(u16),
+    #[error(transparent)]
+    OverLimit(#[from] LimitExceeded),
 }
 
 impl DecodeError {
@@ -62,10 +70,20 @@ impl DecodeError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
             DecodeError::DecompressedTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            DecodeError::UnsupportedSchema(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            DecodeError::Zstd(_) | DecodeError::Malformed(_) => StatusCode::BAD_REQUEST,
+            DecodeError::UnsupportedSchema(_) | DecodeError::OverLimit(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            DecodeError::Zstd(_) | DecodeError::Malformed { .. } => StatusCode::BAD_REQUEST,
         }
     }
+}
+
+/// A decoded batch and the fingerprint of its decoded bytes: a retry carries
+/// the same bytes, a different batch under a stored sequence does not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub batch: Batch,
+    pub digest: i64,
 }
 
 /// The encoding named by the request headers.
@@ -89,16 +107,42 @@ pub fn encoding_of(headers: &HeaderMap) -> Result<Encoding, DecodeError> {
     }
 }
 
-/// Decompresses (never past [`MAX_DECOMPRESSED_BYTES`]) and decodes a batch.
-pub fn decode_batch(body: &[u8], encoding: Encoding) -> Result<Batch, DecodeError> {
+/// Decompresses (never past [`MAX_DECOMPRESSED_BYTES`]), decodes and checks
+/// a batch against the per-field limits.
+pub fn decode_batch(body: &[u8], encoding: Encoding) -> Result<Decoded, DecodeError> {
     decode_batch_limited(body, encoding, MAX_DECOMPRESSED_BYTES)
+}
+
+/// What a CBOR decoding failure means for the sender, without the decoder's
+/// internal names.
+fn cbor_problem(error: &cbor4ii::serde::DecodeError<std::convert::Infallible>) -> String {
+    use cbor4ii::core::error::DecodeError as Core;
+    match error {
+        // serde's own messages name the schema's fields ("missing field `sequence`").
+        cbor4ii::serde::DecodeError::Custom(message) => message.to_string(),
+        cbor4ii::serde::DecodeError::Core(core) => match core {
+            Core::Eof { .. } => "the CBOR data ends in the middle of a value (truncated?)".into(),
+            Core::Mismatch { name, .. } => {
+                format!("a value has the wrong CBOR type (expected {})", **name)
+            }
+            Core::RequireUtf8 { .. } => "a text value is not valid UTF-8".into(),
+            Core::DepthOverflow { .. } => "the CBOR data is nested too deeply".into(),
+            Core::CastOverflow { .. } | Core::ArithmeticOverflow { .. } => {
+                "a number is out of range for its field".into()
+            }
+            Core::LengthOverflow { .. } | Core::RequireLength { .. } => {
+                "a text, list or map has an impossible length".into()
+            }
+            _ => "the body is not CBOR in the batch schema (docs/SENSOR-API.md)".into(),
+        },
+    }
 }
 
 pub fn decode_batch_limited(
     body: &[u8],
     encoding: Encoding,
     limit: u64,
-) -> Result<Batch, DecodeError> {
+) -> Result<Decoded, DecodeError> {
     let decoder =
         zstd::stream::read::Decoder::new(body).map_err(|e| DecodeError::Zstd(e.to_string()))?;
     let mut raw = Vec::new();
@@ -118,23 +162,33 @@ pub fn decode_batch_limited(
         schema_version: u16,
     }
     let batch = match encoding {
-        Encoding::Cbor => cbor4ii::serde::from_slice::<Batch>(&raw).map_err(|e| e.to_string()),
-        Encoding::Json => serde_json::from_slice::<Batch>(&raw).map_err(|e| e.to_string()),
+        Encoding::Cbor => cbor4ii::serde::from_slice::<Batch>(&raw)
+            .map_err(|e| (cbor_problem(&e), format!("{e:?}"))),
+        Encoding::Json => {
+            serde_json::from_slice::<Batch>(&raw).map_err(|e| (e.to_string(), e.to_string()))
+        }
     };
     let version = || match encoding {
         Encoding::Cbor => cbor4ii::serde::from_slice::<VersionOnly>(&raw).ok(),
         Encoding::Json => serde_json::from_slice::<VersionOnly>(&raw).ok(),
     };
-    match batch {
-        Ok(b) if b.schema_version == SCHEMA_VERSION => Ok(b),
-        Ok(b) => Err(DecodeError::UnsupportedSchema(b.schema_version)),
-        Err(e) => match version() {
-            Some(v) if v.schema_version != SCHEMA_VERSION => {
-                Err(DecodeError::UnsupportedSchema(v.schema_version))
-            }
-            _ => Err(DecodeError::Malformed(e)),
-        },
-    }
+    let batch = match batch {
+        Ok(b) if b.schema_version == SCHEMA_VERSION => b,
+        Ok(b) => return Err(DecodeError::UnsupportedSchema(b.schema_version)),
+        Err((shown, detail)) => {
+            return match version() {
+                Some(v) if v.schema_version != SCHEMA_VERSION => {
+                    Err(DecodeError::UnsupportedSchema(v.schema_version))
+                }
+                _ => Err(DecodeError::Malformed { shown, detail }),
+            };
+        }
+    };
+    traffic::limits::check(&batch)?;
+    Ok(Decoded {
+        batch,
+        digest: xxhash_rust::xxh3::xxh3_64(&raw) as i64,
+    })
 }
 
 pub fn routes(state: ServerState) -> Router {
@@ -156,29 +210,62 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-async fn ingest(State(state): State<ServerState>, headers: HeaderMap, body: Bytes) -> Response {
+fn unavailable() -> Response {
+    let mut response = refuse(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "storage unavailable, retry later",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, crate::guard::RETRY_AFTER_SECS.into());
+    response
+}
+
+async fn ingest(
+    State(state): State<ServerState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let Some(token) = bearer(&headers) else {
         return refuse(
             StatusCode::UNAUTHORIZED,
             "send the sensor token as Authorization: Bearer <token>",
         );
     };
-    let sensor = match state.sensors.authenticate(token).await {
+    let sensor = match state
+        .sensors
+        .authenticate(token, &peer.ip().to_string())
+        .await
+    {
         Ok(Some(sensor)) => sensor,
         Ok(None) => {
             return refuse(StatusCode::UNAUTHORIZED, "unknown or revoked sensor token");
         }
-        Err(_) => {
-            return refuse(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "storage unavailable, retry later",
+        Err(StoreError::Throttled) => {
+            let mut response = refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many wrong sensor tokens from this address; wait and retry",
             );
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                state.sensors.guess_window_secs().into(),
+            );
+            return response;
         }
+        Err(_) => return unavailable(),
     };
-    let batch = match encoding_of(&headers).and_then(|enc| decode_batch(&body, enc)) {
-        Ok(batch) => batch,
+    let Decoded { batch, digest } = match encoding_of(&headers)
+        .and_then(|enc| decode_batch(&body, enc))
+    {
+        Ok(decoded) => decoded,
         Err(e) => {
-            tracing::warn!(sensor = sensor.public_id, error = %e, "batch refused");
+            match &e {
+                DecodeError::Malformed { detail, .. } => {
+                    tracing::warn!(sensor = sensor.public_id, error = %e, detail, "batch refused")
+                }
+                _ => tracing::warn!(sensor = sensor.public_id, error = %e, "batch refused"),
+            }
             return refuse(e.status(), e.to_string());
         }
     };
@@ -191,7 +278,7 @@ async fn ingest(State(state): State<ServerState>, headers: HeaderMap, body: Byte
             ),
         );
     }
-    match state.ingest.store(&sensor, &batch).await {
+    match state.ingest.store(&sensor, &batch, Some(digest)).await {
         Ok(IngestOutcome { stored, flows }) => (
             StatusCode::OK,
             axum::Json(json!({
@@ -203,11 +290,9 @@ async fn ingest(State(state): State<ServerState>, headers: HeaderMap, body: Byte
             })),
         )
             .into_response(),
-        Err(IngestError::Invalid(message)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, message),
-        Err(IngestError::Unavailable) => refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "storage unavailable, retry later",
-        ),
+        Err(e @ IngestError::Invalid(_)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+        Err(e @ IngestError::Conflict { .. }) => refuse(StatusCode::CONFLICT, e.to_string()),
+        Err(IngestError::Unavailable) => unavailable(),
     }
 }
 
@@ -240,9 +325,23 @@ mod tests {
     #[test]
     fn a_batch_round_trips_through_cbor_and_zstd() {
         let b = batch(SCHEMA_VERSION);
-        assert_eq!(decode_batch(&cbor_zstd(&b), Encoding::Cbor), Ok(b.clone()));
+        let decoded = decode_batch(&cbor_zstd(&b), Encoding::Cbor).unwrap();
+        assert_eq!(decoded.batch, b);
+        // The same bytes give the same fingerprint; other content another.
+        assert_eq!(
+            decode_batch(&cbor_zstd(&b), Encoding::Cbor).unwrap().digest,
+            decoded.digest
+        );
+        let mut other = b.clone();
+        other.minute_start += 60;
+        assert_ne!(
+            decode_batch(&cbor_zstd(&other), Encoding::Cbor)
+                .unwrap()
+                .digest,
+            decoded.digest
+        );
         let json = zstd::encode_all(serde_json::to_vec(&b).unwrap().as_slice(), 3).unwrap();
-        assert_eq!(decode_batch(&json, Encoding::Json), Ok(b));
+        assert_eq!(decode_batch(&json, Encoding::Json).unwrap().batch, b);
     }
 
     #[test]
@@ -273,8 +372,50 @@ mod tests {
         let not_cbor = zstd::encode_all(&b"\xff\xff\xff"[..], 3).unwrap();
         assert!(matches!(
             decode_batch(&not_cbor, Encoding::Cbor),
-            Err(DecodeError::Malformed(_))
+            Err(DecodeError::Malformed { .. })
         ));
+    }
+
+    #[test]
+    fn a_truncated_batch_is_explained_without_decoder_internals() {
+        let mut raw = Vec::new();
+        ciborium::into_writer(&batch(SCHEMA_VERSION), &mut raw).unwrap();
+        raw.truncate(raw.len() / 2);
+        let body = zstd::encode_all(raw.as_slice(), 3).unwrap();
+        let e = decode_batch(&body, Encoding::Cbor).unwrap_err();
+        let shown = e.to_string();
+        assert!(shown.contains("ends in the middle of a value"), "{shown}");
+        assert!(
+            !shown.contains("Core(") && !shown.contains("Eof"),
+            "{shown}"
+        );
+        let DecodeError::Malformed { detail, .. } = e else {
+            panic!("not malformed: {e:?}")
+        };
+        assert!(
+            detail.contains("Eof"),
+            "the log keeps the decoder's account: {detail}"
+        );
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        let body = zstd::encode_all(&b"\xa1\x6eschema_version\x01"[..], 3).unwrap();
+        let shown = decode_batch(&body, Encoding::Cbor).unwrap_err().to_string();
+        assert!(shown.contains("missing field `sensor_id`"), "{shown}");
+    }
+
+    #[test]
+    fn an_oversized_field_is_refused_by_name() {
+        let mut b = batch(SCHEMA_VERSION);
+        b.health.version = Some("v".repeat(10_000));
+        let e = decode_batch(&cbor_zstd(&b), Encoding::Cbor).unwrap_err();
+        assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            e.to_string()
+                .starts_with("health.version: 10000 bytes long"),
+            "{e}"
+        );
     }
 
     #[test]

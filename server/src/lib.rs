@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod guard;
 pub mod ingest;
 pub mod pcap_upload;
 pub mod settings;
@@ -128,7 +129,13 @@ fn router(state: ServerState, leptos_options: LeptosOptions) -> Router {
         .merge(health)
         .merge(api::routes(state.clone()))
         .merge(ingest::routes(state.clone()))
-        .merge(pcap_upload::routes(state))
+        .merge(pcap_upload::routes(state.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            guard::unavailable_page_when_db_is_down,
+        ))
+        .layer(axum::middleware::from_fn(guard::refuse_cross_site))
+        .layer(axum::middleware::from_fn(guard::security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
@@ -152,7 +159,8 @@ async fn undecodable_requests_are_client_errors(
 }
 
 async fn readyz(State(state): State<ServerState>) -> (StatusCode, &'static str) {
-    if state.db.ping().await {
+    // Within a second, outage or not: an orchestrator's probe must not hang.
+    if state.db.ping(std::time::Duration::from_secs(1)).await {
         (StatusCode::OK, "ready")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")

@@ -94,21 +94,33 @@ async fn upload(
         Ok(s) => s,
         Err(_) => return failed("storage unavailable, try again"),
     };
-    let Ok(mut sequence) = state.sensors.next_sequence(sensor.id).await else {
+    // A range of sequence numbers of its own, taken atomically: an upload
+    // running at the same time (here or on another instance) gets another.
+    let Ok(first) = state
+        .sensors
+        .reserve_sequences(sensor.id, digests.len() as u64)
+        .await
+    else {
         return failed("storage unavailable, try again");
     };
     let (mut minutes, mut flows) = (0usize, 0usize);
-    for digest in digests {
+    for (sequence, digest) in (first..).zip(digests) {
         let health = Health {
             version: Some("portal pcap upload".into()),
             ..Health::default()
         };
         let batch = digest.into_batch(&sensor.public_id, sequence, health);
-        match state.ingest.store(&sensor, &batch).await {
-            Ok(outcome) => {
+        match state.ingest.store(&sensor, &batch, None).await {
+            // Counted only when stored: a reserved sequence is never taken
+            // already, so anything else is reported, not hidden.
+            Ok(outcome) if outcome.stored => {
                 minutes += 1;
                 flows += outcome.flows;
-                sequence += 1;
+            }
+            Ok(_) => {
+                return failed(&format!(
+                    "stored {minutes} minutes, then minute {sequence} was found stored already"
+                ));
             }
             Err(e) => return failed(&format!("stored {minutes} minutes, then: {e}")),
         }

@@ -35,6 +35,13 @@ pub enum DbError {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// How long a request waits for a PostgreSQL connection before it is told
+/// "temporarily unavailable". sqlx's default (30 s) made every request hang
+/// through a database outage; a healthy pool hands out a connection in
+/// microseconds, and a new one connects in milliseconds. SQLite keeps the
+/// default: a local file has no outage, only writers queuing.
+pub const POSTGRES_ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
@@ -78,7 +85,9 @@ impl Db {
                         })
                     })
             }
-            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+            Backend::Postgres => AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT),
         };
         let url = match backend {
             // Create the file on first start (zero set-up).
@@ -93,6 +102,7 @@ impl Db {
             Backend::Postgres => Some(
                 sqlx::postgres::PgPoolOptions::new()
                     .max_connections(16)
+                    .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)
                     .connect(&url)
                     .await
                     .map_err(DbError::Connect)?,
@@ -135,8 +145,10 @@ impl Db {
         Ok(())
     }
 
-    pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    /// True when the database answers a trivial query within `within`.
+    pub async fn ping(&self, within: std::time::Duration) -> bool {
+        let query = sqlx::query("SELECT 1").execute(&self.pool);
+        matches!(tokio::time::timeout(within, query).await, Ok(Ok(_)))
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -168,10 +180,34 @@ impl Db {
     }
 }
 
-/// Logs a database failure and hides its details from the client.
+/// Logs a database failure and hides its details from the client; a
+/// database that cannot be reached is `Unavailable` (retry later), anything
+/// else `Internal`.
 pub fn internal(error: sqlx::Error) -> crate::StoreError {
-    tracing::error!(%error, "database error");
-    crate::StoreError::Internal
+    if is_unavailable(&error) {
+        tracing::warn!(%error, "database unavailable");
+        crate::StoreError::Unavailable
+    } else {
+        tracing::error!(%error, "database error");
+        crate::StoreError::Internal
+    }
+}
+
+/// True when the error says the database cannot be reached or is going
+/// away, rather than that the query was wrong.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        // PostgreSQL's connection-exception class (08…) and shutdown codes.
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| {
+            c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
 }
 
 /// True when the error is a unique-constraint violation on either engine.

@@ -14,6 +14,9 @@ pub enum StoreError {
     BadCredentials,
     #[error("too many attempts, try again later")]
     Throttled,
+    /// The database cannot be reached right now; worth retrying shortly.
+    #[error("temporarily unavailable, try again shortly")]
+    Unavailable,
     /// The database failed; the details are logged, not shown.
     #[error("internal error")]
     Internal,

@@ -27,7 +27,8 @@ pub struct Ingest {
 /// What happened to an accepted batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IngestOutcome {
-    /// False when the same (sensor, sequence) was already stored.
+    /// False when the same (sensor, sequence) was already stored with the
+    /// same content: a retry, acknowledged again.
     pub stored: bool,
     pub flows: usize,
 }
@@ -37,8 +38,34 @@ pub enum IngestError {
     /// The batch is readable but holds values no storage column can hold.
     #[error("{0}")]
     Invalid(String),
+    /// The sequence is stored already with other content: the sensor lost
+    /// its state, or someone else holds its token.
+    #[error(
+        "sequence {sequence} is already stored with different content; a sensor must never reuse a sequence number"
+    )]
+    Conflict { sequence: u64 },
     #[error("storage unavailable")]
     Unavailable,
+}
+
+/// How a batch's (sensor, sequence) key was claimed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Claim {
+    Stored,
+    /// Stored before with the same content (or content stored without a
+    /// fingerprint): a retry.
+    Duplicate,
+    Conflict,
+}
+
+impl Claim {
+    /// What was claimed when the insert found the key taken.
+    fn of_existing(stored_digest: Option<i64>, digest: Option<i64>) -> Claim {
+        match (stored_digest, digest) {
+            (Some(a), Some(b)) if a != b => Claim::Conflict,
+            _ => Claim::Duplicate,
+        }
+    }
 }
 
 fn unavailable(error: sqlx::Error) -> IngestError {
@@ -121,6 +148,7 @@ struct Prepared {
     health_json: String,
     version: Option<String>,
     last_error: Option<String>,
+    digest: Option<i64>,
 }
 
 impl Prepared {
@@ -132,7 +160,7 @@ impl Prepared {
 /// A batch waiting for the SQLite writer, and where its outcome goes.
 struct Job {
     batch: Prepared,
-    reply: oneshot::Sender<Result<bool, IngestError>>,
+    reply: oneshot::Sender<Result<Claim, IngestError>>,
 }
 
 /// Limits of one group commit: bounded so a burst never makes one
@@ -140,13 +168,26 @@ struct Job {
 const GROUP_BATCHES: usize = 64;
 const GROUP_ROWS: usize = 100_000;
 
-const INSERT_BATCH: &str = "INSERT INTO batches (sensor_id, sequence, tenant_id, minute_start, received_at, flows, operations, identities, hosts, packets, bytes, counters_json, health_json) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (sensor_id, sequence) DO NOTHING";
+const INSERT_BATCH: &str = "INSERT INTO batches (sensor_id, sequence, tenant_id, minute_start, received_at, flows, operations, identities, hosts, packets, bytes, counters_json, health_json, content_digest) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (sensor_id, sequence) DO NOTHING";
 
-const UPDATE_SENSOR: &str = "UPDATE sensors SET last_upload_at = $1, \
+const STORED_DIGEST: &str =
+    "SELECT content_digest FROM batches WHERE sensor_id = $1 AND sequence = $2";
+
+/// Totals always add up; the health columns follow the newest sequence
+/// only, so an old batch arriving late (a spool drained out of order) never
+/// turns `last_sequence` or the sensor's reported state back. In an UPDATE
+/// every expression reads the row as it was, on both engines.
+const UPDATE_SENSOR: &str = "UPDATE sensors SET \
+     last_upload_at = $1, \
      last_minute = CASE WHEN last_minute IS NULL OR last_minute < $2 THEN $2 ELSE last_minute END, \
-     last_sequence = $3, batches = batches + 1, packets_total = packets_total + $4, \
-     capture_dropped_total = $5, spool_backlog = $6, lag_s = $7, version = $8, last_error = $9 \
+     batches = batches + 1, packets_total = packets_total + $4, \
+     capture_dropped_total = CASE WHEN last_sequence IS NULL OR last_sequence < $3 THEN $5 ELSE capture_dropped_total END, \
+     spool_backlog = CASE WHEN last_sequence IS NULL OR last_sequence < $3 THEN $6 ELSE spool_backlog END, \
+     lag_s = CASE WHEN last_sequence IS NULL OR last_sequence < $3 THEN $7 ELSE lag_s END, \
+     version = CASE WHEN last_sequence IS NULL OR last_sequence < $3 THEN $8 ELSE version END, \
+     last_error = CASE WHEN last_sequence IS NULL OR last_sequence < $3 THEN $9 ELSE last_error END, \
+     last_sequence = CASE WHEN last_sequence IS NULL OR last_sequence < $3 THEN $3 ELSE last_sequence END \
      WHERE id = $10";
 
 /// Binds INSERT_BATCH's parameters (the same for both engines' query types).
@@ -166,6 +207,7 @@ macro_rules! bind_batch {
             .bind($p.bytes)
             .bind($p.counters_json.as_str())
             .bind($p.health_json.as_str())
+            .bind($p.digest)
     };
 }
 
@@ -282,17 +324,22 @@ async fn copy_rows(
     Ok(())
 }
 
-/// Writes one batch inside `tx`; false when it was already stored.
+/// Writes one batch inside `tx`, unless its key is taken.
 async fn write_sqlite(
     tx: &mut Transaction<'static, Sqlite>,
     p: &Prepared,
     now: i64,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Claim, sqlx::Error> {
     let claimed = bind_batch!(sqlx::query::<Sqlite>(INSERT_BATCH), p, now)
         .execute(&mut **tx)
         .await?;
     if claimed.rows_affected() == 0 {
-        return Ok(false);
+        let stored: Option<i64> = sqlx::query_scalar::<Sqlite, Option<i64>>(STORED_DIGEST)
+            .bind(p.sensor_id)
+            .bind(p.sequence)
+            .fetch_one(&mut **tx)
+            .await?;
+        return Ok(Claim::of_existing(stored, p.digest));
     }
     insert_rows(tx, "flow_minutes", &FLOW_COLUMNS, &p.flows).await?;
     insert_rows(tx, "operation_minutes", &OPERATION_COLUMNS, &p.operations).await?;
@@ -307,14 +354,14 @@ async fn write_sqlite(
     bind_sensor!(sqlx::query::<Sqlite>(UPDATE_SENSOR), p, now)
         .execute(&mut **tx)
         .await?;
-    Ok(true)
+    Ok(Claim::Stored)
 }
 
 /// Commits `group` in one SQLite transaction.
 async fn commit_group(
     writer: &sqlx::SqlitePool,
     group: &[&Prepared],
-) -> Result<Vec<bool>, sqlx::Error> {
+) -> Result<Vec<Claim>, sqlx::Error> {
     let now = now_secs();
     let mut tx = writer.begin().await?;
     let mut stored = Vec::with_capacity(group.len());
@@ -451,14 +498,19 @@ impl Ingest {
         }
     }
 
+    /// Stores `batch` once under (sensor, sequence). `digest` fingerprints
+    /// its content (None when there is nothing to compare, as for portal
+    /// uploads): a replay of a stored sequence with another digest is
+    /// refused as a conflict.
     pub async fn store(
         &self,
         sensor: &AuthenticatedSensor,
         batch: &Batch,
+        digest: Option<i64>,
     ) -> Result<IngestOutcome, IngestError> {
-        let prepared = prepare(sensor, batch)?;
+        let prepared = prepare(sensor, batch, digest)?;
         let flows = batch.flows.len();
-        let stored = match (self.db.pg_pool(), self.db.sqlite_writer()) {
+        let claim = match (self.db.pg_pool(), self.db.sqlite_writer()) {
             (Some(pg), _) => store_postgres(pg, &prepared).await.map_err(unavailable)?,
             (None, None) => return Err(IngestError::Unavailable),
             (None, Some(writer)) => {
@@ -479,19 +531,43 @@ impl Ingest {
                 outcome.await.map_err(|_| IngestError::Unavailable)??
             }
         };
-        Ok(IngestOutcome { stored, flows })
+        match claim {
+            Claim::Stored => Ok(IngestOutcome {
+                stored: true,
+                flows,
+            }),
+            Claim::Duplicate => Ok(IngestOutcome {
+                stored: false,
+                flows,
+            }),
+            Claim::Conflict => {
+                tracing::warn!(
+                    sensor = sensor.public_id,
+                    sequence = batch.sequence,
+                    "a stored sequence was sent again with different content"
+                );
+                Err(IngestError::Conflict {
+                    sequence: batch.sequence,
+                })
+            }
+        }
     }
 }
 
-async fn store_postgres(pg: &sqlx::PgPool, p: &Prepared) -> Result<bool, sqlx::Error> {
+async fn store_postgres(pg: &sqlx::PgPool, p: &Prepared) -> Result<Claim, sqlx::Error> {
     let now = now_secs();
     let mut tx = pg.begin().await?;
     let claimed = bind_batch!(sqlx::query(INSERT_BATCH), p, now)
         .execute(&mut *tx)
         .await?;
     if claimed.rows_affected() == 0 {
+        let stored: Option<i64> = sqlx::query_scalar(STORED_DIGEST)
+            .bind(p.sensor_id)
+            .bind(p.sequence)
+            .fetch_one(&mut *tx)
+            .await?;
         tx.rollback().await?;
-        return Ok(false);
+        return Ok(Claim::of_existing(stored, p.digest));
     }
     copy_rows(&mut tx, "flow_minutes", &FLOW_COLUMNS, &p.flows).await?;
     copy_rows(
@@ -513,13 +589,22 @@ async fn store_postgres(pg: &sqlx::PgPool, p: &Prepared) -> Result<bool, sqlx::E
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Claim::Stored)
 }
 
 /// Converts a batch to rows. Everything is converted before any write: a
 /// value that cannot be stored refuses the whole batch, and nothing is
 /// half-written.
-fn prepare(sensor: &AuthenticatedSensor, batch: &Batch) -> Result<Prepared, IngestError> {
+fn prepare(
+    sensor: &AuthenticatedSensor,
+    batch: &Batch,
+    digest: Option<i64>,
+) -> Result<Prepared, IngestError> {
+    if batch.sequence == 0 {
+        return Err(IngestError::Invalid(
+            "sequence: must be 1 or more (docs/SENSOR-API.md)".into(),
+        ));
+    }
     let sequence = int(batch.sequence, "sequence")?;
     if batch.minute_start % 60 != 0 {
         return Err(IngestError::Invalid(format!(
@@ -648,6 +733,7 @@ fn prepare(sensor: &AuthenticatedSensor, batch: &Batch) -> Result<Prepared, Inge
         health_json,
         version: health.version.clone(),
         last_error: health.last_error.clone(),
+        digest,
     })
 }
 

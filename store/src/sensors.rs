@@ -6,9 +6,12 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use std::sync::Arc;
+
 use crate::StoreError;
 use crate::db::{Db, internal, is_unique_violation};
 use crate::now_secs;
+use crate::throttle::Throttle;
 use model::sensors::{SensorHealth, SensorSummary, SensorToken};
 
 /// A sensor whose token was accepted.
@@ -22,7 +25,13 @@ pub struct AuthenticatedSensor {
 #[derive(Clone)]
 pub struct Sensors {
     db: Db,
+    /// Wrong tokens per client address: past the limit, that address gets
+    /// "too many attempts" until the window passes, even with a right token.
+    guesses: Arc<Throttle>,
 }
+
+/// Wrong sensor tokens one address may send in the throttle's window.
+pub const TOKEN_GUESSES_PER_ADDRESS: u32 = 30;
 
 /// Prefix that makes a leaked token recognisable in logs and scanners.
 pub const TOKEN_PREFIX: &str = "otls_";
@@ -68,7 +77,15 @@ fn summary(row: &AnyRow) -> Result<SensorSummary, StoreError> {
 
 impl Sensors {
     pub fn new(db: Db) -> Self {
-        Sensors { db }
+        Sensors {
+            db,
+            guesses: Arc::new(Throttle::default()),
+        }
+    }
+
+    /// Seconds a throttled address waits at most.
+    pub fn guess_window_secs(&self) -> i64 {
+        self.guesses.window_secs()
     }
 
     pub async fn get(&self, id: i64) -> Result<SensorSummary, StoreError> {
@@ -166,8 +183,30 @@ impl Sensors {
         self.get(id).await
     }
 
-    /// The active sensor a token belongs to.
+    /// The active sensor a token sent from `address` belongs to; `Throttled`
+    /// once the address has sent too many wrong tokens.
     pub async fn authenticate(
+        &self,
+        token: &str,
+        address: &str,
+    ) -> Result<Option<AuthenticatedSensor>, StoreError> {
+        let key = format!("sensor-token:{address}");
+        let now = now_secs();
+        if self
+            .guesses
+            .is_key_blocked(&key, TOKEN_GUESSES_PER_ADDRESS, now)
+        {
+            return Err(StoreError::Throttled);
+        }
+        let found = self.sensor_of_token(token).await?;
+        if found.is_none() {
+            self.guesses.record_key_failure(&key, now);
+            tracing::warn!(address, "unknown or revoked sensor token");
+        }
+        Ok(found)
+    }
+
+    async fn sensor_of_token(
         &self,
         token: &str,
     ) -> Result<Option<AuthenticatedSensor>, StoreError> {
@@ -224,16 +263,22 @@ impl Sensors {
         })
     }
 
-    /// The sequence number after the last one stored for a sensor.
-    pub async fn next_sequence(&self, sensor_id: i64) -> Result<u64, StoreError> {
+    /// Reserves `count` consecutive sequence numbers of a sensor and returns
+    /// the first. One atomic UPDATE: uploads running at the same time, on one
+    /// server instance or several, each get their own range.
+    pub async fn reserve_sequences(&self, sensor_id: i64, count: u64) -> Result<u64, StoreError> {
+        let count = i64::try_from(count)
+            .map_err(|_| StoreError::invalid("count", "too many minutes in one upload"))?;
         let row = sqlx::query(
-            "SELECT CAST(COALESCE(MAX(sequence), 0) AS BIGINT) AS last FROM batches WHERE sensor_id = $1",
+            "UPDATE sensors SET reserved_sequence = reserved_sequence + $1 WHERE id = $2 RETURNING reserved_sequence",
         )
+        .bind(count)
         .bind(sensor_id)
-        .fetch_one(self.db.pool())
+        .fetch_optional(self.db.pool())
         .await
-        .map_err(internal)?;
-        let last: i64 = row.try_get("last").map_err(internal)?;
-        Ok(last as u64 + 1)
+        .map_err(internal)?
+        .ok_or(StoreError::NotFound)?;
+        let last: i64 = row.try_get("reserved_sequence").map_err(internal)?;
+        Ok((last - count + 1) as u64)
     }
 }

@@ -72,6 +72,29 @@ impl Throttle {
         }
     }
 
+    /// The window failures are counted in, for a `Retry-After` answer.
+    pub fn window_secs(&self) -> i64 {
+        self.limits.window_secs
+    }
+
+    /// True when `key` (one counter, e.g. a client address guessing sensor
+    /// tokens) has `limit` or more failures in the window.
+    pub fn is_key_blocked(&self, key: &str, limit: u32, now: i64) -> bool {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        failures.get_mut(key).is_some_and(|times| {
+            times.retain(|t| now - t < self.limits.window_secs);
+            times.len() as u32 >= limit
+        })
+    }
+
+    pub fn record_key_failure(&self, key: &str, now: i64) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if failures.len() > 100_000 {
+            failures.retain(|_, times| times.iter().any(|t| now - t < self.limits.window_secs));
+        }
+        failures.entry(key.to_owned()).or_default().push(now);
+    }
+
     pub fn record_success(&self, account: &str) {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         failures.remove(&format!("account:{}", account.to_lowercase()));
@@ -102,6 +125,18 @@ mod tests {
         }
         assert!(t.is_blocked("someone-else", "10.9.9.9", 1001));
         assert!(!t.is_blocked("someone-else", "10.9.9.8", 1001));
+    }
+
+    #[test]
+    fn a_single_key_is_blocked_at_its_own_limit() {
+        let t = Throttle::default();
+        for _ in 0..3 {
+            assert!(!t.is_key_blocked("token:10.0.0.5", 3, 50));
+            t.record_key_failure("token:10.0.0.5", 50);
+        }
+        assert!(t.is_key_blocked("token:10.0.0.5", 3, 51));
+        assert!(!t.is_key_blocked("token:10.0.0.6", 3, 51));
+        assert!(!t.is_key_blocked("token:10.0.0.5", 3, 50 + t.window_secs()));
     }
 
     #[test]

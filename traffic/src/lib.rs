@@ -11,7 +11,8 @@
 //! - [`reassembly`]: per-direction TCP reassembly feeding [`dissect`].
 //! - [`identity`], [`oui`]: device facts learned at the packet layer.
 //! - [`analyzer`]: the engine tying them together into per-minute digests.
-//! - [`record`]: the versioned upload schema ([`record::Batch`]).
+//! - [`record`]: the versioned upload schema ([`record::Batch`]), with the
+//!   per-field bounds a server enforces in [`limits`].
 //!
 //! ```
 //! use traffic::{Analyzer, AnalyzerConfig, CaptureReader};
@@ -48,6 +49,7 @@ pub mod flow;
 pub mod host;
 pub mod identity;
 pub mod ip;
+pub mod limits;
 pub mod link;
 pub mod operation;
 pub mod oui;

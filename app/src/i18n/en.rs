@@ -27,6 +27,8 @@ pub static EN: Catalogue = Catalogue {
     forbidden_body: "Your role cannot use this page.",
     not_found_title: "Page not found",
     not_found_body: "Please check the address.",
+    unavailable_title: "Temporarily unavailable",
+    unavailable_body: "OT Lens cannot reach its database right now. Nothing you saved is lost; please try again in a few seconds.",
     sign_in_required: "Please log in to see this page.",
     placeholder_notice: "This page is not built yet.",
     home_title: "Welcome",

@@ -27,6 +27,8 @@ pub static JA: Catalogue = Catalogue {
     forbidden_body: "このページはお客様のロールではご利用いただけません。",
     not_found_title: "ページが見つかりません",
     not_found_body: "URL をご確認ください。",
+    unavailable_title: "一時的にご利用いただけません",
+    unavailable_body: "OT Lens がデータベースに接続できません。保存済みのデータは失われていません。数秒後に再度お試しください。",
     sign_in_required: "このページを表示するにはログインしてください。",
     placeholder_notice: "この画面は準備中です。",
     home_title: "ようこそ",

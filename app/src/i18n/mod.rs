@@ -213,6 +213,8 @@ pub struct Catalogue {
     pub forbidden_body: &'static str,
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
+    pub unavailable_title: &'static str,
+    pub unavailable_body: &'static str,
     pub sign_in_required: &'static str,
     pub placeholder_notice: &'static str,
     // home

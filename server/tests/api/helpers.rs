@@ -57,7 +57,8 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
-async fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> String {
+/// A new, empty database: a file in `dir`, or a PostgreSQL database of its own.
+pub async fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> String {
     match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.join("test.db").display()),
         Backend::Postgres => {
@@ -88,7 +89,14 @@ async fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> String {
 pub async fn spawn_app(backend: Backend) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = fresh_database_url(backend, dir.path()).await;
-    let settings = Settings::for_tests(&url);
+    spawn_app_on(&url, &url, dir).await
+}
+
+/// The app over `connect_url` (which may lead through a relay), seeded;
+/// `db_url` is how the test itself reaches the same database.
+pub async fn spawn_app_on(connect_url: &str, db_url: &str, dir: tempfile::TempDir) -> TestApp {
+    let url = db_url.to_owned();
+    let settings = Settings::for_tests(connect_url);
     let app = Application::build(&settings).await.expect("app builds");
     let accounts = demo::seed(&app.state().accounts, Some(PASSWORD))
         .await

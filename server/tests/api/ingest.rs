@@ -379,3 +379,165 @@ async fn a_capture_uploaded_in_the_portal_takes_the_sensor_path(backend: Backend
 }
 
 on_both_databases!(a_capture_uploaded_in_the_portal_takes_the_sensor_path);
+
+/// The sensor's (last_sequence, batches) columns.
+async fn sensor_row(app: &TestApp, sensor_id: i64) -> (Option<i64>, i64) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&app.db_url).await.unwrap();
+    let row: (Option<i64>, i64) =
+        sqlx::query_as("SELECT last_sequence, batches FROM sensors WHERE id = $1")
+            .bind(sensor_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    row
+}
+
+/// Sequence 0 is refused; an old sequence arriving late does not turn the
+/// sensor's last sequence back; the same sequence with other content is a
+/// conflict (409), with the same content a harmless retry.
+async fn sequences_are_checked_strictly(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sensor = register(&app, app.tenant_demo, "strict").await;
+    let all = batches(&sensor.public_id);
+    let (mut first, mut second) = (all[0].clone(), all[1].clone());
+
+    first.sequence = 0;
+    let (status, answer) = upload(&app, &sensor.token, cbor_zstd(&first)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(answer["error"].as_str().unwrap().starts_with("sequence"));
+
+    first.sequence = 1;
+    second.sequence = 2;
+    let (status, _) = upload(&app, &sensor.token, cbor_zstd(&second)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = upload(&app, &sensor.token, cbor_zstd(&first)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        sensor_row(&app, sensor.id).await,
+        (Some(2), 2),
+        "last_sequence stays at the newest"
+    );
+
+    let (status, answer) = upload(&app, &sensor.token, cbor_zstd(&second)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["duplicate"], true);
+    let mut replay = first.clone();
+    replay.minute_start += 3600;
+    let (status, answer) = upload(&app, &sensor.token, cbor_zstd(&replay)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert!(answer["error"].as_str().unwrap().contains("sequence 1"));
+    assert_eq!(
+        sensor_row(&app, sensor.id).await,
+        (Some(2), 2),
+        "the conflict stored nothing"
+    );
+}
+
+/// A 100 MiB identity value compresses to a few kilobytes; the server must
+/// refuse it by name rather than store it.
+async fn oversized_fields_are_refused_by_name(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sensor = register(&app, app.tenant_demo, "bloated").await;
+    let mut batch = batches(&sensor.public_id).remove(0);
+    batch.identities.push(traffic::record::IdentityRecord {
+        mac: None,
+        ip: Some("10.0.0.9".parse().unwrap()),
+        source: "dhcp".into(),
+        attribute: "hostname".into(),
+        value: "A".repeat(100 * 1024 * 1024),
+        first_seen_ms: batch.minute_start * 1000,
+    });
+    let body = cbor_zstd(&batch);
+    assert!(body.len() < 1024 * 1024, "the bomb is small on the wire");
+    let (status, answer) = upload(&app, &sensor.token, body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    let error = answer["error"].as_str().unwrap();
+    assert!(error.starts_with("identities["), "{error}");
+    assert!(error.contains("].value: 104857600 bytes long"), "{error}");
+    assert_eq!(sensor_row(&app, sensor.id).await, (None, 0));
+
+    // A truncated batch is explained in the schema's terms.
+    let mut raw = Vec::new();
+    ciborium::into_writer(&batches(&sensor.public_id)[0], &mut raw).unwrap();
+    raw.truncate(raw.len() / 2);
+    let (status, answer) = upload(
+        &app,
+        &sensor.token,
+        zstd::encode_all(raw.as_slice(), 3).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let error = answer["error"].as_str().unwrap();
+    assert!(error.contains("ends in the middle of a value"), "{error}");
+    assert!(
+        !error.contains("Core(") && !error.contains("Eof"),
+        "{error}"
+    );
+}
+
+/// Wrong tokens from one address are throttled; past the limit even the
+/// right token waits, and the answer says how long.
+async fn sensor_token_guessing_is_throttled(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sensor = register(&app, app.tenant_demo, "guarded").await;
+    let batch = batches(&sensor.public_id).remove(0);
+    for n in 0..store::sensors::TOKEN_GUESSES_PER_ADDRESS {
+        let guess = format!("otls_{n:064x}");
+        let (status, _) = upload(&app, &guess, cbor_zstd(&batch)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "guess {n}");
+    }
+    let r = post_batch(&app.base, &sensor.token, cbor_zstd(&batch)).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: i64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 0);
+}
+
+on_both_databases!(
+    sequences_are_checked_strictly,
+    oversized_fields_are_refused_by_name,
+    sensor_token_guessing_is_throttled,
+);
+
+const MODBUS_CAPTURE: &[u8] = include_bytes!(
+    "../../../traffic/testdata/pcaps/modbus/modbus_digitalbond_test_data_part2.pcap"
+);
+const S7_CAPTURE: &[u8] =
+    include_bytes!("../../../traffic/testdata/pcaps/s7comm/s7comm_downloading_block_db1.pcap");
+
+/// Uploads running at the same time each get their own sequence numbers:
+/// every minute of every file is stored and each answer counts its own.
+async fn concurrent_portal_uploads_store_every_minute(backend: Backend) {
+    let app = std::sync::Arc::new(spawn_app(backend).await);
+    let admin = app.signed_in("customer-admin").await;
+    let files = [CAPTURE, MODBUS_CAPTURE, S7_CAPTURE, CAPTURE];
+    let minutes: Vec<usize> = files
+        .iter()
+        .map(|f| digest_capture(*f, AnalyzerConfig::default()).unwrap().len())
+        .collect();
+    let uploads: Vec<_> = files
+        .iter()
+        .map(|file| {
+            let (app, admin, bytes) = (app.clone(), admin.clone(), file.to_vec());
+            tokio::spawn(async move { upload_pcap(&app, &admin, bytes).await })
+        })
+        .collect();
+    for (upload, expected) in uploads.into_iter().zip(&minutes) {
+        let r = upload.await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let location = r.headers()["location"].to_str().unwrap();
+        assert!(
+            location.starts_with(&format!("/portal?uploaded={expected}&")),
+            "{location}"
+        );
+    }
+    let overview: Value = portal_overview(&app, &admin).await;
+    assert_eq!(overview["batches"], minutes.iter().sum::<usize>());
+}
+
+on_both_databases!(concurrent_portal_uploads_store_every_minute);
