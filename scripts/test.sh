@@ -44,6 +44,9 @@ export OTLENS_REQUIRE_LIVE_TEST=1
 # Its code is compiled by the release build below.
 cargo test --workspace --exclude frontend
 
+step "crash safety: the server killed (SIGKILL) under upload load, SQLite and PostgreSQL"
+./scripts/crash-safety.sh short
+
 step "fuzzing: every dissector and file reader, 20 s each, seeded from the test captures"
 ./scripts/fuzz.sh 20
 

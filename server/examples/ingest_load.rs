@@ -10,6 +10,12 @@
 //! cargo run --release -p server --example ingest_load -- \
 //!   --server http://127.0.0.1:3195 --admin-password … --sensors 100 --batches 10 --flows 1000
 //! ```
+//!
+//! With `--until-acknowledged`, each simulated sensor behaves like `sensor
+//! run` facing an unreliable server: a batch is sent again (after 100 ms)
+//! until the server answers 200, whatever went wrong before — refused
+//! connections, resets, 5xx. `scripts/crash-safety.sh` kills the server
+//! under this load and then checks what was stored.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
@@ -24,6 +30,7 @@ struct Args {
     sensors: usize,
     batches: usize,
     flows: usize,
+    until_acknowledged: bool,
 }
 
 fn args() -> Args {
@@ -33,9 +40,14 @@ fn args() -> Args {
         sensors: 100,
         batches: 10,
         flows: 1000,
+        until_acknowledged: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--until-acknowledged" {
+            a.until_acknowledged = true;
+            continue;
+        }
         let value = it.next().unwrap_or_default();
         match flag.as_str() {
             "--server" => a.server = value,
@@ -53,6 +65,7 @@ fn args() -> Args {
 }
 
 fn batch(sensor_id: &str, sequence: u64, flows: usize, sensor_index: usize) -> Batch {
+    let flows_in_batch = flows as u64;
     // 1,764,000,000 is a multiple of 60: every batch covers a whole minute.
     let minute_start = 1_764_000_000 + sequence as i64 * 60;
     let flows = (0..flows)
@@ -98,7 +111,10 @@ fn batch(sensor_id: &str, sequence: u64, flows: usize, sensor_index: usize) -> B
         operations: vec![],
         identities: vec![],
         hosts: vec![],
-        counters: Counters::default(),
+        counters: Counters {
+            packets: 20 * flows_in_batch,
+            ..Counters::default()
+        },
         health: Health::default(),
     }
 }
@@ -163,7 +179,13 @@ async fn main() {
         })
         .collect();
     let url = format!("{}/api/v1/ingest", a.server);
-    let client = reqwest::Client::new();
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("client");
+    // Scripts wait for this line before they start breaking things.
+    eprintln!("uploading");
+    let until_acknowledged = a.until_acknowledged;
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (token, bodies) in payloads {
@@ -171,17 +193,32 @@ async fn main() {
         tasks.push(tokio::spawn(async move {
             let mut stored = 0u64;
             for body in bodies {
-                let r = client
-                    .post(&url)
-                    .header("Authorization", format!("Bearer {token}"))
-                    .header("Content-Type", "application/cbor")
-                    .header("Content-Encoding", "zstd")
-                    .body(body)
-                    .send()
-                    .await
-                    .expect("upload");
-                assert!(r.status().is_success(), "upload failed: {}", r.status());
-                let v: serde_json::Value = r.json().await.expect("answer");
+                let v = loop {
+                    let sent = client
+                        .post(&url)
+                        .header("Authorization", format!("Bearer {token}"))
+                        .header("Content-Type", "application/cbor")
+                        .header("Content-Encoding", "zstd")
+                        .body(body.clone())
+                        .send()
+                        .await;
+                    let answer = match sent {
+                        Ok(r) if r.status().is_success() => r.json::<serde_json::Value>().await,
+                        Ok(r) if until_acknowledged && r.status().is_server_error() => {
+                            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                            continue;
+                        }
+                        Ok(r) => panic!("upload refused: {}", r.status()),
+                        Err(e) if until_acknowledged => Err(e),
+                        Err(e) => panic!("upload failed: {e}"),
+                    };
+                    match answer {
+                        Ok(v) => break v,
+                        // The answer was cut off: the batch may or may not be
+                        // stored; sending it again is what makes that safe.
+                        Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+                    }
+                };
                 stored += v["flows"].as_u64().unwrap_or(0);
             }
             stored
