@@ -169,10 +169,10 @@ const GROUP_BATCHES: usize = 64;
 const GROUP_ROWS: usize = 100_000;
 
 const INSERT_BATCH: &str = "INSERT INTO batches (sensor_id, sequence, tenant_id, minute_start, received_at, flows, operations, identities, hosts, packets, bytes, counters_json, health_json, content_digest) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (sensor_id, sequence) DO NOTHING";
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (tenant_id, sensor_id, sequence) DO NOTHING";
 
 const STORED_DIGEST: &str =
-    "SELECT content_digest FROM batches WHERE sensor_id = $1 AND sequence = $2";
+    "SELECT content_digest FROM batches WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3";
 
 /// Totals always add up; the health columns follow the newest sequence
 /// only, so an old batch arriving late (a spool drained out of order) never
@@ -335,6 +335,7 @@ async fn write_sqlite(
         .await?;
     if claimed.rows_affected() == 0 {
         let stored: Option<i64> = sqlx::query_scalar::<Sqlite, Option<i64>>(STORED_DIGEST)
+            .bind(p.tenant_id)
             .bind(p.sensor_id)
             .bind(p.sequence)
             .fetch_one(&mut **tx)
@@ -562,6 +563,7 @@ async fn store_postgres(pg: &sqlx::PgPool, p: &Prepared) -> Result<Claim, sqlx::
         .await?;
     if claimed.rows_affected() == 0 {
         let stored: Option<i64> = sqlx::query_scalar(STORED_DIGEST)
+            .bind(p.tenant_id)
             .bind(p.sensor_id)
             .bind(p.sequence)
             .fetch_one(&mut *tx)
