@@ -12,6 +12,15 @@ PG_ADMIN=${OTLENS_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres
 cargo build -q --release -p server --example ingest_load
 tmp=$(mktemp -d)
 
+# The database's size on disk: the SQLite file with its WAL, or PostgreSQL's
+# pg_database_size.
+db_bytes() {
+  case $1 in
+    sqlite*) du -cb "$tmp"/bench.db* | tail -1 | cut -f1 ;;
+    *) psql "$1" -Atc "select pg_database_size(current_database())" ;;
+  esac
+}
+
 run() {
   local url=$1 label=$2
   OTLENS_DEMO_PASSWORD=$PASSWORD OTLENS_LOG=warn LEPTOS_SITE_ROOT=target/site \
@@ -20,10 +29,22 @@ run() {
   trap "kill $pid 2>/dev/null || true" EXIT
   for _ in $(seq 100); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.2; done
   echo "== $label =="
+  local empty
+  empty=$(db_bytes "$url")
   target/release/examples/ingest_load --server http://127.0.0.1:$PORT --admin-password $PASSWORD \
     --sensors "${SENSORS:-100}" --batches "${BATCHES:-10}" --flows "${FLOWS:-1000}"
   echo "server peak RSS: $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$pid/status)"
   kill $pid; wait $pid 2>/dev/null || true
+  # Disk per flow record: the whole database (tables, indexes, WAL
+  # checkpointed at shutdown) over the flow records stored.
+  local bytes rows
+  bytes=$(( $(db_bytes "$url") - empty ))
+  case $url in
+    sqlite*) rows=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from flow_minutes').fetchone()[0])" "$tmp/bench.db") ;;
+    *) rows=$(psql "$url" -Atc "select count(*) from flow_minutes") ;;
+  esac
+  echo "database: $bytes bytes for $rows flow records = $((bytes / rows)) bytes per flow record;" \
+    "a sensor reporting 1,000 flow records a minute fills $((bytes / rows * 1440000 / 1000000)) MB a day"
 }
 
 run "sqlite://$tmp/bench.db" SQLite
