@@ -210,21 +210,9 @@ impl Spool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use traffic::record::{Counters, Health, SCHEMA_VERSION};
 
     fn batch() -> Batch {
-        Batch {
-            schema_version: SCHEMA_VERSION,
-            sensor_id: "sen_test".into(),
-            sequence: 0,
-            minute_start: 1_700_000_040,
-            flows: vec![],
-            operations: vec![],
-            identities: vec![],
-            hosts: vec![],
-            counters: Counters::default(),
-            health: Health::default(),
-        }
+        Batch::empty("sen_test", 0, 1_700_000_040)
     }
 
     #[test]

@@ -299,20 +299,11 @@ async fn ingest(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use traffic::record::{Counters, Health};
 
     fn batch(version: u16) -> Batch {
         Batch {
             schema_version: version,
-            sensor_id: "sen_test".into(),
-            sequence: 1,
-            minute_start: 1_700_000_040,
-            flows: vec![],
-            operations: vec![],
-            identities: vec![],
-            hosts: vec![],
-            counters: Counters::default(),
-            health: Health::default(),
+            ..Batch::empty("sen_test", 1, 1_700_000_040)
         }
     }
 

@@ -128,21 +128,10 @@ pub fn check(batch: &Batch) -> Result<(), LimitExceeded> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{Counters, Health, IdentityRecord};
+    use crate::record::IdentityRecord;
 
     fn batch() -> Batch {
-        Batch {
-            schema_version: crate::record::SCHEMA_VERSION,
-            sensor_id: "sen_0123456789abcdef".into(),
-            sequence: 1,
-            minute_start: 1_700_000_040,
-            flows: vec![],
-            operations: vec![],
-            identities: vec![],
-            hosts: vec![],
-            counters: Counters::default(),
-            health: Health::default(),
-        }
+        Batch::empty("sen_0123456789abcdef", 1, 1_700_000_040)
     }
 
     fn identity(value: String) -> IdentityRecord {

@@ -49,6 +49,24 @@ pub struct Batch {
     pub health: Health,
 }
 
+impl Batch {
+    /// A batch of the current schema with nothing observed in it.
+    pub fn empty(sensor_id: &str, sequence: u64, minute_start: i64) -> Batch {
+        Batch {
+            schema_version: SCHEMA_VERSION,
+            sensor_id: sensor_id.to_owned(),
+            sequence,
+            minute_start,
+            flows: vec![],
+            operations: vec![],
+            identities: vec![],
+            hosts: vec![],
+            counters: Counters::default(),
+            health: Health::default(),
+        }
+    }
+}
+
 /// Transport a flow or operation travelled on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
