@@ -4,12 +4,18 @@
 # with the server's peak RSS. Needs `cargo leptos build --release` first
 # (or any release build of the server binary).
 #   SENSORS=100 BATCHES=10 FLOWS=1000 ./scripts/bench-ingest.sh
+# SERVER and LOADER name other binaries, e.g. an older build to compare
+# before and after in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=3195
 PASSWORD=bench-ingest-password
 PG_ADMIN=${OTLENS_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-cargo build -q --release -p server --example ingest_load
+SERVER=${SERVER:-target/release/server}
+LOADER=${LOADER:-target/release/examples/ingest_load}
+if [ "$LOADER" = target/release/examples/ingest_load ]; then
+  cargo build -q --release -p server --example ingest_load
+fi
 tmp=$(mktemp -d)
 
 # The database's size on disk: the SQLite file with its WAL, or PostgreSQL's
@@ -24,14 +30,14 @@ db_bytes() {
 run() {
   local url=$1 label=$2
   OTLENS_DEMO_PASSWORD=$PASSWORD OTLENS_LOG=warn LEPTOS_SITE_ROOT=target/site \
-    target/release/server --demo --database-url "$url" --listen 127.0.0.1:$PORT >"/tmp/otlens-bench-ingest-$label.log" 2>&1 &
+    "$SERVER" --demo --database-url "$url" --listen 127.0.0.1:$PORT >"/tmp/otlens-bench-ingest-$label.log" 2>&1 &
   local pid=$!
   trap "kill $pid 2>/dev/null || true" EXIT
   for _ in $(seq 100); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.2; done
   echo "== $label =="
   local empty
   empty=$(db_bytes "$url")
-  target/release/examples/ingest_load --server http://127.0.0.1:$PORT --admin-password $PASSWORD \
+  "$LOADER" --server http://127.0.0.1:$PORT --admin-password $PASSWORD \
     --sensors "${SENSORS:-100}" --batches "${BATCHES:-10}" --flows "${FLOWS:-1000}"
   echo "server peak RSS: $(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' /proc/$pid/status)"
   kill $pid; wait $pid 2>/dev/null || true

@@ -25,7 +25,9 @@ PG_ADMIN=${OTLENS_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres
 PASSWORD=crash-safety-password
 
 cargo build -q -p server --example ingest_load
-[ "$SERVER" = target/debug/server ] && cargo build -q -p server --bin server
+if [ "$SERVER" = target/debug/server ]; then
+  cargo build -q -p server --bin server
+fi
 LOADER=target/debug/examples/ingest_load
 
 tmp=$(mktemp -d)

@@ -31,6 +31,18 @@ const REFERENCE: &[&str] = &[
     "users",
 ];
 
+/// A key or foreign key: name, kind (p, u, f), table, definition, the
+/// table it points at, its columns, and the columns it points at.
+type ConstraintRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Vec<String>,
+    Vec<String>,
+);
+
 async fn migrated_postgres() -> (sqlx::PgPool, String, String) {
     use sqlx::Connection;
     let admin = std::env::var("OTLENS_TEST_POSTGRES_URL")
@@ -75,15 +87,7 @@ async fn every_table_can_be_distributed_by_tenant() {
     }
 
     // Columns of every key and foreign key, by constraint.
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Vec<String>,
-        Vec<String>,
-    )> = sqlx::query_as(
+    let rows: Vec<ConstraintRow> = sqlx::query_as(
         "SELECT c.conname::text, c.contype::text, t.relname::text, \
                     pg_get_constraintdef(c.oid), r.relname::text, \
                     ARRAY(SELECT a.attname::text FROM unnest(c.conkey) k \

@@ -37,7 +37,6 @@ pub static EN: Catalogue = Catalogue {
     portal_tenant: "Customer",
     portal_users: "Users",
     portal_sensors: "Sensors",
-    portal_coming: "Asset inventory, communication map and alerts arrive with sensor ingestion (issue #4).",
     q: QuoteWords {
         title: "Quote simulator",
         intro: "Every change recomputes instantly in your browser (no request to the server). Hover or tap a figure to see its derivation: the formula and the article it comes from.",

@@ -37,7 +37,6 @@ pub static JA: Catalogue = Catalogue {
     portal_tenant: "契約者",
     portal_users: "ユーザー数",
     portal_sensors: "センサー数",
-    portal_coming: "資産一覧・通信マップ・アラートはセンサー取り込み機能（課題 #4）とともに提供されます。",
     q: QuoteWords {
         title: "見積シミュレーター",
         intro: "入力を変えるたびにブラウザー内で即座に再計算します（サーバーへの通信なし）。各金額にカーソルを合わせるかタップすると根拠（計算式と条項）が表示されます。",

@@ -225,7 +225,6 @@ pub struct Catalogue {
     pub portal_tenant: &'static str,
     pub portal_users: &'static str,
     pub portal_sensors: &'static str,
-    pub portal_coming: &'static str,
     // quotes
     pub q: QuoteWords,
     pub c: ContractWords,

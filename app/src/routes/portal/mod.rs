@@ -96,7 +96,6 @@ fn PortalOverview(
             <SensorHealthSection sensors=sensors />
             <PcapUpload />
             <ContractStatementSection statement=statement />
-            <p class="notice-inline">{move || t().portal_coming}</p>
         </section>
     }
 }
