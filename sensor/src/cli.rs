@@ -27,6 +27,23 @@ pub enum Command {
     /// Decode traffic and upload a digest per minute to the OT Lens server,
     /// spooling to disk while the server is unreachable.
     Run(RunArgs),
+    /// Run the server's analysis over capture files and print the inventory:
+    /// assets with roles and evidence, edges, zones (JSON: docs/ANALYSIS.md).
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Capture files (pcap or pcapng), read in order; `-` reads standard input.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Print one JSON document instead of the text report.
+    #[arg(long)]
+    pub json: bool,
+    /// Each file is a zone of its own (captures of separate networks); by
+    /// default all files are one network.
+    #[arg(long)]
+    pub zone_per_file: bool,
 }
 
 #[derive(Debug, Args)]
@@ -95,7 +112,27 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     match cli.command {
         Command::Inspect(args) => run_inspect(&args, out, err),
         Command::Run(args) => run_sensor(&args, out, err),
+        Command::Analyze(args) => run_analyze(&args, out, err),
     }
+}
+
+fn run_analyze(args: &AnalyzeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let files: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();
+    let analysis = match crate::analyze::analyze_paths(&files, args.zone_per_file) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = writeln!(err, "sensor: {e}");
+            return 1;
+        }
+    };
+    for (file, packets, why) in &analysis.stopped {
+        let _ = writeln!(
+            err,
+            "sensor: warning: {file}: reading stopped after {packets} packets: {why}"
+        );
+    }
+    let text = || crate::analyze::render_text(&analysis.report);
+    emit(out, err, args.json, &analysis.report, text)
 }
 
 fn run_sensor(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
@@ -215,12 +252,24 @@ fn run_inspect(args: &InspectArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
             report.file, e.after_packets, e.message
         );
     }
-    let written = if args.json {
-        serde_json::to_writer_pretty(&mut *out, &report)
+    let text = || render_text(&report);
+    emit(out, err, args.json, &report, text)
+}
+
+/// Writes `value` as pretty JSON, or the text `text` makes; the exit code.
+fn emit<T: serde::Serialize>(
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    json: bool,
+    value: &T,
+    text: impl FnOnce() -> String,
+) -> i32 {
+    let written = if json {
+        serde_json::to_writer_pretty(&mut *out, value)
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out))
     } else {
-        out.write_all(render_text(&report).as_bytes())
+        out.write_all(text().as_bytes())
     };
     match written.and_then(|()| out.flush()) {
         Ok(()) => 0,

@@ -10,6 +10,7 @@
 // Only `live` (the AF_PACKET ring) needs unsafe code, and says why at each use.
 #![deny(unsafe_code)]
 
+pub mod analyze;
 pub mod cli;
 pub mod inspect;
 pub mod live;

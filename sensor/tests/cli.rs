@@ -193,3 +193,48 @@ fn usage_errors_exit_2() {
     let out = sensor().arg("frobnicate").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn analyze_prints_the_inventory_of_several_captures() {
+    let s7 = pcap("s7comm/s7comm_downloading_block_db1.pcap");
+    let melsec = pcap("melsec/melsec_melsoft_129_clean.pcap");
+    let (code, out, err) = run(&[
+        "analyze",
+        "--json",
+        s7.to_str().unwrap(),
+        melsec.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // The MELSEC capture ends in a cut record: a warning, not a failure.
+    assert!(err.contains("reading stopped after"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let role_of = |ip: &str| {
+        v["assets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["ips"].as_array().unwrap().iter().any(|z| z["ip"] == ip))
+            .map(|a| a["role"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(role_of("192.168.1.40").as_deref(), Some("controller"));
+    assert_eq!(
+        role_of("192.168.1.10").as_deref(),
+        Some("engineering_workstation")
+    );
+    assert_eq!(role_of("192.168.3.18").as_deref(), Some("controller"));
+    assert_eq!(v["zones"][0]["zone"], "capture");
+    let edges = v["edges"].as_array().unwrap();
+    assert!(
+        edges
+            .iter()
+            .any(|e| e["protocol"] == "s7comm" && e["classes"]["program"].as_u64() > Some(0))
+    );
+
+    let (code, text, _) = run(&["analyze", s7.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(text.contains("because: answers s7comm requests"), "{text}");
+
+    let (code, _, err) = run(&["analyze", "/no/such/file.pcap"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("/no/such/file.pcap: cannot open"), "{err}");
+}

@@ -1,0 +1,51 @@
+//! OT Lens analysis: from the minute batches sensors upload to an asset
+//! inventory, each asset's role with its evidence, the communication edges
+//! between assets and the zones they sit in. Pure: no I/O, no clock; the
+//! server runs it over stored batches and `sensor analyze` over capture
+//! files, with the same answers.
+//!
+//! - [`observations`]: what the batches said, accumulated per address and
+//!   per conversation (incremental: one batch at a time).
+//! - [`assets`]: which addresses are one device (routers, broadcast, zones).
+//! - [`roles`]: what each device is, with evidence and confidence.
+//! - [`report`]: the inventory as shown (docs/ANALYSIS.md).
+//!
+//! ```
+//! use analysis::Inventory;
+//! use traffic::record::Batch;
+//!
+//! let mut inventory = Inventory::default();
+//! inventory.observe(&Batch::empty("sen_line1", 1, 1_764_000_000));
+//! assert!(inventory.report().assets.is_empty());
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod assets;
+pub mod observations;
+pub mod report;
+pub mod roles;
+
+pub use assets::AssetId;
+pub use report::Report;
+pub use roles::Role;
+
+use traffic::record::Batch;
+
+/// The inventory of one tenant, fed batch by batch.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    observations: observations::Observations,
+}
+
+impl Inventory {
+    /// Takes in one minute of one sensor. Batches of one sensor are expected
+    /// in sequence order; sensors may interleave.
+    pub fn observe(&mut self, batch: &Batch) {
+        self.observations.observe(batch);
+    }
+
+    /// The inventory as it stands.
+    pub fn report(&self) -> Report {
+        report::build(&self.observations)
+    }
+}

@@ -1,0 +1,251 @@
+//! The inventory as the portal and `sensor analyze --json` show it: assets
+//! with their identity (each fact with its source), role and evidence;
+//! edges per (client, server, protocol); zones. Field meanings:
+//! docs/ANALYSIS.md.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::assets::{AssetId, Assets};
+use crate::observations::Observations;
+use crate::roles::{Assessment, Behaviour, Role, assess};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FactView {
+    pub source: String,
+    pub attribute: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssetView {
+    /// `mac:<mac>` or `ip:<zone>/<ip>`.
+    pub id: String,
+    pub macs: Vec<String>,
+    /// `<ip>` with its zone.
+    pub ips: Vec<ZonedIp>,
+    pub oui_vendor: Option<String>,
+    /// Names the device gave itself or was given (DHCP, NetBIOS, station names).
+    pub names: Vec<String>,
+    /// Product, vendor, serial and firmware facts the protocols reported.
+    pub product: Option<String>,
+    pub facts: Vec<FactView>,
+    pub role: Role,
+    pub confidence: u8,
+    pub evidence: Vec<String>,
+    pub purdue_level: Option<u8>,
+    pub protocols_served: Vec<&'static str>,
+    pub protocols_used: Vec<&'static str>,
+    pub first_seen_ms: Option<i64>,
+    pub last_seen_ms: Option<i64>,
+    pub sensors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ZonedIp {
+    pub zone: String,
+    pub ip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EdgeView {
+    pub client: String,
+    pub server: String,
+    pub protocol: &'static str,
+    /// Requests per operation class (read, write, control, program, …).
+    pub classes: BTreeMap<&'static str, u64>,
+    pub operations: BTreeMap<String, u64>,
+    pub errors: u64,
+    pub packets: u64,
+    pub bytes: u64,
+    pub first_seen_ms: Option<i64>,
+    pub last_seen_ms: Option<i64>,
+    /// Requests per UTC hour of day, 0 to 23.
+    pub hourly: [u64; 24],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ZoneView {
+    pub zone: String,
+    pub assets: usize,
+    /// The IPv4 /24 networks its addresses fall in.
+    pub networks: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub assets: Vec<AssetView>,
+    pub edges: Vec<EdgeView>,
+    pub zones: Vec<ZoneView>,
+}
+
+/// Attributes that name a device, as the dissectors report them.
+fn is_name(attribute: &str) -> bool {
+    attribute == "hostname" || (attribute.ends_with("name") && attribute != "product_name")
+}
+
+pub fn build(obs: &Observations) -> Report {
+    let assets = crate::assets::resolve(obs);
+    let edges = edges(obs, &assets);
+
+    let mut behaviour: BTreeMap<AssetId, Behaviour> = BTreeMap::new();
+    for (id, asset) in &assets.by_id {
+        let b = behaviour.entry(id.clone()).or_default();
+        b.routed_ips = asset.routed_ips;
+        b.forwards_for_others = asset.forwards_for_others;
+        b.has_ip = !asset.ips.is_empty();
+    }
+    for ((client, server, protocol), e) in &edges {
+        let requests: u64 = e.classes.values().sum();
+        let served = behaviour
+            .entry(server.clone())
+            .or_default()
+            .served
+            .entry(*protocol)
+            .or_default();
+        served.0 += requests;
+        served.1.insert(client.clone());
+        let used = behaviour
+            .entry(client.clone())
+            .or_default()
+            .used
+            .entry(*protocol)
+            .or_default();
+        used.0.insert(server.clone());
+        for (class, n) in &e.classes {
+            *used.1.entry(*class).or_default() += n;
+        }
+    }
+
+    let mut zones: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
+    let views = assets
+        .by_id
+        .iter()
+        .map(|(id, a)| {
+            let b = behaviour.get(id).cloned().unwrap_or_default();
+            let Assessment {
+                role,
+                confidence,
+                evidence,
+            } = assess(&b);
+            let mut asset_zones = BTreeSet::new();
+            for (zone, ip) in &a.ips {
+                asset_zones.insert(zone.clone());
+                if let std::net::IpAddr::V4(v4) = ip {
+                    let [x, y, z, _] = v4.octets();
+                    zones
+                        .entry(zone.clone())
+                        .or_default()
+                        .1
+                        .insert(format!("{x}.{y}.{z}.0/24"));
+                }
+            }
+            asset_zones.extend(a.seen.sensors.iter().cloned());
+            for zone in asset_zones {
+                zones.entry(zone).or_default().0 += 1;
+            }
+            let fact = |attribute: &str| {
+                a.facts
+                    .iter()
+                    .find(|f| f.attribute == attribute)
+                    .map(|f| f.value.clone())
+            };
+            let names: BTreeSet<String> = a
+                .facts
+                .iter()
+                .filter(|f| is_name(&f.attribute) && !f.value.is_empty())
+                .map(|f| f.value.clone())
+                .collect();
+            AssetView {
+                id: id.to_string(),
+                macs: a.macs.iter().map(ToString::to_string).collect(),
+                ips: a
+                    .ips
+                    .iter()
+                    .map(|(zone, ip)| ZonedIp {
+                        zone: zone.clone(),
+                        ip: ip.to_string(),
+                    })
+                    .collect(),
+                oui_vendor: a.oui_vendor.clone(),
+                names: names.into_iter().collect(),
+                product: fact("product_name").or_else(|| fact("model")),
+                facts: a
+                    .facts
+                    .iter()
+                    .map(|f| FactView {
+                        source: f.source.clone(),
+                        attribute: f.attribute.clone(),
+                        value: f.value.clone(),
+                    })
+                    .collect(),
+                role,
+                confidence,
+                evidence,
+                purdue_level: role.purdue_level(),
+                protocols_served: b.served.keys().map(|p| p.as_str()).collect(),
+                protocols_used: b.used.keys().map(|p| p.as_str()).collect(),
+                first_seen_ms: a.seen.first_ms,
+                last_seen_ms: a.seen.last_ms,
+                sensors: a.seen.sensors.iter().cloned().collect(),
+            }
+        })
+        .collect();
+
+    Report {
+        assets: views,
+        edges: edges
+            .into_iter()
+            .map(|((client, server, protocol), e)| EdgeView {
+                client: client.to_string(),
+                server: server.to_string(),
+                protocol: protocol.as_str(),
+                classes: e.classes.iter().map(|(c, n)| (c.as_str(), *n)).collect(),
+                operations: e.operations,
+                errors: e.errors,
+                packets: e.packets,
+                bytes: e.bytes,
+                first_seen_ms: e.seen.first_ms,
+                last_seen_ms: e.seen.last_ms,
+                hourly: e.hourly,
+            })
+            .collect(),
+        zones: zones
+            .into_iter()
+            .map(|(zone, (assets, networks))| ZoneView {
+                zone,
+                assets,
+                networks: networks.into_iter().collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Conversations between assets: those of several addresses of one asset
+/// (a device with two IP addresses) add up.
+fn edges(
+    obs: &Observations,
+    assets: &Assets,
+) -> BTreeMap<(AssetId, AssetId, traffic::operation::Protocol), crate::observations::Conversation> {
+    let mut out: BTreeMap<_, crate::observations::Conversation> = BTreeMap::new();
+    for ((client, server, protocol), c) in &obs.conversations {
+        let e = out
+            .entry((assets.owner(client), assets.owner(server), *protocol))
+            .or_default();
+        for (class, n) in &c.classes {
+            *e.classes.entry(*class).or_default() += n;
+        }
+        for (name, n) in &c.operations {
+            *e.operations.entry(name.clone()).or_default() += n;
+        }
+        e.errors += c.errors;
+        e.packets += c.packets;
+        e.bytes += c.bytes;
+        e.seen.merge(&c.seen);
+        for (h, n) in c.hourly.iter().enumerate() {
+            e.hourly[h] += n;
+        }
+    }
+    out
+}

@@ -1,0 +1,230 @@
+//! What each device is, with the observations that say so and how sure the
+//! engine is. A role is never a guess without reasons: every assessment
+//! carries its evidence, in words a plant engineer can check.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use traffic::operation::{OperationClass, Protocol};
+
+use crate::assets::AssetId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// PLC, RTU, IED, building controller: serves an industrial protocol.
+    Controller,
+    /// HMI or SCADA server: polls controllers, mostly reading.
+    Hmi,
+    /// Programs, updates or starts and stops controllers.
+    EngineeringWorkstation,
+    /// Reads from many sources over long periods (OPC UA client).
+    Historian,
+    /// Remote I/O, drives, sensors on a fieldbus.
+    FieldDevice,
+    /// Router, layer-3 switch, firewall.
+    NetworkDevice,
+    /// Seen, but speaking no industrial protocol.
+    ItHost,
+    Unknown,
+}
+
+impl Role {
+    /// Purdue level the role usually sits at: 0 field, 1 control, 2
+    /// supervision, 3 site operations, 4 enterprise IT. None where the role
+    /// says nothing (a router spans levels).
+    pub fn purdue_level(self) -> Option<u8> {
+        match self {
+            Role::FieldDevice => Some(0),
+            Role::Controller => Some(1),
+            Role::Hmi | Role::EngineeringWorkstation => Some(2),
+            Role::Historian => Some(3),
+            Role::ItHost => Some(4),
+            Role::NetworkDevice | Role::Unknown => None,
+        }
+    }
+}
+
+/// Protocols whose server is a controller of some kind.
+fn is_controller_protocol(p: Protocol) -> bool {
+    matches!(
+        p,
+        Protocol::Modbus
+            | Protocol::Enip
+            | Protocol::Cip
+            | Protocol::S7comm
+            | Protocol::S7commPlus
+            | Protocol::Fins
+            | Protocol::Melsec
+            | Protocol::Dnp3
+            | Protocol::Iec104
+            | Protocol::Bacnet
+    )
+}
+
+/// What an asset did, from the conversations it took part in.
+#[derive(Debug, Clone, Default)]
+pub struct Behaviour {
+    /// Requests answered, per protocol, and from how many clients.
+    pub served: BTreeMap<Protocol, (u64, BTreeSet<AssetId>)>,
+    /// Requests made, per protocol: to which servers, with which classes.
+    pub used: BTreeMap<Protocol, (BTreeSet<AssetId>, BTreeMap<OperationClass, u64>)>,
+    /// IP addresses it sent for that are not its own.
+    pub routed_ips: usize,
+    /// Judged a layer-3 hop ([`crate::assets`]).
+    pub forwards_for_others: bool,
+    /// Has an IP address (a host on an IP network, not only a layer-2 station).
+    pub has_ip: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assessment {
+    pub role: Role,
+    /// 0 to 100.
+    pub confidence: u8,
+    pub evidence: Vec<String>,
+}
+
+fn class_count(classes: &BTreeMap<OperationClass, u64>, class: OperationClass) -> u64 {
+    classes.get(&class).copied().unwrap_or(0)
+}
+
+pub fn assess(b: &Behaviour) -> Assessment {
+    let mut evidence = Vec::new();
+    if b.forwards_for_others {
+        evidence.push(format!(
+            "sends for {} IP addresses that are not its own (a layer-3 hop)",
+            b.routed_ips
+        ));
+        return Assessment {
+            role: Role::NetworkDevice,
+            confidence: 80,
+            evidence,
+        };
+    }
+    let controller: Vec<String> = b
+        .served
+        .iter()
+        .filter(|(p, _)| is_controller_protocol(**p))
+        .map(|(p, (requests, clients))| {
+            format!(
+                "answers {} requests ({requests}) from {} client(s)",
+                p.as_str(),
+                clients.len()
+            )
+        })
+        .collect();
+    if !controller.is_empty() {
+        return Assessment {
+            role: Role::Controller,
+            confidence: 90,
+            evidence: controller,
+        };
+    }
+    let mut engineering = Vec::new();
+    let mut polled = BTreeSet::new();
+    let (mut reads, mut writes) = (0, 0);
+    for (p, (servers, classes)) in &b.used {
+        for (class, what) in [
+            (OperationClass::Program, "program transfers"),
+            (OperationClass::Firmware, "firmware operations"),
+            (OperationClass::Control, "run/stop/reset commands"),
+        ] {
+            let n = class_count(classes, class);
+            if n > 0 {
+                engineering.push(format!("sends {} {what} ({n})", p.as_str()));
+            }
+        }
+        if is_controller_protocol(*p) {
+            polled.extend(servers.iter().cloned());
+            reads += class_count(classes, OperationClass::Read);
+            writes += class_count(classes, OperationClass::Write);
+        }
+    }
+    if !engineering.is_empty() {
+        return Assessment {
+            role: Role::EngineeringWorkstation,
+            confidence: if engineering.iter().any(|e| !e.contains("run/stop")) {
+                90
+            } else {
+                70
+            },
+            evidence: engineering,
+        };
+    }
+    if !polled.is_empty() && reads + writes == 0 {
+        // Only discovery or session set-up towards controllers: what
+        // engineering software does when it browses the network.
+        evidence.push(format!(
+            "browses {} controller(s) without reading or writing data",
+            polled.len()
+        ));
+        return Assessment {
+            role: Role::EngineeringWorkstation,
+            confidence: 40,
+            evidence,
+        };
+    }
+    if !polled.is_empty() && reads >= writes {
+        evidence.push(format!(
+            "polls {} controller(s): {reads} reads, {writes} writes",
+            polled.len()
+        ));
+        return Assessment {
+            role: Role::Hmi,
+            confidence: if polled.len() >= 2 { 75 } else { 55 },
+            evidence,
+        };
+    }
+    if !polled.is_empty() {
+        evidence.push(format!(
+            "writes to {} controller(s) more than it reads: {reads} reads, {writes} writes",
+            polled.len()
+        ));
+        return Assessment {
+            role: Role::Hmi,
+            confidence: 45,
+            evidence,
+        };
+    }
+    if let Some((servers, classes)) = b.used.get(&Protocol::OpcUa)
+        && class_count(classes, OperationClass::Read) > 0
+    {
+        evidence.push(format!(
+            "reads over OPC UA from {} server(s)",
+            servers.len()
+        ));
+        return Assessment {
+            role: Role::Historian,
+            confidence: 50,
+            evidence,
+        };
+    }
+    if let Some((requests, _)) = b.served.get(&Protocol::ProfinetDcp) {
+        evidence.push(format!("answers PROFINET DCP ({requests}) as a station"));
+        return Assessment {
+            role: Role::FieldDevice,
+            confidence: 50,
+            evidence,
+        };
+    }
+    if b.served.is_empty() && b.used.is_empty() && !b.has_ip {
+        return Assessment {
+            role: Role::Unknown,
+            confidence: 0,
+            evidence: vec!["seen at layer 2 only, in no protocol the engine decodes".into()],
+        };
+    }
+    if b.served.is_empty() && b.used.is_empty() {
+        return Assessment {
+            role: Role::ItHost,
+            confidence: 30,
+            evidence: vec!["no industrial protocol seen to or from it".into()],
+        };
+    }
+    Assessment {
+        role: Role::Unknown,
+        confidence: 0,
+        evidence: vec!["speaks industrial protocols in no role the engine recognises".into()],
+    }
+}

@@ -1,0 +1,167 @@
+//! The inventory of the repository's real captures: the devices they are
+//! known to hold, with the roles and identities the wire tells.
+
+use analysis::report::{AssetView, Report};
+use analysis::{Inventory, Role};
+use traffic::record::Health;
+use traffic::{Analyzer, AnalyzerConfig, CaptureReader};
+
+fn inventory_of(path: &str) -> Report {
+    let full = format!(
+        "{}/../traffic/testdata/pcaps/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
+    let mut reader = CaptureReader::from_slice(&bytes).unwrap();
+    let mut analyzer = Analyzer::new(AnalyzerConfig::default());
+    let mut inventory = Inventory::default();
+    let mut sequence = 0;
+    let mut take = |minute: traffic::analyzer::MinuteDigest| {
+        sequence += 1;
+        inventory.observe(&minute.into_batch("sen_test", sequence, Health::default()));
+    };
+    // Some captures end in a cut record: what came before it counts.
+    while let Some(Ok(packet)) = reader.next_packet() {
+        analyzer.push_packet(&packet);
+        while let Some(minute) = analyzer.drain_minute() {
+            take(minute);
+        }
+    }
+    analyzer.finish().into_iter().for_each(take);
+    inventory.report()
+}
+
+fn with_ip<'a>(report: &'a Report, ip: &str) -> &'a AssetView {
+    report
+        .assets
+        .iter()
+        .find(|a| a.ips.iter().any(|z| z.ip == ip))
+        .unwrap_or_else(|| panic!("no asset with {ip}"))
+}
+
+fn role_of(report: &Report, ip: &str) -> Role {
+    with_ip(report, ip).role
+}
+
+#[test]
+fn the_s7_plc_and_the_workstation_that_downloads_a_block_to_it() {
+    let r = inventory_of("s7comm/s7comm_downloading_block_db1.pcap");
+    let plc = with_ip(&r, "192.168.1.40");
+    assert_eq!(plc.role, Role::Controller);
+    assert_eq!(plc.purdue_level, Some(1));
+    assert_eq!(plc.oui_vendor.as_deref(), Some("Siemens AG"));
+    assert_eq!(plc.protocols_served, ["s7comm"]);
+    let ews = with_ip(&r, "192.168.1.10");
+    assert_eq!(ews.role, Role::EngineeringWorkstation);
+    assert!(
+        ews.evidence.iter().any(|e| e.contains("program transfers")),
+        "{:?}",
+        ews.evidence
+    );
+    let edge = &r.edges[0];
+    assert_eq!(
+        (edge.client.as_str(), edge.server.as_str()),
+        (ews.id.as_str(), plc.id.as_str())
+    );
+    assert_eq!(edge.protocol, "s7comm");
+    assert!(edge.classes["program"] > 0);
+    assert_eq!(
+        edge.hourly.iter().sum::<u64>(),
+        edge.classes.values().sum::<u64>()
+    );
+}
+
+#[test]
+fn the_modbus_master_polls_its_slave() {
+    let r = inventory_of("modbus/modbus_test_2.pcap");
+    assert_eq!(role_of(&r, "192.168.0.20"), Role::Controller);
+    let master = with_ip(&r, "192.168.0.21");
+    assert_eq!(master.role, Role::Hmi);
+    assert_eq!(master.protocols_used, ["modbus"]);
+    let r = inventory_of("modbus/modbus_digitalbond_test_data_part2.pcap");
+    let controllers = r
+        .assets
+        .iter()
+        .filter(|a| a.role == Role::Controller)
+        .count();
+    assert!(controllers >= 1, "slaves found: {controllers}");
+    assert!(r.edges.iter().all(|e| e.protocol == "modbus"));
+}
+
+#[test]
+fn the_cip_controller_tells_its_identity() {
+    let r = inventory_of("enip/enip_test.pcap");
+    let plc = with_ip(&r, "10.1.1.164");
+    assert_eq!(plc.role, Role::Controller);
+    assert_eq!(plc.product.as_deref(), Some("1756-ENBT/A"));
+    let fact = |attribute: &str| {
+        plc.facts
+            .iter()
+            .find(|f| f.attribute == attribute)
+            .map(|f| (f.source.as_str(), f.value.as_str()))
+    };
+    assert_eq!(
+        fact("serial_number"),
+        Some(("cip_list_identity", "0x00524d8e"))
+    );
+    assert_eq!(fact("firmware"), Some(("cip_list_identity", "4.3")));
+    assert_eq!(fact("vendor_id"), Some(("cip_list_identity", "1")));
+    // Only listing identities: browsing, as engineering software does.
+    assert_eq!(role_of(&r, "10.1.1.167"), Role::EngineeringWorkstation);
+}
+
+#[test]
+fn the_omron_and_mitsubishi_controllers() {
+    let r = inventory_of("fins/fins_omron_test.pcap");
+    let plc = with_ip(&r, "10.1.1.164");
+    assert_eq!(plc.role, Role::Controller);
+    assert_eq!(plc.protocols_served, ["fins"]);
+    assert_eq!(plc.product.as_deref(), Some("CP1L-EL20DR-D"));
+
+    // Captured on a PC routing between two segments: its MAC carries both
+    // addresses, each of which has a MAC of its own.
+    let r = inventory_of("melsec/melsec_melsoft_129_clean.pcap");
+    let plc = with_ip(&r, "192.168.3.18");
+    assert_eq!(plc.role, Role::Controller);
+    assert_eq!(plc.macs, ["38:e0:8e:e0:4e:07"]);
+    assert_eq!(plc.protocols_served, ["melsec"]);
+    let hop = r
+        .assets
+        .iter()
+        .find(|a| a.macs == ["74:86:7a:07:28:94"])
+        .unwrap();
+    assert_eq!(hop.role, Role::NetworkDevice);
+    assert!(
+        hop.ips.is_empty(),
+        "the router's MAC does not take the addresses it forwards"
+    );
+}
+
+#[test]
+fn bacnet_devices_with_names_and_the_workstation_that_polls_them() {
+    let r = inventory_of("bacnet/bacnet_icsnpp_example.pcap");
+    let device = with_ip(&r, "172.20.32.100");
+    assert_eq!(device.role, Role::Controller);
+    assert_eq!(device.protocols_served, ["bacnet"]);
+    assert!(
+        device.names.contains(&"PLC_93".to_owned()),
+        "{:?}",
+        device.names
+    );
+    let poller = with_ip(&r, "172.20.32.200");
+    assert_eq!(poller.role, Role::Hmi);
+    assert!(
+        poller.evidence[0].starts_with("polls 38 controller(s)"),
+        "{:?}",
+        poller.evidence
+    );
+    // Every device sits behind one simulator MAC: a hop, and one asset per address.
+    let distinct: std::collections::BTreeSet<&str> = r
+        .assets
+        .iter()
+        .flat_map(|a| a.ips.iter().map(|z| z.ip.as_str()))
+        .collect();
+    let with_ips = r.assets.iter().filter(|a| !a.ips.is_empty()).count();
+    assert_eq!(with_ips, distinct.len(), "one asset per address");
+    assert!(r.assets.iter().any(|a| a.role == Role::NetworkDevice));
+}

@@ -1,0 +1,208 @@
+//! The cases where counting addresses gives the wrong devices: routers,
+//! broadcast, the same address in two zones, one device seen by two
+//! sensors, an address that changes.
+
+use std::net::IpAddr;
+
+use analysis::{Inventory, Role};
+use traffic::ethernet::MacAddr;
+use traffic::operation::{Direction, OperationClass, Protocol};
+use traffic::record::{Batch, HostRecord, OperationCount, TransportKind};
+
+fn mac(last: u8) -> MacAddr {
+    MacAddr([0x00, 0x1b, 0x1b, 0x00, 0x00, last])
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn mac_host(m: MacAddr) -> HostRecord {
+    HostRecord {
+        mac: Some(m),
+        ip: None,
+        group: m.is_multicast(),
+        vendor: Some("Siemens AG".into()),
+        macs: vec![],
+        ttl: None,
+        first_seen_ms: 1_764_000_000_000,
+        last_seen_ms: 1_764_000_030_000,
+        packets_sent: 10,
+        packets_received: 10,
+        bytes_sent: 1000,
+        bytes_received: 1000,
+    }
+}
+
+fn ip_host(address: &str, from: &[MacAddr], group: bool) -> HostRecord {
+    HostRecord {
+        mac: None,
+        ip: Some(ip(address)),
+        group,
+        vendor: None,
+        macs: from.to_vec(),
+        ..mac_host(mac(0))
+    }
+}
+
+fn modbus_read(client: &str, server: &str) -> OperationCount {
+    OperationCount {
+        transport: TransportKind::Tcp,
+        client_ip: Some(ip(client)),
+        server_ip: Some(ip(server)),
+        server_port: Some(502),
+        client_mac: None,
+        server_mac: None,
+        protocol: Protocol::Modbus,
+        function_code: 3,
+        name: "read_holding_registers".into(),
+        class: OperationClass::Read,
+        unit: Some(1),
+        direction: Direction::Request,
+        error_code: None,
+        count: 60,
+        first_seen_ms: 1_764_000_000_000,
+        last_seen_ms: 1_764_000_059_000,
+        ranges: vec![],
+        ranges_truncated: false,
+    }
+}
+
+fn batch(sensor: &str, hosts: Vec<HostRecord>, operations: Vec<OperationCount>) -> Batch {
+    Batch {
+        hosts,
+        operations,
+        ..Batch::empty(sensor, 1, 1_764_000_000)
+    }
+}
+
+#[test]
+fn a_router_is_one_asset_and_each_address_behind_it_another() {
+    let router = mac(1);
+    let mut hosts = vec![mac_host(router)];
+    let behind = ["10.2.0.5", "10.2.0.6", "10.2.0.7", "10.3.0.9", "10.4.1.1"];
+    for a in behind {
+        hosts.push(ip_host(a, &[router], false));
+    }
+    let mut inventory = Inventory::default();
+    inventory.observe(&batch("sen_a", hosts, vec![]));
+    let r = inventory.report();
+    assert_eq!(r.assets.len(), 1 + behind.len());
+    let hop = r
+        .assets
+        .iter()
+        .find(|a| a.id == format!("mac:{router}"))
+        .unwrap();
+    assert_eq!(hop.role, Role::NetworkDevice);
+    assert!(hop.ips.is_empty());
+    for a in behind {
+        let asset = r
+            .assets
+            .iter()
+            .find(|x| x.ips.iter().any(|z| z.ip == a))
+            .unwrap();
+        assert_eq!(asset.id, format!("ip:sen_a/{a}"));
+        assert!(asset.macs.is_empty(), "the router's MAC is not {a}'s");
+    }
+}
+
+#[test]
+fn broadcast_and_multicast_addresses_are_not_assets() {
+    let device = mac(2);
+    let hosts = vec![
+        mac_host(device),
+        mac_host(MacAddr::BROADCAST),
+        mac_host(MacAddr([0x01, 0x0e, 0xcf, 0, 0, 0])),
+        ip_host("192.168.0.10", &[device], false),
+        ip_host("255.255.255.255", &[], true),
+        ip_host("224.0.0.251", &[], true),
+        ip_host("192.168.0.255", &[], false),
+        ip_host("0.0.0.0", &[device], false),
+    ];
+    let mut inventory = Inventory::default();
+    inventory.observe(&batch("sen_a", hosts, vec![]));
+    let r = inventory.report();
+    assert_eq!(r.assets.len(), 1, "{:#?}", r.assets);
+    assert_eq!(r.assets[0].ips.len(), 1);
+}
+
+#[test]
+fn the_same_address_in_two_zones_is_two_assets() {
+    let mut inventory = Inventory::default();
+    for sensor in ["sen_line1", "sen_line2"] {
+        inventory.observe(&batch(
+            sensor,
+            vec![ip_host("192.168.1.10", &[], false)],
+            vec![modbus_read("192.168.1.20", "192.168.1.10")],
+        ));
+    }
+    let r = inventory.report();
+    let plcs: Vec<_> = r
+        .assets
+        .iter()
+        .filter(|a| a.role == Role::Controller)
+        .collect();
+    assert_eq!(plcs.len(), 2);
+    assert_ne!(plcs[0].id, plcs[1].id);
+    assert_eq!(r.zones.len(), 2);
+    assert_eq!(r.edges.len(), 2, "one edge per zone");
+}
+
+#[test]
+fn two_sensors_seeing_one_device_make_one_asset() {
+    let plc = mac(3);
+    let mut inventory = Inventory::default();
+    for sensor in ["sen_core", "sen_cell"] {
+        inventory.observe(&batch(
+            sensor,
+            vec![mac_host(plc), ip_host("10.0.0.3", &[plc], false)],
+            vec![],
+        ));
+    }
+    let r = inventory.report();
+    let assets: Vec<_> = r
+        .assets
+        .iter()
+        .filter(|a| a.macs == [plc.to_string()])
+        .collect();
+    assert_eq!(assets.len(), 1);
+    assert_eq!(assets[0].sensors, ["sen_cell", "sen_core"]);
+}
+
+#[test]
+fn an_address_change_keeps_the_asset_and_both_addresses() {
+    let hmi = mac(4);
+    let mut inventory = Inventory::default();
+    inventory.observe(&batch(
+        "sen_a",
+        vec![mac_host(hmi), ip_host("10.0.0.50", &[hmi], false)],
+        vec![],
+    ));
+    inventory.observe(&Batch {
+        sequence: 2,
+        minute_start: 1_764_000_060,
+        ..batch(
+            "sen_a",
+            vec![mac_host(hmi), ip_host("10.0.0.77", &[hmi], false)],
+            vec![],
+        )
+    });
+    let r = inventory.report();
+    assert_eq!(r.assets.len(), 1);
+    let ips: Vec<&str> = r.assets[0].ips.iter().map(|z| z.ip.as_str()).collect();
+    assert_eq!(ips, ["10.0.0.50", "10.0.0.77"]);
+}
+
+#[test]
+fn an_it_host_talking_no_industrial_protocol_is_told_apart() {
+    let pc = mac(5);
+    let mut inventory = Inventory::default();
+    inventory.observe(&batch(
+        "sen_a",
+        vec![mac_host(pc), ip_host("10.9.0.5", &[pc], false)],
+        vec![],
+    ));
+    let r = inventory.report();
+    assert_eq!(r.assets[0].role, Role::ItHost);
+    assert_eq!(r.assets[0].purdue_level, Some(4));
+}

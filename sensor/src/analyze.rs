@@ -1,0 +1,160 @@
+//! `sensor analyze`: the server's analysis engine over capture files, for
+//! assessing a plant from captures without a server, and for tests. The
+//! files go through the same decoding as `sensor run` (one batch per
+//! minute) and into `analysis::Inventory`.
+
+use std::fmt::Write as _;
+use std::io::Read;
+use std::path::Path;
+
+use analysis::{Inventory, Report};
+use traffic::record::Health;
+use traffic::{Analyzer, AnalyzerConfig, CaptureReader};
+
+/// A file that could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzeError {
+    #[error("{file}: cannot open: {source}")]
+    Open {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}: not a pcap or pcapng file: {source}")]
+    NotCapture {
+        file: String,
+        source: traffic::capture::CaptureError,
+    },
+}
+
+/// What was read: the inventory, and the files that stopped early.
+pub struct Analysis {
+    pub report: Report,
+    /// (file, packets read, why reading stopped) for damaged files.
+    pub stopped: Vec<(String, u64, String)>,
+}
+
+/// The zone every file's devices are placed in unless each file gets its own.
+pub const CAPTURE_ZONE: &str = "capture";
+
+/// Analyzes `files` in order; with `zone_per_file`, each file is a zone of
+/// its own (captures of separate networks), else all share one.
+pub fn analyze_paths(files: &[&Path], zone_per_file: bool) -> Result<Analysis, AnalyzeError> {
+    let mut inventory = Inventory::default();
+    let mut stopped = Vec::new();
+    let mut sequences = std::collections::BTreeMap::<String, u64>::new();
+    for path in files {
+        let name = path.display().to_string();
+        let zone = if zone_per_file {
+            name.clone()
+        } else {
+            CAPTURE_ZONE.to_owned()
+        };
+        let input: Box<dyn Read> = if path.as_os_str() == "-" {
+            Box::new(std::io::stdin().lock())
+        } else {
+            Box::new(
+                std::fs::File::open(path).map_err(|source| AnalyzeError::Open {
+                    file: name.clone(),
+                    source,
+                })?,
+            )
+        };
+        let mut reader = CaptureReader::new(std::io::BufReader::new(input)).map_err(|source| {
+            AnalyzeError::NotCapture {
+                file: name.clone(),
+                source,
+            }
+        })?;
+        let mut analyzer = Analyzer::new(AnalyzerConfig::default());
+        let sequence = sequences.entry(zone.clone()).or_default();
+        let mut take = |minute: traffic::analyzer::MinuteDigest| {
+            *sequence += 1;
+            inventory.observe(&minute.into_batch(&zone, *sequence, Health::default()));
+        };
+        let mut packets = 0u64;
+        while let Some(packet) = reader.next_packet() {
+            match packet {
+                Ok(p) => {
+                    packets += 1;
+                    analyzer.push_packet(&p);
+                    while let Some(minute) = analyzer.drain_minute() {
+                        take(minute);
+                    }
+                }
+                Err(e) => {
+                    stopped.push((name.clone(), packets, e.to_string()));
+                    break;
+                }
+            }
+        }
+        analyzer.finish().into_iter().for_each(take);
+    }
+    Ok(Analysis {
+        report: inventory.report(),
+        stopped,
+    })
+}
+
+fn or_dash(s: &str) -> &str {
+    if s.is_empty() { "-" } else { s }
+}
+
+/// The inventory as text: assets with role and evidence, then edges, then zones.
+pub fn render_text(r: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Assets: {}", r.assets.len());
+    for a in &r.assets {
+        let ips: Vec<&str> = a.ips.iter().map(|z| z.ip.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "\n  {}  {}  {:?} ({}%){}",
+            a.id,
+            or_dash(&ips.join(", ")),
+            a.role,
+            a.confidence,
+            a.purdue_level
+                .map(|l| format!("  level {l}"))
+                .unwrap_or_default()
+        );
+        let identity: Vec<String> = [
+            a.oui_vendor.clone(),
+            a.product.clone(),
+            (!a.names.is_empty()).then(|| a.names.join(" / ")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !identity.is_empty() {
+            let _ = writeln!(out, "    {}", identity.join("  ·  "));
+        }
+        for e in &a.evidence {
+            let _ = writeln!(out, "    because: {e}");
+        }
+        for f in &a.facts {
+            let _ = writeln!(out, "    {} = {}  ({})", f.attribute, f.value, f.source);
+        }
+    }
+    let _ = writeln!(out, "\nEdges: {}", r.edges.len());
+    for e in &r.edges {
+        let classes: Vec<String> = e.classes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        let _ = writeln!(
+            out,
+            "  {} -> {}  {}  {}",
+            e.client,
+            e.server,
+            e.protocol,
+            or_dash(&classes.join(", "))
+        );
+    }
+    let _ = writeln!(out, "\nZones: {}", r.zones.len());
+    for z in &r.zones {
+        let _ = writeln!(
+            out,
+            "  {}  {} assets  {}",
+            z.zone,
+            z.assets,
+            or_dash(&z.networks.join(", "))
+        );
+    }
+    out
+}
