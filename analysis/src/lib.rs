@@ -26,7 +26,7 @@ pub mod report;
 pub mod roles;
 
 pub use assets::AssetId;
-pub use report::Report;
+pub use report::{Overrides, Report};
 pub use roles::Role;
 
 use traffic::record::Batch;
@@ -46,6 +46,12 @@ impl Inventory {
 
     /// The inventory as it stands.
     pub fn report(&self) -> Report {
-        report::build(&self.observations)
+        self.report_with(&Overrides::default())
+    }
+
+    /// The inventory with what users decided (roles, Purdue levels) in
+    /// place of the engine's own assessment.
+    pub fn report_with(&self, overrides: &Overrides) -> Report {
+        report::build(&self.observations, overrides)
     }
 }

@@ -32,6 +32,8 @@ pub struct AssetView {
     pub product: Option<String>,
     pub facts: Vec<FactView>,
     pub role: Role,
+    /// True when a user set the role.
+    pub role_overridden: bool,
     pub confidence: u8,
     pub evidence: Vec<String>,
     pub purdue_level: Option<u8>,
@@ -42,10 +44,22 @@ pub struct AssetView {
     pub sensors: Vec<String>,
 }
 
+/// An address the device used, in its zone, and when: a device whose
+/// address changed (DHCP) keeps each one with its time span.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct ZonedIp {
     pub zone: String,
     pub ip: String,
+    pub first_seen_ms: Option<i64>,
+    pub last_seen_ms: Option<i64>,
+}
+
+/// What users decided about assets, by asset id; the engine shows it
+/// instead of its own assessment, and keeps its own in the evidence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub roles: BTreeMap<String, Role>,
+    pub purdue_levels: BTreeMap<String, u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,6 +77,9 @@ pub struct EdgeView {
     pub last_seen_ms: Option<i64>,
     /// Requests per UTC hour of day, 0 to 23.
     pub hourly: [u64; 24],
+    /// The two ends sit more than one Purdue level apart (an IT host
+    /// talking straight to a controller).
+    pub skips_levels: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -85,7 +102,7 @@ fn is_name(attribute: &str) -> bool {
     attribute == "hostname" || (attribute.ends_with("name") && attribute != "product_name")
 }
 
-pub fn build(obs: &Observations) -> Report {
+pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
     let assets = crate::assets::resolve(obs);
     let edges = edges(obs, &assets);
 
@@ -125,10 +142,31 @@ pub fn build(obs: &Observations) -> Report {
         .map(|(id, a)| {
             let b = behaviour.get(id).cloned().unwrap_or_default();
             let Assessment {
-                role,
-                confidence,
-                evidence,
+                mut role,
+                mut confidence,
+                mut evidence,
             } = assess(&b);
+            let key = id.to_string();
+            let role_overridden = match overrides.roles.get(&key) {
+                Some(chosen) if *chosen != role => {
+                    evidence.insert(
+                        0,
+                        format!("set by a user; the traffic suggests {role:?} ({confidence}%)"),
+                    );
+                    (role, confidence) = (*chosen, 100);
+                    true
+                }
+                Some(_) => {
+                    confidence = 100;
+                    true
+                }
+                None => false,
+            };
+            let purdue_level = overrides
+                .purdue_levels
+                .get(&key)
+                .copied()
+                .or(role.purdue_level());
             let mut asset_zones = BTreeSet::new();
             for (zone, ip) in &a.ips {
                 asset_zones.insert(zone.clone());
@@ -158,14 +196,19 @@ pub fn build(obs: &Observations) -> Report {
                 .map(|f| f.value.clone())
                 .collect();
             AssetView {
-                id: id.to_string(),
+                id: key,
                 macs: a.macs.iter().map(ToString::to_string).collect(),
                 ips: a
                     .ips
                     .iter()
-                    .map(|(zone, ip)| ZonedIp {
-                        zone: zone.clone(),
-                        ip: ip.to_string(),
+                    .map(|(zone, ip)| {
+                        let seen = obs.ips.get(&(zone.clone(), *ip)).map(|f| &f.seen);
+                        ZonedIp {
+                            zone: zone.clone(),
+                            ip: ip.to_string(),
+                            first_seen_ms: seen.and_then(|s| s.first_ms),
+                            last_seen_ms: seen.and_then(|s| s.last_ms),
+                        }
                     })
                     .collect(),
                 oui_vendor: a.oui_vendor.clone(),
@@ -181,9 +224,10 @@ pub fn build(obs: &Observations) -> Report {
                     })
                     .collect(),
                 role,
+                role_overridden,
                 confidence,
                 evidence,
-                purdue_level: role.purdue_level(),
+                purdue_level,
                 protocols_served: b.served.keys().map(|p| p.as_str()).collect(),
                 protocols_used: b.used.keys().map(|p| p.as_str()).collect(),
                 first_seen_ms: a.seen.first_ms,
@@ -193,24 +237,35 @@ pub fn build(obs: &Observations) -> Report {
         })
         .collect();
 
+    let views: Vec<AssetView> = views;
+    let level_of: BTreeMap<&str, Option<u8>> = views
+        .iter()
+        .map(|a| (a.id.as_str(), a.purdue_level))
+        .collect();
+    let skips = |client: &AssetId, server: &AssetId| {
+        let level = |id: &AssetId| level_of.get(id.to_string().as_str()).copied().flatten();
+        matches!((level(client), level(server)), (Some(a), Some(b)) if a.abs_diff(b) > 1)
+    };
+    let edges: Vec<EdgeView> = edges
+        .into_iter()
+        .map(|((client, server, protocol), e)| EdgeView {
+            skips_levels: skips(&client, &server),
+            client: client.to_string(),
+            server: server.to_string(),
+            protocol: protocol.as_str(),
+            classes: e.classes.iter().map(|(c, n)| (c.as_str(), *n)).collect(),
+            operations: e.operations,
+            errors: e.errors,
+            packets: e.packets,
+            bytes: e.bytes,
+            first_seen_ms: e.seen.first_ms,
+            last_seen_ms: e.seen.last_ms,
+            hourly: e.hourly,
+        })
+        .collect();
     Report {
         assets: views,
-        edges: edges
-            .into_iter()
-            .map(|((client, server, protocol), e)| EdgeView {
-                client: client.to_string(),
-                server: server.to_string(),
-                protocol: protocol.as_str(),
-                classes: e.classes.iter().map(|(c, n)| (c.as_str(), *n)).collect(),
-                operations: e.operations,
-                errors: e.errors,
-                packets: e.packets,
-                bytes: e.bytes,
-                first_seen_ms: e.seen.first_ms,
-                last_seen_ms: e.seen.last_ms,
-                hourly: e.hourly,
-            })
-            .collect(),
+        edges,
         zones: zones
             .into_iter()
             .map(|(zone, (assets, networks))| ZoneView {

@@ -206,3 +206,73 @@ fn an_it_host_talking_no_industrial_protocol_is_told_apart() {
     assert_eq!(r.assets[0].role, Role::ItHost);
     assert_eq!(r.assets[0].purdue_level, Some(4));
 }
+
+#[test]
+fn an_address_change_keeps_when_each_address_was_used() {
+    let hmi = mac(6);
+    let mut inventory = Inventory::default();
+    let mut first = ip_host("10.0.0.50", &[hmi], false);
+    (first.first_seen_ms, first.last_seen_ms) = (1_000, 2_000);
+    let mut second = ip_host("10.0.0.77", &[hmi], false);
+    (second.first_seen_ms, second.last_seen_ms) = (3_000, 4_000);
+    inventory.observe(&batch("sen_a", vec![mac_host(hmi), first, second], vec![]));
+    let r = inventory.report();
+    let spans: Vec<_> = r.assets[0]
+        .ips
+        .iter()
+        .map(|z| (z.ip.as_str(), z.first_seen_ms, z.last_seen_ms))
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("10.0.0.50", Some(1_000), Some(2_000)),
+            ("10.0.0.77", Some(3_000), Some(4_000))
+        ]
+    );
+}
+
+#[test]
+fn a_users_role_and_level_win_and_the_traffic_stays_in_the_evidence() {
+    let mut inventory = Inventory::default();
+    inventory.observe(&batch(
+        "sen_a",
+        vec![],
+        vec![modbus_read("10.0.0.20", "10.0.0.10")],
+    ));
+    let r = inventory.report();
+    let client = r
+        .assets
+        .iter()
+        .find(|a| a.role == Role::Hmi)
+        .unwrap()
+        .id
+        .clone();
+    assert!(!r.edges[0].skips_levels, "HMI (2) to controller (1)");
+
+    let mut overrides = analysis::Overrides::default();
+    overrides.roles.insert(client.clone(), Role::ItHost);
+    let r = inventory.report_with(&overrides);
+    let a = r.assets.iter().find(|a| a.id == client).unwrap();
+    assert_eq!(a.role, Role::ItHost);
+    assert!(a.role_overridden);
+    assert_eq!(a.purdue_level, Some(4));
+    assert!(
+        a.evidence[0].starts_with("set by a user; the traffic suggests Hmi"),
+        "{:?}",
+        a.evidence
+    );
+    assert!(
+        r.edges[0].skips_levels,
+        "an IT host talking straight to a controller"
+    );
+
+    overrides.roles.clear();
+    overrides.purdue_levels.insert(client.clone(), 3);
+    let r = inventory.report_with(&overrides);
+    let a = r.assets.iter().find(|a| a.id == client).unwrap();
+    assert_eq!(
+        (a.role, a.purdue_level, a.role_overridden),
+        (Role::Hmi, Some(3), false)
+    );
+    assert!(r.edges[0].skips_levels);
+}
