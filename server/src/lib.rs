@@ -7,6 +7,7 @@ pub mod guard;
 pub mod ingest;
 pub mod pcap_upload;
 pub mod settings;
+pub mod static_files;
 
 use std::net::SocketAddr;
 
@@ -67,7 +68,18 @@ impl Application {
         if let Ok(addr) = listener.local_addr() {
             leptos_options.site_addr = addr;
         }
-        let router = router(state.clone(), leptos_options);
+        let pkg_dir = std::path::Path::new(leptos_options.site_root.as_ref())
+            .join(leptos_options.site_pkg_dir.as_ref());
+        // Compressed copies of the WASM, JS and CSS, made off the start-up
+        // path: until they exist the files go out uncompressed.
+        let compressing = pkg_dir.clone();
+        tokio::task::spawn_blocking(move || {
+            let written = static_files::precompress(&compressing);
+            if written > 0 {
+                tracing::info!(written, dir = %compressing.display(), "compressed copies of the static files made");
+            }
+        });
+        let router = router(state.clone(), leptos_options, pkg_dir);
         Ok(Application {
             listener,
             router,
@@ -101,7 +113,11 @@ impl Application {
     }
 }
 
-fn router(state: ServerState, leptos_options: LeptosOptions) -> Router {
+fn router(
+    state: ServerState,
+    leptos_options: LeptosOptions,
+    pkg_dir: std::path::PathBuf,
+) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     // The 404 page renders the app too (navigation asks who is signed in).
@@ -127,6 +143,7 @@ fn router(state: ServerState, leptos_options: LeptosOptions) -> Router {
             undecodable_requests_are_client_errors,
         ))
         .merge(health)
+        .merge(static_files::routes(pkg_dir))
         .merge(api::routes(state.clone()))
         .merge(ingest::routes(state.clone()))
         .merge(pcap_upload::routes(state.clone()))

@@ -15,3 +15,4 @@ mod quotes;
 mod security;
 mod sensor_live;
 mod sensor_run;
+mod static_files;

@@ -1,0 +1,67 @@
+// Bytes on the wire and time to interactive for a first and a repeat visit
+// of the login page, the portal and the quote simulator, in Debian's
+// Chromium. "Bytes" are what the network carried (encoded: compressed
+// bodies plus headers), summed over every request of the visit, from the
+// DevTools protocol. "Interactive" is navigation start to the WASM having
+// hydrated the page (body[data-hydrated]). A repeat visit reloads in the
+// same browser context, with its cache. Run through scripts/bench-pages.sh.
+import { chromium } from '@playwright/test';
+
+const base = process.env.OTLENS_BENCH_URL ?? 'http://127.0.0.1:3198';
+const password = process.env.OTLENS_BENCH_PASSWORD ?? 'bench-pages-password';
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu'],
+});
+
+async function visit(page, cdp, url) {
+  let bytes = 0;
+  let requests = 0;
+  const done = (e) => {
+    bytes += e.encodedDataLength;
+    requests += 1;
+  };
+  cdp.on('Network.loadingFinished', done);
+  const started = Date.now();
+  await page.goto(url);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60_000 });
+  const interactive = Date.now() - started;
+  await page.waitForLoadState('networkidle');
+  cdp.off('Network.loadingFinished', done);
+  return { bytes, requests, interactive };
+}
+
+const rows = [];
+for (const [name, path, user] of [
+  ['login', '/login', null],
+  ['portal', '/portal', 'customer-viewer'],
+  ['simulator', '/quotes', 'sales'],
+]) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  if (user) {
+    // Sign in through the API, so the visit below starts with a cold cache.
+    const r = await context.request.post(`${base}/api/login`, {
+      form: { username: user, password },
+      headers: { Origin: base },
+    });
+    if (!r.ok()) throw new Error(`login as ${user}: ${r.status()}`);
+  }
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const first = await visit(page, cdp, `${base}${path}`);
+  const repeat = await visit(page, cdp, `${base}${path}`);
+  rows.push({ page: name, first, repeat });
+  await context.close();
+}
+await browser.close();
+
+const kb = (b) => (b / 1000).toFixed(1);
+console.log('| page | first visit | repeat visit | interactive, first | interactive, repeat |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(
+    `| ${r.page} | ${kb(r.first.bytes)} KB (${r.first.requests} requests) | ${kb(r.repeat.bytes)} KB (${r.repeat.requests} requests) | ${r.first.interactive} ms | ${r.repeat.interactive} ms |`,
+  );
+}
