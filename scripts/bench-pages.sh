@@ -12,7 +12,8 @@ SERVER=${SERVER:-target/release/server}
 PORT=3198
 PASSWORD=bench-pages-password
 tmp=$(mktemp -d)
-OTLENS_DEMO_PASSWORD=$PASSWORD OTLENS_LOG=warn LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} \
+# The output name, as `cargo leptos build` compiles it in, for binaries built otherwise.
+LEPTOS_OUTPUT_NAME=otlens OTLENS_DEMO_PASSWORD=$PASSWORD OTLENS_LOG=warn LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} \
   "$SERVER" --demo --database-url "sqlite://$tmp/pages.db" --listen 127.0.0.1:$PORT >"$tmp/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
