@@ -124,8 +124,11 @@ test('a saved quote is verified, listed, exported, printed as a 見積書 and re
 
   await page.goto('/quotes');
   await hydrated(page);
+  // The saved list hydrates after the page: its buttons answer once it says so.
+  await expect(page.locator('[data-testid="saved-quotes"] table')).toHaveAttribute('data-ready', 'true');
   await page.getByTestId(`saved-${number}`).getByTestId('saved-open').click();
-  await expect(page.getByTestId('field-prospect')).toHaveValue('株式会社印刷テスト');
+  // Opening fetches the quote from the server and recomputes it in the browser.
+  await expect(page.getByTestId('field-prospect')).toHaveValue('株式会社印刷テスト', { timeout: 15_000 });
   await expect(page.getByTestId('total-total')).toHaveText(TOTAL);
   await page.getByTestId(`saved-${number}`).getByTestId('saved-duplicate').click();
   await expect(page.getByTestId('scenario-tab-1')).toHaveAttribute('aria-selected', 'true');

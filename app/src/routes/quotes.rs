@@ -335,6 +335,10 @@ fn SavedQuotes(
             <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
                 {move || Suspend::new(async move {
                     let fetched = list.await;
+                    // Set once this list is hydrated in the browser (effects run
+                    // only there): its buttons answer clicks from then on.
+                    let ready = RwSignal::new(false);
+                    Effect::new(move |_| ready.set(true));
                     let fetched = move || fetched.clone().map(|fetched| {
                         let mut items = just_saved.map(|JustSaved(l)| l.get()).unwrap_or_default();
                         let shown: Vec<i64> = items.iter().map(|s| s.id).collect();
@@ -344,7 +348,7 @@ fn SavedQuotes(
                     move || match fetched() {
                         Ok(items) if items.is_empty() => view! { <p class="muted">{move || t().q.none}</p> }.into_any(),
                         Ok(items) => view! {
-                            <table>
+                            <table data-ready=move || ready.get().then_some("true")>
                                 <thead><tr>
                                     <th>{move || t().q.number}</th>
                                     <th>{move || t().q.prospect}</th>
