@@ -210,15 +210,12 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+/// 503; `guard::security_headers` adds `Retry-After` to every 503.
 fn unavailable() -> Response {
-    let mut response = refuse(
+    refuse(
         StatusCode::SERVICE_UNAVAILABLE,
         "storage unavailable, retry later",
-    );
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, crate::guard::RETRY_AFTER_SECS.into());
-    response
+    )
 }
 
 async fn ingest(
