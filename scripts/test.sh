@@ -51,7 +51,8 @@ step "fuzzing: every dissector and file reader, 20 s each, seeded from the test 
 ./scripts/fuzz.sh 20
 
 step "release build (server and WASM)"
-cargo leptos build --release
+# --split as in start.sh: the lazy routes need it.
+cargo leptos build --release --split
 # The engine benchmark's entry points belong to the `bench` build only.
 if grep -q bench_quote target/site/pkg/otlens.js; then
   echo "the release bundle exports bench_quote (frontend's bench feature leaked in)" >&2

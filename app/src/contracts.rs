@@ -116,34 +116,46 @@ pub async fn save_contract(tenant_id: i64, form: QuoteForm) -> Result<RecordedCo
 /// operator has recorded one.
 #[server(endpoint = "portal/contract")]
 pub async fn portal_contract() -> Result<Option<ContractStatement>, AppError> {
+    crate::ssr::respond(customer_statement().await)
+}
+
+/// [`portal_contract`] as HTML in `lang`, as the portal shows it: the browser
+/// gets the figures without the engine's types and tables.
+#[server(endpoint = "portal/statement")]
+pub async fn portal_statement(lang: crate::i18n::Lang) -> Result<Option<String>, AppError> {
+    let statement = customer_statement().await;
+    crate::ssr::respond(statement.map(|found| {
+        found.map(|s| {
+            crate::components::contract_statement::render(s.as_of, s.description, s.quote, lang)
+        })
+    }))
+}
+
+#[cfg(feature = "ssr")]
+async fn customer_statement() -> Result<Option<ContractStatement>, AppError> {
     use crate::ssr::*;
-    respond(
-        async {
-            let user = require_area(crate::auth::Area::Portal).await?;
-            let tenant_id = tenant_of(&user)?;
-            let state = server_state()?;
-            let Some(recorded) = state.contracts.get(tenant_id).await? else {
-                return Ok(None);
-            };
-            let as_of = crate::quotes::today_in_japan();
-            let description = statement_description(&recorded.form, as_of).map_err(|_| {
-                tracing::error!(tenant_id, "recorded contract no longer parses");
-                AppError::Internal
-            })?;
-            let quote = contract::quote(&description, &TARIFF).map_err(|e| {
-                tracing::error!(tenant_id, error = %e, "recorded contract no longer quotes");
-                AppError::Internal
-            })?;
-            let tenant = state.accounts.tenant(tenant_id).await?;
-            Ok(Some(ContractStatement {
-                tenant_name: tenant.name,
-                as_of,
-                description,
-                quote,
-            }))
-        }
-        .await,
-    )
+    let user = require_area(crate::auth::Area::Portal).await?;
+    let tenant_id = tenant_of(&user)?;
+    let state = server_state()?;
+    let Some(recorded) = state.contracts.get(tenant_id).await? else {
+        return Ok(None);
+    };
+    let as_of = crate::quotes::today_in_japan();
+    let description = statement_description(&recorded.form, as_of).map_err(|_| {
+        tracing::error!(tenant_id, "recorded contract no longer parses");
+        AppError::Internal
+    })?;
+    let quote = contract::quote(&description, &TARIFF).map_err(|e| {
+        tracing::error!(tenant_id, error = %e, "recorded contract no longer quotes");
+        AppError::Internal
+    })?;
+    let tenant = state.accounts.tenant(tenant_id).await?;
+    Ok(Some(ContractStatement {
+        tenant_name: tenant.name,
+        as_of,
+        description,
+        quote,
+    }))
 }
 
 #[cfg(test)]

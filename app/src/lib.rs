@@ -21,7 +21,7 @@ pub mod ssr;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -78,13 +78,6 @@ pub fn App() -> impl IntoView {
         logout,
     });
     let t = use_t();
-    // Marks the page as interactive once the WASM has taken over (end-to-end tests wait for it).
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/otlens.css" />
@@ -97,10 +90,13 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=routes::not_found::NotFoundPage>
                     <Route path=StaticSegment("") view=routes::home::HomePage />
                     <Route path=StaticSegment("login") view=routes::login::LoginPage />
-                    <Route path=StaticSegment("portal") ssr=SsrMode::Async view=routes::portal::PortalPage />
-                    <Route path=StaticSegment("quotes") ssr=SsrMode::Async view=routes::quotes::QuotesPage />
-                    <Route path=(StaticSegment("quotes"), ParamSegment("id"), StaticSegment("print")) ssr=SsrMode::Async view=routes::quote_print::QuotePrintPage />
-                    <Route path=StaticSegment("admin") ssr=SsrMode::Async view=routes::admin::AdminPage />
+                    // Each area's code is its own WASM chunk, loaded with its
+                    // page: the login page and the portal do not carry the
+                    // simulator, the admin console or the contract engine.
+                    <Route path=StaticSegment("portal") ssr=SsrMode::Async view={Lazy::<routes::portal::PortalPage>::new()} />
+                    <Route path=StaticSegment("quotes") ssr=SsrMode::Async view={Lazy::<routes::quotes::QuotesPage>::new()} />
+                    <Route path=(StaticSegment("quotes"), ParamSegment("id"), StaticSegment("print")) ssr=SsrMode::Async view={Lazy::<routes::quote_print::QuotePrintPage>::new()} />
+                    <Route path=StaticSegment("admin") ssr=SsrMode::Async view={Lazy::<routes::admin::AdminPage>::new()} />
                 </Routes>
             </main>
         </Router>

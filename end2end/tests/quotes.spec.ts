@@ -6,6 +6,11 @@ import { hydrated, logIn } from './helpers';
 // September–July 11 × (90,000 + 9,000) = 1,089,000; total 1,528,289.
 const TOTAL = '¥1,528,289';
 
+/** The saved-quote list hydrates after the page; a quote saved or opened before that would race it. */
+async function savedListReady(page: Page) {
+  await expect(page.getByTestId('saved-quotes')).toHaveAttribute('data-ready', 'true', { timeout: 15_000 });
+}
+
 async function fillOneSensorContract(page: Page, prospect: string) {
   await page.getByTestId('field-prospect').fill(prospect);
   await page.getByTestId('field-quote_date').fill('2025-08-01');
@@ -87,6 +92,7 @@ test('a saved quote is verified, listed, exported, printed as a 見積書 and re
   await logIn(page, 'sales');
   await page.goto('/quotes');
   await hydrated(page);
+  await savedListReady(page);
   await fillOneSensorContract(page, '株式会社印刷テスト');
 
   const csv = page.getByTestId('csv-download');
@@ -124,8 +130,7 @@ test('a saved quote is verified, listed, exported, printed as a 見積書 and re
 
   await page.goto('/quotes');
   await hydrated(page);
-  // The saved list hydrates after the page: its buttons answer once it says so.
-  await expect(page.locator('[data-testid="saved-quotes"] table')).toHaveAttribute('data-ready', 'true');
+  await savedListReady(page);
   await page.getByTestId(`saved-${number}`).getByTestId('saved-open').click();
   // Opening fetches the quote from the server and recomputes it in the browser.
   await expect(page.getByTestId('field-prospect')).toHaveValue('株式会社印刷テスト', { timeout: 15_000 });

@@ -8,7 +8,18 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Loads the current page's WASM chunk (lazy routes) before hydrating it.
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = leptos::prelude::document().body() else {
+            return;
+        };
+        leptos::mount::hydrate_from_async(body.clone(), app::App)
+            .await
+            .forget();
+        // From here every handler of the page answers; end-to-end tests and
+        // benchmarks wait for this mark.
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }
 
 #[cfg(feature = "bench")]

@@ -1,5 +1,8 @@
 //! The OT Lens server: SSR of the Leptos app, server functions, health
-//! endpoints and (later) sensor ingestion, over SQLite or PostgreSQL.
+//! endpoints and sensor ingestion, over SQLite or PostgreSQL.
+
+// The app's lazy routes make deeply nested view types, laid out here.
+#![recursion_limit = "512"]
 
 pub mod api;
 pub mod demo;

@@ -1,5 +1,7 @@
 //! Pieces shared by several pages.
 
+#[cfg(feature = "ssr")]
+pub mod contract_statement;
 pub mod guard;
 pub mod nav;
 pub mod quote;

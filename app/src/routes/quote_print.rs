@@ -5,6 +5,7 @@
 use contract::{Quote, SensorType};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::auth::Area;
 use crate::components::guard::{RequireArea, set_http_status};
@@ -13,26 +14,41 @@ use crate::i18n::{Lang, fill, use_lang, use_t};
 use crate::quotes::table::{SheetItem, SheetLine, month_rows, sheet_lines, terms_label, yen};
 use crate::quotes::{SavedQuote, TARIFF, get_quote};
 
-#[component]
-pub fn QuotePrintPage() -> impl IntoView {
-    view! {
-        <RequireArea area=Area::Quotes>
-            <QuoteSheet />
-        </RequireArea>
+/// The saved quote, requested as soon as the route matches, while the
+/// browser loads the page's code (its own WASM chunk, with the engine).
+pub struct QuotePrintPage {
+    saved: Resource<Result<SavedQuote, AppError>>,
+}
+
+#[lazy_route]
+impl LazyRoute for QuotePrintPage {
+    fn data() -> Self {
+        let params = use_params_map();
+        let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+        QuotePrintPage {
+            saved: Resource::new(id, |id| async move {
+                match id {
+                    Some(id) => get_quote(id).await,
+                    None => Err(AppError::NotFound),
+                }
+            }),
+        }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let saved = this.saved;
+        view! {
+            <RequireArea area=Area::Quotes>
+                <QuoteSheet saved=saved />
+            </RequireArea>
+        }
+        .into_any()
     }
 }
 
 #[component]
-fn QuoteSheet() -> impl IntoView {
+fn QuoteSheet(saved: Resource<Result<SavedQuote, AppError>>) -> impl IntoView {
     let t = use_t();
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
-    let saved = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => get_quote(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
     view! {
         <Suspense fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
             {move || Suspend::new(async move {

@@ -5,23 +5,43 @@
 
 use contract::Quote;
 use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::auth::Area;
 use crate::components::guard::RequireArea;
 use crate::components::quote::{
     CostChart, Details, Editor, MonthlyTable, Summary, TermsComparison, with_quote,
 };
+use crate::error::AppError;
 use crate::i18n::use_t;
 use crate::quotes::form::{Computed, MAX_SCENARIOS, QuoteForm};
 use crate::quotes::table::{QuoteFigures, yen};
 use crate::quotes::{QuoteListing, TARIFF, get_quote, list_quotes, quote_defaults, save_quote};
 
-#[component]
-pub fn QuotesPage() -> impl IntoView {
-    view! {
-        <RequireArea area=Area::Quotes>
-            <Simulator />
-        </RequireArea>
+/// The page's data, requested as soon as the route matches, while the
+/// browser loads the page's code (its own WASM chunk, with the engine).
+pub struct QuotesPage {
+    defaults: Resource<Result<QuoteForm, AppError>>,
+    list: Resource<Result<Vec<QuoteListing>, AppError>>,
+}
+
+#[lazy_route]
+impl LazyRoute for QuotesPage {
+    fn data() -> Self {
+        QuotesPage {
+            defaults: Resource::new(|| (), |_| quote_defaults()),
+            list: Resource::new(|| (), |_| list_quotes()),
+        }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let QuotesPage { defaults, list } = this;
+        view! {
+            <RequireArea area=Area::Quotes>
+                <Simulator defaults=defaults list=list />
+            </RequireArea>
+        }
+        .into_any()
     }
 }
 
@@ -49,13 +69,15 @@ fn scenario_letter(i: usize) -> char {
     (b'A' + i as u8) as char
 }
 
+/// `defaults` and `list` are made with the route's data, before any await:
+/// resources created inside a resolved Suspend do not hydrate in the same
+/// order as on the server.
 #[component]
-fn Simulator() -> impl IntoView {
+fn Simulator(
+    defaults: Resource<Result<QuoteForm, AppError>>,
+    list: Resource<Result<Vec<QuoteListing>, AppError>>,
+) -> impl IntoView {
     let t = use_t();
-    // Both resources are made here, before any await: resources created inside
-    // a resolved Suspend do not hydrate in the same order as on the server.
-    let defaults = Resource::new(|| (), |_| quote_defaults());
-    let list = Resource::new(|| (), |_| list_quotes());
     view! {
         <Suspense fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
             {move || Suspend::new(async move {
@@ -71,7 +93,7 @@ fn Simulator() -> impl IntoView {
 #[component]
 fn Workbench(
     initial: QuoteForm,
-    list: Resource<Result<Vec<QuoteListing>, crate::error::AppError>>,
+    list: Resource<Result<Vec<QuoteListing>, AppError>>,
 ) -> impl IntoView {
     let t = use_t();
     let owner = StoredValue::new(Owner::current());
@@ -325,22 +347,27 @@ fn ScenarioComparison(scenarios: RwSignal<Vec<Scenario>>) -> impl IntoView {
 #[component]
 fn SavedQuotes(
     open: Callback<(i64, bool)>,
-    list: Resource<Result<Vec<QuoteListing>, crate::error::AppError>>,
+    list: Resource<Result<Vec<QuoteListing>, AppError>>,
 ) -> impl IntoView {
     let t = use_t();
     let just_saved = use_context::<JustSaved>();
+    // Set once the list has hydrated in the browser (effects run only there):
+    // from then on a quote saved on this page is listed and its buttons answer.
+    let ready = RwSignal::new(false);
     view! {
-        <section class="saved" data-testid="saved-quotes">
+        <section class="saved" data-testid="saved-quotes" data-ready=move || ready.get().then_some("true")>
             <h2>{move || t().q.saved}</h2>
             <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
                 {move || Suspend::new(async move {
                     let fetched = list.await;
-                    // Set once this list is hydrated in the browser (effects run
-                    // only there): its buttons answer clicks from then on.
-                    let ready = RwSignal::new(false);
                     Effect::new(move |_| ready.set(true));
                     let fetched = move || fetched.clone().map(|fetched| {
-                        let mut items = just_saved.map(|JustSaved(l)| l.get()).unwrap_or_default();
+                        // Until hydrated, exactly what the server rendered: a quote
+                        // saved meanwhile would not match the HTML being hydrated.
+                        let mut items = match just_saved {
+                            Some(JustSaved(l)) if ready.get() => l.get(),
+                            _ => Vec::new(),
+                        };
                         let shown: Vec<i64> = items.iter().map(|s| s.id).collect();
                         items.extend(fetched.into_iter().filter(|f| !shown.contains(&f.id)));
                         items
@@ -348,7 +375,7 @@ fn SavedQuotes(
                     move || match fetched() {
                         Ok(items) if items.is_empty() => view! { <p class="muted">{move || t().q.none}</p> }.into_any(),
                         Ok(items) => view! {
-                            <table data-ready=move || ready.get().then_some("true")>
+                            <table>
                                 <thead><tr>
                                     <th>{move || t().q.number}</th>
                                     <th>{move || t().q.prospect}</th>

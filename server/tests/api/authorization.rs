@@ -101,6 +101,11 @@ const SERVER_FNS: &[ServerFn] = &[
         allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
         body: Form(&[("tenant_id", "{other}")]),
     },
+    ServerFn {
+        endpoint: "portal/statement",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("lang", "En"), ("tenant_id", "{other}")]),
+    },
     // In this order: the first allowed caller creates sensor 1, then rotates
     // and revokes it.
     ServerFn {

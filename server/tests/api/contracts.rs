@@ -111,6 +111,31 @@ async fn a_recorded_contract_is_billed_in_its_tenants_portal_only(backend: Backe
         page.contains("N1-01") && page.contains("2025-08-12"),
         "server-rendered statement"
     );
+
+    // The portal's HTML form of the same statement, in the language asked for.
+    let html = |lang: &'static str, who| {
+        let app = &app;
+        async move {
+            let v: Value = app
+                .call(who, "portal/statement", &[("lang", lang)])
+                .await
+                .json()
+                .await
+                .unwrap();
+            v
+        }
+    };
+    let en = html("En", &customer).await;
+    let en = en.as_str().expect("an HTML string");
+    assert!(en.contains("N1-01") && en.contains("2025-08-12"), "{en}");
+    assert!(en.contains("781,290"), "August's subtotal: {en}");
+    let ja = html("Ja", &customer).await;
+    assert_ne!(ja.as_str(), Some(en), "the language changes the text");
+    assert_eq!(
+        html("En", &other).await,
+        Value::Null,
+        "another tenant sees nothing of it"
+    );
 }
 
 async fn a_contract_the_terms_refuse_is_not_recorded(backend: Backend) {

@@ -6,32 +6,58 @@ pub mod sensors;
 pub mod statement;
 
 use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
 
 use self::sensors::{PcapUpload, SensorHealthSection};
 use self::statement::ContractStatementSection;
 use crate::admin::UserSummary;
 use crate::auth::Area;
 use crate::components::guard::RequireArea;
-use crate::contracts::{ContractStatement, portal_contract};
+use crate::contracts::portal_statement;
 use crate::error::AppError;
-use crate::i18n::use_t;
+use crate::i18n::{use_lang, use_t};
 use crate::portal::{TenantOverview, portal_overview, tenant_users};
 use crate::sensors::{SensorSummary, portal_sensors};
 
-#[component]
-pub fn PortalPage() -> impl IntoView {
-    // Every resource of the page is created here, before the role check's
-    // suspense boundary, as on the admin page: a resource first created inside
-    // the boundary once it had resolved sometimes never resolved during
-    // server rendering, and the page's response never ended.
-    let overview = Resource::new(|| (), |_| portal_overview());
-    let users = Resource::new(|| (), |_| tenant_users());
-    let sensors = Resource::new(|| (), |_| portal_sensors());
-    let statement = Resource::new(|| (), |_| portal_contract());
-    view! {
-        <RequireArea area=Area::Portal>
-            <PortalOverview overview=overview users=users sensors=sensors statement=statement />
-        </RequireArea>
+/// The page's data, requested as soon as the route matches, while the
+/// browser loads the page's code (its own WASM chunk).
+///
+/// Every resource of the page is created here, before the role check's
+/// suspense boundary, as on the admin page: a resource first created inside
+/// the boundary once it had resolved sometimes never resolved during server
+/// rendering, and the page's response never ended.
+pub struct PortalPage {
+    overview: Resource<Result<TenantOverview, AppError>>,
+    users: Resource<Result<Vec<UserSummary>, AppError>>,
+    sensors: Resource<Result<Vec<SensorSummary>, AppError>>,
+    statement: Resource<Result<Option<String>, AppError>>,
+}
+
+#[lazy_route]
+impl LazyRoute for PortalPage {
+    fn data() -> Self {
+        let lang = use_lang();
+        PortalPage {
+            overview: Resource::new(|| (), |_| portal_overview()),
+            users: Resource::new(|| (), |_| tenant_users()),
+            sensors: Resource::new(|| (), |_| portal_sensors()),
+            statement: Resource::new(move || lang.get(), portal_statement),
+        }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let PortalPage {
+            overview,
+            users,
+            sensors,
+            statement,
+        } = this;
+        view! {
+            <RequireArea area=Area::Portal>
+                <PortalOverview overview=overview users=users sensors=sensors statement=statement />
+            </RequireArea>
+        }
+        .into_any()
     }
 }
 
@@ -40,7 +66,7 @@ fn PortalOverview(
     overview: Resource<Result<TenantOverview, AppError>>,
     users: Resource<Result<Vec<UserSummary>, AppError>>,
     sensors: Resource<Result<Vec<SensorSummary>, AppError>>,
-    statement: Resource<Result<Option<ContractStatement>, AppError>>,
+    statement: Resource<Result<Option<String>, AppError>>,
 ) -> impl IntoView {
     let t = use_t();
     view! {
