@@ -41,6 +41,19 @@ for (const screen of SCREENS) {
       expect(box!.width, `${field} width`).toBeGreaterThanOrEqual(64);
     }
 
+    // The chosen sensor type reads in full: its text fits the select.
+    const typeFits = await page.getByTestId('field-sensors.0.sensor_type').evaluate((el) => {
+      const select = el as HTMLSelectElement;
+      const style = getComputedStyle(select);
+      const context = document.createElement('canvas').getContext('2d')!;
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const text = select.selectedOptions[0]?.text ?? '';
+      // Padding and the drop-down arrow take about 2.5em.
+      const room = select.clientWidth - 2.5 * parseFloat(style.fontSize);
+      return { text, needed: Math.ceil(context.measureText(text).width), room: Math.floor(room) };
+    });
+    expect(typeFits.needed, `"${typeFits.text}" fits its select`).toBeLessThanOrEqual(typeFits.room);
+
     for (const cell of [
       ...(await lineCounts(page, '[data-testid="quote-editor"] th')),
       ...(await lineCounts(page, '[data-testid="quote-editor"] legend')),
