@@ -96,6 +96,17 @@ pub struct Conversation {
 /// Key of a conversation: client, server, protocol.
 pub type ConversationKey = (Endpoint, Endpoint, Protocol);
 
+/// Requests one endpoint sent to every station (a multicast or broadcast
+/// address) in one protocol: discovery, such as a PROFINET DCP identify of
+/// all stations. No device answers for the group, so these are no edge; they
+/// tell what the sender speaks.
+#[derive(Debug, Clone, Default)]
+pub struct GroupRequests {
+    pub classes: BTreeMap<OperationClass, u64>,
+    pub operations: BTreeMap<String, u64>,
+    pub seen: Seen,
+}
+
 /// Everything accumulated from the batches so far.
 #[derive(Debug, Clone, Default)]
 pub struct Observations {
@@ -104,6 +115,8 @@ pub struct Observations {
     pub facts_by_ip: BTreeMap<(Zone, IpAddr), BTreeSet<Fact>>,
     pub facts_by_mac: BTreeMap<MacAddr, BTreeSet<Fact>>,
     pub conversations: BTreeMap<ConversationKey, Conversation>,
+    /// Requests to every station, per sender and protocol.
+    pub group_requests: BTreeMap<(Endpoint, Protocol), GroupRequests>,
     /// Batches taken in, per sensor: the highest sequence.
     pub last_sequence: BTreeMap<String, u64>,
 }
@@ -194,10 +207,26 @@ impl Observations {
                 (None, Some(mac)) if mac.is_unicast() => Some(Endpoint::Mac(mac)),
                 _ => None,
             };
-            let (Some(client), Some(server)) = (
-                endpoint(o.client_ip, o.client_mac),
-                endpoint(o.server_ip, o.server_mac),
-            ) else {
+            let client = endpoint(o.client_ip, o.client_mac);
+            let server = endpoint(o.server_ip, o.server_mac);
+            let to_group = match (o.server_ip, o.server_mac) {
+                (Some(ip), _) => !is_device_ip(&ip),
+                (None, Some(mac)) => !mac.is_unicast(),
+                (None, None) => false,
+            };
+            if let (Some(client), None, true) = (&client, &server, to_group) {
+                if o.direction != Direction::Response {
+                    let g = self
+                        .group_requests
+                        .entry((client.clone(), o.protocol))
+                        .or_default();
+                    *g.classes.entry(o.class).or_default() += o.count;
+                    *g.operations.entry(o.name.clone()).or_default() += o.count;
+                    g.seen.add(o.first_seen_ms, o.last_seen_ms, sensor);
+                }
+                continue;
+            }
+            let (Some(client), Some(server)) = (client, server) else {
                 continue;
             };
             let c = self

@@ -135,6 +135,16 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
         }
     }
 
+    for ((sender, protocol), g) in &obs.group_requests {
+        let requests: u64 = g.classes.values().sum();
+        *behaviour
+            .entry(assets.owner(sender))
+            .or_default()
+            .asks_everyone
+            .entry(*protocol)
+            .or_default() += requests;
+    }
+
     let mut zones: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
     let views = assets
         .by_id
@@ -229,7 +239,14 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
                 evidence,
                 purdue_level,
                 protocols_served: b.served.keys().map(|p| p.as_str()).collect(),
-                protocols_used: b.used.keys().map(|p| p.as_str()).collect(),
+                protocols_used: b
+                    .used
+                    .keys()
+                    .chain(b.asks_everyone.keys())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .map(|p| p.as_str())
+                    .collect(),
                 first_seen_ms: a.seen.first_ms,
                 last_seen_ms: a.seen.last_ms,
                 sensors: a.seen.sensors.iter().cloned().collect(),

@@ -75,6 +75,8 @@ pub struct Behaviour {
     pub forwards_for_others: bool,
     /// Has an IP address (a host on an IP network, not only a layer-2 station).
     pub has_ip: bool,
+    /// Requests sent to every station (discovery), per protocol.
+    pub asks_everyone: BTreeMap<Protocol, u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,7 +91,36 @@ fn class_count(classes: &BTreeMap<OperationClass, u64>, class: OperationClass) -
     classes.get(&class).copied().unwrap_or(0)
 }
 
+/// The role that `b` supports best, with the observations behind it.
 pub fn assess(b: &Behaviour) -> Assessment {
+    let asked: Vec<String> = b
+        .asks_everyone
+        .iter()
+        .map(|(p, n)| format!("{} ({n})", p.as_str()))
+        .collect();
+    if b.served.is_empty() && b.used.is_empty() && !asked.is_empty() && !b.forwards_for_others {
+        // Controllers, devices checking their name and engineering tools
+        // all send these: on their own they do not tell a role.
+        return Assessment {
+            role: Role::Unknown,
+            confidence: 0,
+            evidence: vec![format!(
+                "only asks every station on its network: {}; any device may, so this does not tell its role",
+                asked.join(", ")
+            )],
+        };
+    }
+    let mut assessment = assess_conversations(b);
+    if !asked.is_empty() {
+        assessment.evidence.push(format!(
+            "also asks every station on its network: {}",
+            asked.join(", ")
+        ));
+    }
+    assessment
+}
+
+fn assess_conversations(b: &Behaviour) -> Assessment {
     let mut evidence = Vec::new();
     if b.forwards_for_others {
         evidence.push(format!(

@@ -165,3 +165,25 @@ fn bacnet_devices_with_names_and_the_workstation_that_polls_them() {
     assert_eq!(with_ips, distinct.len(), "one asset per address");
     assert!(r.assets.iter().any(|a| a.role == Role::NetworkDevice));
 }
+
+#[test]
+fn profinet_stations_that_only_ask_everyone_say_so() {
+    // Eleven Siemens stations each send a DCP identify to the PROFINET
+    // multicast address; none answers in this capture.
+    let r = inventory_of("profinet/profinet_rt_dcp.pcap");
+    assert_eq!(r.assets.len(), 11, "the multicast address is no asset");
+    assert!(r.assets.iter().all(|a| !a.id.contains("01:0e:cf")));
+    assert!(r.edges.is_empty(), "a request to everyone is no edge");
+    for a in &r.assets {
+        assert_eq!(a.protocols_used, ["profinet_dcp"], "{}", a.id);
+        assert_eq!(a.role, Role::Unknown, "{}", a.id);
+        assert!(
+            a.evidence
+                .iter()
+                .any(|e| e.starts_with("only asks every station") && e.contains("profinet_dcp (")),
+            "{}: {:?}",
+            a.id,
+            a.evidence
+        );
+    }
+}

@@ -276,3 +276,77 @@ fn a_users_role_and_level_win_and_the_traffic_stays_in_the_evidence() {
     );
     assert!(r.edges[0].skips_levels);
 }
+
+fn dcp_to_all(from: MacAddr, direction: Direction) -> OperationCount {
+    OperationCount {
+        transport: TransportKind::Ethernet,
+        client_ip: None,
+        server_ip: None,
+        server_port: None,
+        client_mac: Some(from),
+        server_mac: Some(MacAddr([0x01, 0x0e, 0xcf, 0, 0, 0])),
+        protocol: Protocol::ProfinetDcp,
+        function_code: 5,
+        name: "identify".into(),
+        class: OperationClass::Discovery,
+        unit: None,
+        direction,
+        count: 3,
+        ..modbus_read("10.0.0.1", "10.0.0.2")
+    }
+}
+
+#[test]
+fn a_request_to_every_station_is_no_edge_but_tells_what_its_sender_speaks() {
+    let plc = mac(3);
+    let hmi = mac(4);
+    let mut inventory = Inventory::default();
+    inventory.observe(&batch(
+        "sen_a",
+        vec![
+            mac_host(plc),
+            mac_host(hmi),
+            ip_host("10.0.0.2", &[plc], false),
+            ip_host("10.0.0.1", &[hmi], false),
+        ],
+        vec![
+            modbus_read("10.0.0.1", "10.0.0.2"),
+            dcp_to_all(plc, Direction::Request),
+            // Not a request: a reply sent to a group counts for no one.
+            dcp_to_all(hmi, Direction::Response),
+        ],
+    ));
+    let r = inventory.report();
+    assert_eq!(
+        r.edges.len(),
+        1,
+        "only the Modbus conversation: {:?}",
+        r.edges
+    );
+    let plc_view = r
+        .assets
+        .iter()
+        .find(|a| a.id == format!("mac:{plc}"))
+        .unwrap();
+    assert_eq!(plc_view.role, Role::Controller);
+    assert_eq!(plc_view.protocols_used, ["profinet_dcp"]);
+    assert!(
+        plc_view
+            .evidence
+            .contains(&"also asks every station on its network: profinet_dcp (3)".to_string()),
+        "{:?}",
+        plc_view.evidence
+    );
+    let hmi_view = r
+        .assets
+        .iter()
+        .find(|a| a.id == format!("mac:{hmi}"))
+        .unwrap();
+    assert_eq!(hmi_view.protocols_used, ["modbus"]);
+    assert!(
+        hmi_view
+            .evidence
+            .iter()
+            .all(|e| !e.contains("every station"))
+    );
+}
