@@ -151,9 +151,24 @@ fn modbus_like(b: &[u8]) -> bool {
     pid_ok && len_ok
 }
 
-/// An encapsulation header with a known command, or a prefix of one.
+/// An encapsulation header with a known command (or a prefix of one), or
+/// any command of the specification's range whose whole 24-byte header
+/// holds together: a session may open with a legacy or rarely used command
+/// such as 0x0001.
 fn enip_like(b: &[u8]) -> bool {
-    common::le16_at(b, 0).is_none_or(|c| enip::codes::Command(c).name().is_some())
+    let Some(command) = common::le16_at(b, 0) else {
+        return true;
+    };
+    if enip::codes::Command(command).name().is_some() {
+        return true;
+    }
+    // Commands above 0x00C7 are reserved for the future; the options field
+    // is always zero; statuses are 16-bit codes in a 32-bit field.
+    let options = common::le32_at(b, 20);
+    let status = common::le32_at(b, 8);
+    command <= enip::codes::LAST_DEFINED_COMMAND
+        && options == Some(0)
+        && status.is_some_and(|s| s <= 0xFFFF)
 }
 
 /// Dissect every complete message at the front of `data`. For TCP streams a
@@ -253,5 +268,48 @@ mod tests {
         };
         assert_eq!(classify(&pn, &[0xFE, 0xFE]), Some(Protocol::ProfinetDcp));
         assert_eq!(classify(&tcp(50000, 8080), b"GET / HTTP/1.1\r\n"), None);
+    }
+
+    /// A 24-byte encapsulation header: command, body length, session,
+    /// status, sender context, options.
+    fn encap(command: u16, body: &[u8], status: u32, options: u32) -> Vec<u8> {
+        let mut m = Vec::new();
+        m.extend_from_slice(&command.to_le_bytes());
+        m.extend_from_slice(&(body.len() as u16).to_le_bytes());
+        m.extend_from_slice(&0x1234_5678u32.to_le_bytes());
+        m.extend_from_slice(&status.to_le_bytes());
+        m.extend_from_slice(&[0; 8]);
+        m.extend_from_slice(&options.to_le_bytes());
+        m.extend_from_slice(body);
+        m
+    }
+
+    #[test]
+    fn an_enip_session_opening_with_a_legacy_command_is_enip() {
+        let legacy = encap(0x0001, &[], 0, 0);
+        assert_eq!(classify(&tcp(50000, 44818), &legacy), Some(Protocol::Enip));
+        // Then dissected like any other: one operation named by its code.
+        let mut out = DissectOutput::default();
+        let consumed = dissect(Protocol::Enip, &tcp(50000, 44818), &legacy, &mut out);
+        assert_eq!(consumed.bytes, legacy.len());
+        assert_eq!(out.malformed, 0);
+        assert_eq!(out.operations.len(), 1);
+        assert_eq!(out.operations[0].function_code, 1);
+        assert_eq!(out.operations[0].name, "unknown_0x01");
+        // Not every byte string on the port: options must be zero, the
+        // command in the specification's range, the header complete.
+        assert_eq!(
+            classify(&tcp(50000, 44818), &encap(0x0001, &[], 0, 1)),
+            None
+        );
+        assert_eq!(
+            classify(&tcp(50000, 44818), &encap(0x1603, &[], 0, 0)),
+            None
+        );
+        assert_eq!(classify(&tcp(50000, 44818), &legacy[..12]), None);
+        assert_eq!(
+            classify(&tcp(50000, 44818), &encap(0x0001, &[], 0x0001_0000, 0)),
+            None
+        );
     }
 }

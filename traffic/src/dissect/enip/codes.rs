@@ -7,6 +7,10 @@ use crate::operation::OperationClass;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Command(pub u16);
 
+/// The highest command the specification defines or reserves for legacy
+/// use (CIP Vol. 2, Table 2-3.2); above it the range is kept for the future.
+pub const LAST_DEFINED_COMMAND: u16 = 0x00C7;
+
 impl Command {
     pub const NOP: Self = Self(0x0000);
     pub const LIST_SERVICES: Self = Self(0x0004);
