@@ -96,17 +96,6 @@ pub struct Conversation {
 /// Key of a conversation: client, server, protocol.
 pub type ConversationKey = (Endpoint, Endpoint, Protocol);
 
-/// Requests one endpoint sent to every station (a multicast or broadcast
-/// address) in one protocol: discovery, such as a PROFINET DCP identify of
-/// all stations. No device answers for the group, so these are no edge; they
-/// tell what the sender speaks.
-#[derive(Debug, Clone, Default)]
-pub struct GroupRequests {
-    pub classes: BTreeMap<OperationClass, u64>,
-    pub operations: BTreeMap<String, u64>,
-    pub seen: Seen,
-}
-
 /// Everything accumulated from the batches so far.
 #[derive(Debug, Clone, Default)]
 pub struct Observations {
@@ -115,8 +104,11 @@ pub struct Observations {
     pub facts_by_ip: BTreeMap<(Zone, IpAddr), BTreeSet<Fact>>,
     pub facts_by_mac: BTreeMap<MacAddr, BTreeSet<Fact>>,
     pub conversations: BTreeMap<ConversationKey, Conversation>,
-    /// Requests to every station, per sender and protocol.
-    pub group_requests: BTreeMap<(Endpoint, Protocol), GroupRequests>,
+    /// Requests sent to every station (a multicast or broadcast address),
+    /// per sender and protocol: discovery, such as a PROFINET DCP identify
+    /// of all stations. No device answers for the group, so these are no
+    /// conversation; they tell what the sender speaks.
+    pub group_requests: BTreeMap<(Endpoint, Protocol), u64>,
     /// Batches taken in, per sensor: the highest sequence.
     pub last_sequence: BTreeMap<String, u64>,
 }
@@ -216,13 +208,10 @@ impl Observations {
             };
             if let (Some(client), None, true) = (&client, &server, to_group) {
                 if o.direction != Direction::Response {
-                    let g = self
+                    *self
                         .group_requests
                         .entry((client.clone(), o.protocol))
-                        .or_default();
-                    *g.classes.entry(o.class).or_default() += o.count;
-                    *g.operations.entry(o.name.clone()).or_default() += o.count;
-                    g.seen.add(o.first_seen_ms, o.last_seen_ms, sensor);
+                        .or_default() += o.count;
                 }
                 continue;
             }

@@ -135,8 +135,7 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
         }
     }
 
-    for ((sender, protocol), g) in &obs.group_requests {
-        let requests: u64 = g.classes.values().sum();
+    for ((sender, protocol), requests) in &obs.group_requests {
         *behaviour
             .entry(assets.owner(sender))
             .or_default()
