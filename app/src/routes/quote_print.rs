@@ -36,10 +36,9 @@ impl LazyRoute for QuotePrintPage {
     }
 
     fn view(this: Self) -> AnyView {
-        let saved = this.saved;
         view! {
             <RequireArea area=Area::Quotes>
-                <QuoteSheet saved=saved />
+                <QuoteSheet saved=this.saved />
             </RequireArea>
         }
         .into_any()

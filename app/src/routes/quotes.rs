@@ -35,10 +35,9 @@ impl LazyRoute for QuotesPage {
     }
 
     fn view(this: Self) -> AnyView {
-        let QuotesPage { defaults, list } = this;
         view! {
             <RequireArea area=Area::Quotes>
-                <Simulator defaults=defaults list=list />
+                <Simulator defaults=this.defaults list=this.list />
             </RequireArea>
         }
         .into_any()

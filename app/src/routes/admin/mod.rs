@@ -50,17 +50,11 @@ impl LazyRoute for AdminPage {
     }
 
     fn view(this: Self) -> AnyView {
-        let AdminPage {
-            create_tenant,
-            create_user,
-            tenants,
-            users,
-            sensors,
-        } = this;
+        let tenants = this.tenants;
         view! {
             <RequireArea area=Area::Admin>
-                <AdminConsole create_tenant=create_tenant create_user=create_user tenants=tenants users=users />
-                <SensorAdmin tenants=tenants data=sensors />
+                <AdminConsole create_tenant=this.create_tenant create_user=this.create_user tenants=tenants users=this.users />
+                <SensorAdmin tenants=tenants data=this.sensors />
                 <ContractRecorder tenants=tenants />
             </RequireArea>
         }

@@ -46,15 +46,9 @@ impl LazyRoute for PortalPage {
     }
 
     fn view(this: Self) -> AnyView {
-        let PortalPage {
-            overview,
-            users,
-            sensors,
-            statement,
-        } = this;
         view! {
             <RequireArea area=Area::Portal>
-                <PortalOverview overview=overview users=users sensors=sensors statement=statement />
+                <PortalOverview overview=this.overview users=this.users sensors=this.sensors statement=this.statement />
             </RequireArea>
         }
         .into_any()
