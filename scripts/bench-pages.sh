@@ -4,8 +4,9 @@
 # (end2end/bench/page-bytes.mjs), and the gzip size of the code each page
 # loads. Needs `cargo leptos build --release --split` first.
 # SERVER names another server binary and LEPTOS_SITE_ROOT another site
-# folder (an older build, to compare before and after); THROTTLE_MBPS slows Chromium's network to that many Mbit/s with 40 ms
-# latency; SETTLE is how long to let the server compress its files first.
+# folder (an older build, to compare before and after); THROTTLE_MBPS
+# slows Chromium's network to that many Mbit/s with 40 ms latency; SETTLE
+# is how long to let the server compress its files first.
 #   ./scripts/bench-pages.sh
 #   THROTTLE_MBPS=4 ./scripts/bench-pages.sh
 set -euo pipefail
