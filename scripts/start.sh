@@ -6,8 +6,21 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 # wasm-opt from end2end/node_modules (see setup.sh) comes first.
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-# --split: each area of the app (portal, simulator, admin) is its own WASM
-# chunk, loaded with its page (lazy routes in app/src/lib.rs).
-cargo leptos build --release --split
+# A second start with nothing changed skips the build: cargo-leptos would
+# otherwise redo the WASM's post-processing (wasm-bindgen, wasm-opt), about
+# two minutes, every time. The stamp is written only after a whole build.
+stamp=target/site/.built-from-sources
+sources=(Cargo.toml Cargo.lock app frontend server store model contract traffic analysis style public)
+if [ -x target/release/server ] && [ -f "$stamp" ] \
+  && [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+  echo "[start] nothing changed since the last build: starting it"
+else
+  echo "[start] building the release (server and WASM; first time about 15 minutes on 2 cores)"
+  # --split: each area of the app (portal, simulator, admin) is its own WASM
+  # chunk, loaded with its page (lazy routes in app/src/lib.rs).
+  cargo leptos build --release --split
+  touch "$stamp"
+fi
 export LEPTOS_SITE_ROOT=target/site
-exec ./target/release/server --demo --database-url "${DATABASE_URL:-sqlite://otlens.db}" "$@"
+exec ./target/release/server --demo --demo-captures traffic/testdata/pcaps \
+  --database-url "${DATABASE_URL:-sqlite://otlens.db}" "$@"

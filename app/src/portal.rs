@@ -1,23 +1,10 @@
 //! The customer portal's data. Every query is scoped to the tenant of the
 //! signed-in user's session; nothing in a request can widen it.
 
-use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
 use crate::error::AppError;
+use leptos::prelude::*;
 use model::UserSummary;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TenantOverview {
-    pub tenant_id: i64,
-    pub tenant_name: String,
-    pub user_count: usize,
-    pub sensor_count: usize,
-    /// Minute batches stored from this tenant's sensors and uploads.
-    pub batches: i64,
-    pub flow_records: i64,
-    pub operations: i64,
-}
+pub use model::portal::TenantOverview;
 
 #[server(endpoint = "portal/overview")]
 pub async fn portal_overview() -> Result<TenantOverview, AppError> {
@@ -25,27 +12,65 @@ pub async fn portal_overview() -> Result<TenantOverview, AppError> {
     respond(
         async {
             let user = require_area(crate::auth::Area::Portal).await?;
-            let tenant_id = tenant_of(&user)?;
-            let state = server_state()?;
-            let tenant = state.accounts.tenant(tenant_id).await?;
-            let users = state
-                .accounts
-                .list_users(accounts::UserScope::Tenant(tenant_id))
-                .await?;
-            let sensors = state.sensors.list(Some(tenant_id)).await?;
-            let totals = state.ingest.totals(tenant_id).await?;
-            Ok(TenantOverview {
-                tenant_id,
-                tenant_name: tenant.name,
-                user_count: users.len(),
-                sensor_count: sensors.len(),
-                batches: totals.batches,
-                flow_records: totals.flow_records,
-                operations: totals.operations,
-            })
+            Ok(tenant_figures(tenant_of(&user)?).await?.overview)
         }
         .await,
     )
+}
+
+/// The portal's read-only sections (the tenant's figures, its users, its
+/// sensors' health) as HTML in `lang`: the page shows them as they are, so
+/// the browser loads none of the code that builds them.
+#[server(endpoint = "portal/summary")]
+pub async fn portal_summary(lang: crate::i18n::Lang) -> Result<String, AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            let user = require_area(crate::auth::Area::Portal).await?;
+            let figures = tenant_figures(tenant_of(&user)?).await?;
+            Ok(crate::components::portal_summary::render(
+                figures.overview,
+                figures.users,
+                figures.sensors,
+                lang,
+            ))
+        }
+        .await,
+    )
+}
+
+/// What the portal shows of one tenant.
+#[cfg(feature = "ssr")]
+struct TenantFigures {
+    overview: TenantOverview,
+    users: Vec<UserSummary>,
+    sensors: Vec<model::sensors::SensorSummary>,
+}
+
+#[cfg(feature = "ssr")]
+async fn tenant_figures(tenant_id: i64) -> Result<TenantFigures, AppError> {
+    use crate::ssr::*;
+    let state = server_state()?;
+    let tenant = state.accounts.tenant(tenant_id).await?;
+    let users = state
+        .accounts
+        .list_users(accounts::UserScope::Tenant(tenant_id))
+        .await?;
+    let sensors = state.sensors.list(Some(tenant_id)).await?;
+    let totals = state.ingest.totals(tenant_id).await?;
+    Ok(TenantFigures {
+        overview: TenantOverview {
+            tenant_id,
+            tenant_name: tenant.name,
+            user_count: users.len(),
+            sensor_count: sensors.len(),
+            batches: totals.batches,
+            flow_records: totals.flow_records,
+            operations: totals.operations,
+        },
+        users,
+        sensors,
+    })
 }
 
 #[server(endpoint = "portal/users")]

@@ -1,9 +1,14 @@
 //! Demo data: two tenants and one user per role, so a new user can look around at once.
 
+use std::path::{Path, PathBuf};
+
+use app::ssr::ServerState;
 use model::NewUser;
 use model::Role;
 use store::StoreError;
 use store::{Accounts, password::generate_password};
+
+use crate::pcap_upload::import_capture;
 
 pub const DEMO_TENANT: &str = "デモ製作所 (Demo Manufacturing)";
 pub const OTHER_TENANT: &str = "Other Plant Co.";
@@ -79,4 +84,64 @@ pub async fn seed(
         });
     }
     Ok(out)
+}
+
+/// What [`import_captures`] did with one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureImport {
+    pub file: PathBuf,
+    /// Minutes and flows stored, or why the file was skipped.
+    pub outcome: Result<crate::pcap_upload::Imported, String>,
+}
+
+/// Feeds every capture file under `dir` (`.pcap`, `.pcapng`, `.cap`, in
+/// path order) into the demo tenant through the portal upload's decoding
+/// and storage path, once: a tenant that has batches already is left as it
+/// is, so a restart does not count the traffic twice. A file that cannot be
+/// read or decoded is reported and skipped.
+pub async fn import_captures(
+    state: &ServerState,
+    dir: &Path,
+) -> Result<Vec<CaptureImport>, String> {
+    let tenant = state
+        .accounts
+        .find_tenant_by_name(DEMO_TENANT)
+        .await
+        .map_err(|e| format!("demo tenant: {e}"))?
+        .ok_or("the demo tenant does not exist: seed it first")?;
+    let totals = state
+        .ingest
+        .totals(tenant.id)
+        .await
+        .map_err(|e| format!("demo tenant's traffic: {e}"))?;
+    if totals.batches > 0 {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    collect_captures(dir, &mut files).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    files.sort();
+    let mut done = Vec::new();
+    for file in files {
+        let outcome = match tokio::fs::read(&file).await {
+            Ok(bytes) => import_capture(state, tenant.id, bytes, "demo capture").await,
+            Err(e) => Err(format!("cannot read it: {e}")),
+        };
+        done.push(CaptureImport { file, outcome });
+    }
+    Ok(done)
+}
+
+fn collect_captures(dir: &Path, into: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_captures(&path, into)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("pcap" | "pcapng" | "cap")
+        ) {
+            into.push(path);
+        }
+    }
+    Ok(())
 }

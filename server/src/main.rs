@@ -50,6 +50,26 @@ async fn run(settings: server::Settings, command: Command) -> Result<(), String>
                         a.tenant.unwrap_or("-")
                     );
                 }
+                if let Some(dir) = &settings.demo_captures {
+                    let imported = demo::import_captures(app.state(), dir).await?;
+                    for i in &imported {
+                        match &i.outcome {
+                            Ok(done) => {
+                                tracing::info!(file = %i.file.display(), minutes = done.minutes, flows = done.flows, "demo capture stored")
+                            }
+                            Err(why) => {
+                                tracing::warn!(file = %i.file.display(), %why, "demo capture skipped")
+                            }
+                        }
+                    }
+                    if !imported.is_empty() {
+                        println!(
+                            "Demo traffic: {} capture files from {} stored in the demo tenant",
+                            imported.iter().filter(|i| i.outcome.is_ok()).count(),
+                            dir.display()
+                        );
+                    }
+                }
             }
             let addr = app.local_addr();
             tracing::info!(%addr, "listening");

@@ -4,7 +4,9 @@
 //! uploaded batches, under the tenant's "PCAP upload" sensor.
 //!
 //! A plain HTML form post (multipart), answered with a redirect back to the
-//! portal saying what happened, so it works without the WASM.
+//! portal saying what happened, so it works without the WASM. A file that
+//! ends in a damaged or cut record (capturing stopped mid-write) keeps every
+//! packet before it, and the answer says where reading stopped.
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
@@ -33,7 +35,12 @@ fn back(query: &str) -> Response {
 }
 
 fn failed(message: &str) -> Response {
-    let encoded: String = message
+    back(&format!("upload_error={}", query_encode(message)))
+}
+
+/// Percent-encodes a message for a query string value.
+fn query_encode(message: &str) -> String {
+    message
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
@@ -42,8 +49,7 @@ fn failed(message: &str) -> Response {
                 format!("%{b:02X}")
             }
         })
-        .collect();
-    back(&format!("upload_error={encoded}"))
+        .collect()
 }
 
 async fn upload(
@@ -80,33 +86,82 @@ async fn upload(
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         return failed("choose a pcap or pcapng file");
     };
+    let Imported {
+        minutes,
+        flows,
+        cut,
+    } = match import_capture(&state, tenant_id, bytes, "portal pcap upload").await {
+        Ok(imported) => imported,
+        Err(message) => return failed(&message),
+    };
+    tracing::info!(
+        tenant_id,
+        by = user.username,
+        minutes,
+        flows,
+        cut = cut.as_deref().unwrap_or("-"),
+        "capture uploaded in the portal"
+    );
+    match cut {
+        Some(why) => back(&format!(
+            "uploaded={minutes}&flows={flows}&cut={}",
+            query_encode(&why)
+        )),
+        None => back(&format!("uploaded={minutes}&flows={flows}")),
+    }
+}
+
+/// What one capture file added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// Minute batches stored.
+    pub minutes: usize,
+    pub flows: usize,
+    /// The file ends in a damaged or cut record: what was read before it is
+    /// stored, and this says where reading stopped.
+    pub cut: Option<String>,
+}
+
+/// Decodes a capture file and stores its minutes as batches of the tenant's
+/// "PCAP upload" sensor, through the same storage path as a sensor's
+/// uploads; `version` is the health line its batches carry. The error says,
+/// for the user, what went wrong and how much was stored before.
+pub async fn import_capture(
+    state: &ServerState,
+    tenant_id: i64,
+    bytes: impl AsRef<[u8]> + Send + 'static,
+    version: &str,
+) -> Result<Imported, String> {
     // Decoding is CPU work: keep it off the async workers.
-    let digests = match tokio::task::spawn_blocking(move || {
-        digest_capture_bytes(&bytes, AnalyzerConfig::default())
+    let whole = match tokio::task::spawn_blocking(move || {
+        digest_capture_bytes(bytes.as_ref(), AnalyzerConfig::default())
     })
     .await
     {
-        Ok(Ok(d)) => d,
-        Ok(Err(e)) => return failed(&format!("not a readable capture: {e}")),
-        Err(_) => return failed("the capture could not be decoded"),
+        Ok(Ok(whole)) => whole,
+        Ok(Err(e)) => return Err(format!("not a readable capture: {e}")),
+        Err(_) => return Err("the capture could not be decoded".into()),
     };
-    let sensor = match state.sensors.upload_sensor(tenant_id).await {
-        Ok(s) => s,
-        Err(_) => return failed("storage unavailable, try again"),
-    };
+    let sensor = state
+        .sensors
+        .upload_sensor(tenant_id)
+        .await
+        .map_err(|_| "storage unavailable, try again".to_owned())?;
     // A range of sequence numbers of its own, taken atomically: an upload
     // running at the same time (here or on another instance) gets another.
-    let Ok(first) = state
+    let first = state
         .sensors
-        .reserve_sequences(sensor.id, digests.len() as u64)
+        .reserve_sequences(sensor.id, whole.minutes.len() as u64)
         .await
-    else {
-        return failed("storage unavailable, try again");
+        .map_err(|_| "storage unavailable, try again".to_owned())?;
+    let mut imported = Imported {
+        minutes: 0,
+        flows: 0,
+        cut: whole.cut.map(|e| e.to_string()),
     };
-    let (mut minutes, mut flows) = (0usize, 0usize);
-    for (sequence, digest) in (first..).zip(digests) {
+    for (sequence, digest) in (first..).zip(whole.minutes) {
         let health = Health {
-            version: Some("portal pcap upload".into()),
+            version: Some(version.into()),
             ..Health::default()
         };
         let batch = digest.into_batch(&sensor.public_id, sequence, health);
@@ -114,23 +169,17 @@ async fn upload(
             // Counted only when stored: a reserved sequence is never taken
             // already, so anything else is reported, not hidden.
             Ok(outcome) if outcome.stored => {
-                minutes += 1;
-                flows += outcome.flows;
+                imported.minutes += 1;
+                imported.flows += outcome.flows;
             }
             Ok(_) => {
-                return failed(&format!(
-                    "stored {minutes} minutes, then minute {sequence} was found stored already"
+                return Err(format!(
+                    "stored {} minutes, then minute {sequence} was found stored already",
+                    imported.minutes
                 ));
             }
-            Err(e) => return failed(&format!("stored {minutes} minutes, then: {e}")),
+            Err(e) => return Err(format!("stored {} minutes, then: {e}", imported.minutes)),
         }
     }
-    tracing::info!(
-        tenant_id,
-        by = user.username,
-        minutes,
-        flows,
-        "capture uploaded in the portal"
-    );
-    back(&format!("uploaded={minutes}&flows={flows}"))
+    Ok(imported)
 }

@@ -57,6 +57,12 @@ pub struct Settings {
     #[arg(long, env = "OTLENS_DEMO_PASSWORD", hide_env_values = true)]
     pub demo_password: Option<String>,
 
+    /// With --demo: a folder of capture files (searched recursively) fed
+    /// through decoding and storage into the demo tenant at its first start,
+    /// so its portal shows traffic. start.sh passes the repo's test captures.
+    #[arg(long, env = "OTLENS_DEMO_CAPTURES")]
+    pub demo_captures: Option<std::path::PathBuf>,
+
     /// Log filter, e.g. info, debug, or server=debug,sqlx=warn.
     #[arg(long, env = "OTLENS_LOG", default_value = "info")]
     pub log_level: String,
@@ -96,6 +102,7 @@ impl Settings {
             database_url: database_url.to_owned(),
             demo: false,
             demo_password: None,
+            demo_captures: None,
             log_level: "warn".into(),
             log_format: LogFormat::Text,
             cookie_secure: false,

@@ -1,9 +1,12 @@
-//! Pieces shared by several pages.
+//! Pieces shared by several pages, and the read-only sections rendered on
+//! the server as HTML (`contract_statement`, `portal_summary`).
 
 #[cfg(feature = "ssr")]
 pub mod contract_statement;
 pub mod guard;
 pub mod nav;
+#[cfg(feature = "ssr")]
+pub mod portal_summary;
 pub mod quote;
 pub mod sensor_table;
 pub mod tenant_select;

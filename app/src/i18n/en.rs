@@ -190,6 +190,7 @@ pub static EN: Catalogue = Catalogue {
         upload_hint: "For a proof of concept before a sensor is installed: a pcap or pcapng file is decoded and stored exactly as a sensor's traffic (up to 256 MiB, customer admins only).",
         upload: "Upload",
         uploaded: "Uploaded",
+        upload_cut: "The file ends in a damaged record; everything before it was stored. Where reading stopped:",
         minutes: "minutes",
         title: "Sensors",
         name: "Sensor name",

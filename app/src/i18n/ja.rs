@@ -190,6 +190,7 @@ pub static JA: Catalogue = Catalogue {
         upload_hint: "センサーを設置する前の検証用に、pcap / pcapng ファイルをセンサーと同じ方法で解析して取り込みます（256 MiB まで、お客様管理者のみ）。",
         upload: "取り込む",
         uploaded: "取り込みました",
+        upload_cut: "ファイルの末尾のレコードが壊れていたため、その手前までを取り込みました。読み取りを止めた箇所:",
         minutes: "分",
         title: "センサー",
         name: "センサー名",

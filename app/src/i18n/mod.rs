@@ -450,6 +450,8 @@ pub struct SensorWords {
     pub upload_hint: &'static str,
     pub upload: &'static str,
     pub uploaded: &'static str,
+    /// Before why reading stopped: the file ended in a damaged record.
+    pub upload_cut: &'static str,
     pub minutes: &'static str,
     pub title: &'static str,
     pub name: &'static str,

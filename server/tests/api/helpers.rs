@@ -36,6 +36,8 @@ pub struct TestApp {
     pub db_url: String,
     pub tenant_demo: i64,
     pub tenant_other: i64,
+    /// The running app's storage, for tests that act as the server itself.
+    pub state: app::ssr::ServerState,
     _dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -111,6 +113,7 @@ pub async fn spawn_app_on(connect_url: &str, db_url: &str, dir: tempfile::TempDi
             .unwrap()
     };
     let base = format!("http://{}", app.local_addr());
+    let state = app.state().clone();
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
@@ -120,6 +123,7 @@ pub async fn spawn_app_on(connect_url: &str, db_url: &str, dir: tempfile::TempDi
         db_url: url,
         tenant_demo: tenant_id(demo::DEMO_TENANT),
         tenant_other: tenant_id(demo::OTHER_TENANT),
+        state,
         _dir: dir,
         shutdown: Some(tx),
     }

@@ -368,6 +368,29 @@ async fn a_capture_uploaded_in_the_portal_takes_the_sensor_path(backend: Backend
             .starts_with("/portal?upload_error=not%20a%20readable%20capture")
     );
 
+    // A capture stopped while it was written ends in half a record: what was
+    // read before the cut is stored, and the portal says where it stopped.
+    let before: Value = portal_overview(&app, &admin).await;
+    let cut = CAPTURE[..CAPTURE.len() - 1].to_vec();
+    let r = upload_pcap(&app, &admin, cut).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.contains("&cut=") && location.contains("truncated"),
+        "{location}"
+    );
+    let stored: u64 = location
+        .strip_prefix("/portal?uploaded=")
+        .and_then(|rest| rest.split('&').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("minutes stored: {location}"));
+    assert!(stored >= 1, "{location}");
+    let after: Value = portal_overview(&app, &admin).await;
+    assert_eq!(
+        after["batches"].as_u64().unwrap(),
+        before["batches"].as_u64().unwrap() + stored
+    );
+
     let viewer = app.signed_in("customer-viewer").await;
     assert_eq!(
         upload_pcap(&app, &viewer, CAPTURE.to_vec()).await.status(),

@@ -7,6 +7,7 @@ mod accounts;
 mod authorization;
 mod binary;
 mod contracts;
+mod demo;
 mod ingest;
 mod instances;
 mod outage;

@@ -60,6 +60,68 @@ async fn the_portal_page_shows_only_the_signed_in_tenant(backend: Backend) {
     assert!(!html.contains("other-admin"));
 }
 
+/// The portal's read-only sections come as HTML made on the server: the
+/// tenant's own figures, users and sensors, in the language asked for, with
+/// names from users and sensors escaped.
+async fn the_portal_summary_is_the_tenants_own_html(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.signed_in("admin").await;
+    let hostile = "<img src=x onerror=alert(1)>&\"line";
+    let created = app
+        .call(
+            &admin,
+            "admin/create_sensor",
+            &[
+                ("tenant_id", &app.tenant_demo.to_string()),
+                ("name", hostile),
+            ],
+        )
+        .await;
+    assert!(created.status().is_success(), "{}", created.status());
+    let created: serde_json::Value = created.json().await.unwrap();
+    let public_id = created["sensor"]["public_id"]
+        .as_str()
+        .expect("the new sensor's public id")
+        .to_owned();
+
+    let summary = |who, lang: &'static str| {
+        let app = &app;
+        async move {
+            let v: serde_json::Value = app
+                .call(who, "portal/summary", &[("lang", lang)])
+                .await
+                .json()
+                .await
+                .unwrap();
+            v.as_str().expect("an HTML string").to_owned()
+        }
+    };
+    let customer = app.signed_in("customer-viewer").await;
+    let en = summary(&customer, "En").await;
+    assert!(en.contains(server::demo::DEMO_TENANT), "{en}");
+    assert!(en.contains(&public_id), "the tenant's sensor: {en}");
+    assert!(en.contains("customer-admin"), "the tenant's users: {en}");
+    assert!(
+        !en.contains("<img"),
+        "a sensor name is text, not markup: {en}"
+    );
+    assert!(en.contains("&lt;img src=x"), "{en}");
+    assert!(en.contains("Sensors") || en.contains("sensors"), "{en}");
+    let ja = summary(&customer, "Ja").await;
+    assert_ne!(ja, en, "the language changes the text");
+    assert!(ja.contains(&public_id));
+
+    let other = app.signed_in("other-admin").await;
+    let theirs = summary(&other, "En").await;
+    assert!(theirs.contains(server::demo::OTHER_TENANT), "{theirs}");
+    assert!(
+        !theirs.contains(&public_id),
+        "another tenant's sensor: {theirs}"
+    );
+    assert!(!theirs.contains(server::demo::DEMO_TENANT), "{theirs}");
+    assert!(!theirs.contains("customer-admin"), "{theirs}");
+}
+
 async fn japanese_is_the_default_and_the_cookie_selects_english(backend: Backend) {
     let app = spawn_app(backend).await;
     let ja = app.get(&client(), "/login").await.text().await.unwrap();
@@ -87,4 +149,5 @@ on_both_databases!(
     pages_answer_with_the_status_the_role_deserves,
     the_portal_page_shows_only_the_signed_in_tenant,
     japanese_is_the_default_and_the_cookie_selects_english,
+    the_portal_summary_is_the_tenants_own_html,
 );

@@ -36,7 +36,7 @@ mod test_frames;
 mod whole_capture;
 
 pub use minute::MinuteDigest;
-pub use whole_capture::{digest_capture, digest_capture_bytes};
+pub use whole_capture::{WholeCapture, digest_capture, digest_capture_bytes};
 
 use self::minute::{Edge, Ended, MinuteCounters, OpAgg, OpKey};
 use crate::capture::Timestamp;

@@ -1,33 +1,8 @@
-//! The portal's sensor sections: each sensor's health, and the capture file
-//! upload for customer admins.
+//! The portal's capture file upload, for customer admins.
 
 use leptos::prelude::*;
 
-use crate::components::sensor_table::SensorTable;
 use crate::i18n::use_t;
-use crate::sensors::SensorSummary;
-
-/// Customers: their sensors' health (`sensors` from
-/// [`crate::sensors::portal_sensors`], created by the page).
-#[component]
-pub fn SensorHealthSection(
-    sensors: Resource<Result<Vec<SensorSummary>, crate::error::AppError>>,
-) -> impl IntoView {
-    let t = use_t();
-    view! {
-        <section data-testid="sensor-health">
-            <h2>{move || t().s.health_title}</h2>
-            <Suspense fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
-                {move || Suspend::new(async move {
-                    match sensors.await {
-                        Ok(list) => view! { <SensorTable sensors=list rotate=None revoke=None /> }.into_any(),
-                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
-}
 
 /// Customer admins: upload a capture file instead of running a sensor. A
 /// plain form post (works before the WASM loads); the server redirects back
@@ -44,11 +19,15 @@ pub fn PcapUpload() -> impl IntoView {
             } else {
                 q.get("uploaded").map(|minutes| {
                     let flows = q.get("flows").unwrap_or_default();
+                    let cut = q.get("cut");
                     view! {
                         <p class="ok" role="status" data-testid="upload-done">
                             {move || t().s.uploaded} ": " {minutes.clone()} " " {move || t().s.minutes} ", "
                             {flows.clone()} " " {move || t().s.flow_records}
                         </p>
+                        {cut.map(|why| view! {
+                            <p class="notice-inline" role="status" data-testid="upload-cut">{move || t().s.upload_cut} " " {why}</p>
+                        })}
                     }
                     .into_any()
                 })
