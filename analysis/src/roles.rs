@@ -59,6 +59,7 @@ fn is_controller_protocol(p: Protocol) -> bool {
             | Protocol::Dnp3
             | Protocol::Iec104
             | Protocol::Bacnet
+            | Protocol::Ads
     )
 }
 
@@ -161,6 +162,11 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
             (OperationClass::Firmware, "firmware operations"),
             (OperationClass::Control, "run/stop/reset commands"),
         ] {
+            // A phasor data concentrator turns its PMUs' data streams on and off
+            // as routine: not an engineering action.
+            if *p == Protocol::C37118 && class == OperationClass::Control {
+                continue;
+            }
             let n = class_count(classes, class);
             if n > 0 {
                 engineering.push(format!("sends {} {what} ({n})", p.as_str()));
@@ -227,6 +233,32 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
         ));
         return Assessment {
             role: Role::Historian,
+            confidence: 50,
+            evidence,
+        };
+    }
+    if let Some((servers, classes)) = b.used.get(&Protocol::C37118)
+        && class_count(classes, OperationClass::Read)
+            + class_count(classes, OperationClass::Discovery)
+            + class_count(classes, OperationClass::Control)
+            > 0
+    {
+        evidence.push(format!(
+            "collects C37.118 synchrophasor data from {} source(s) (a phasor data concentrator)",
+            servers.len()
+        ));
+        return Assessment {
+            role: Role::Historian,
+            confidence: 50,
+            evidence,
+        };
+    }
+    if let Some((requests, _)) = b.served.get(&Protocol::C37118) {
+        evidence.push(format!(
+            "answers C37.118 synchrophasor requests ({requests}) as a PMU"
+        ));
+        return Assessment {
+            role: Role::FieldDevice,
             confidence: 50,
             evidence,
         };

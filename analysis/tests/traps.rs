@@ -350,3 +350,71 @@ fn a_request_to_every_station_is_no_edge_but_tells_what_its_sender_speaks() {
             .all(|e| !e.contains("every station"))
     );
 }
+
+/// One request of `protocol` from `client` to `server`.
+fn request(
+    client: &str,
+    server: &str,
+    protocol: Protocol,
+    port: u16,
+    name: &'static str,
+    class: OperationClass,
+) -> OperationCount {
+    OperationCount {
+        server_port: Some(port),
+        protocol,
+        name: name.into(),
+        class,
+        count: 1,
+        ..modbus_read(client, server)
+    }
+}
+
+fn role_of(r: &analysis::Report, address: &str) -> Role {
+    r.assets
+        .iter()
+        .find(|a| a.ips.iter().any(|z| z.ip == address))
+        .unwrap()
+        .role
+}
+
+#[test]
+fn an_ads_server_is_a_controller_a_pmu_a_field_device_and_its_pdc_no_engineer() {
+    let mut inventory = Inventory::default();
+    inventory.observe(&batch(
+        "sen_a",
+        vec![],
+        vec![
+            request(
+                "10.0.0.9",
+                "10.0.0.5",
+                Protocol::Ads,
+                48898,
+                "read_state",
+                OperationClass::Diagnostic,
+            ),
+            // The PDC turns the PMU's stream on and asks for its configuration.
+            request(
+                "10.0.1.9",
+                "10.0.1.5",
+                Protocol::C37118,
+                4712,
+                "turn_on_transmission",
+                OperationClass::Control,
+            ),
+            request(
+                "10.0.1.9",
+                "10.0.1.5",
+                Protocol::C37118,
+                4712,
+                "send_config2",
+                OperationClass::Discovery,
+            ),
+        ],
+    ));
+    let r = inventory.report();
+    assert_eq!(role_of(&r, "10.0.0.5"), Role::Controller);
+    assert_eq!(role_of(&r, "10.0.1.5"), Role::FieldDevice);
+    // Turning a data stream on is routine for a data concentrator, not engineering.
+    assert_eq!(role_of(&r, "10.0.1.9"), Role::Historian);
+}

@@ -32,6 +32,8 @@ fn target_of(p: Protocol) -> &'static str {
         Protocol::Melsec => "dissect_melsec",
         Protocol::OpcUa => "dissect_opcua",
         Protocol::ProfinetDcp => "dissect_profinet",
+        Protocol::Ads => "dissect_ads",
+        Protocol::C37118 => "dissect_c37118",
     }
 }
 

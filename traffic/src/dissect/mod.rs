@@ -7,7 +7,9 @@
 //! `parser.rs` for pure parsing, `mod.rs` turning parsed messages into
 //! [`Operation`]s); see `README.md` beside this file for what each decodes.
 
+pub mod ads;
 pub mod bacnet;
+pub mod c37118;
 pub mod common;
 pub mod dnp3;
 pub mod enip;
@@ -120,6 +122,16 @@ pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> 
     if tcp && ctx.has_port(ports::IEC104) && starts(&[0x68]) {
         return Some(Protocol::Iec104);
     }
+    if (tcp && ctx.has_port(ads::TCP_PORT) && ads_tcp_like(b))
+        || (!tcp && ctx.has_port(ads::UDP_PORT) && starts(&ads::parser::UDP_MAGIC))
+    {
+        return Some(Protocol::Ads);
+    }
+    if (ctx.has_port(c37118::PORT) || (!tcp && ctx.has_port(c37118::UDP_DATA_PORT)))
+        && c37118::parser::looks_like_frame(b)
+    {
+        return Some(Protocol::C37118);
+    }
     if ctx.has_port(ports::FINS)
         && (if tcp {
             starts(b"FINS")
@@ -149,6 +161,18 @@ fn modbus_like(b: &[u8]) -> bool {
     let len_ok =
         common::be16_at(b, 4).is_none_or(|l| (1..=modbus::parser::MAX_MBAP_LENGTH).contains(&l));
     pid_ok && len_ok
+}
+
+/// An AMS/TCP header (reserved 0, or a port-connect / router command) whose
+/// length leaves room for an AMS header, or a prefix of one.
+fn ads_tcp_like(b: &[u8]) -> bool {
+    let reserved_ok = common::le16_at(b, 0).is_none_or(|r| matches!(r, 0 | 0x1000 | 0x1001))
+        && b.first().is_none_or(|&r| r == 0);
+    let len_ok = common::le32_at(b, 2).is_none_or(|l| {
+        (l as usize) <= ads::parser::MAX_AMS_LEN
+            && (common::le16_at(b, 0) != Some(0) || l as usize >= ads::parser::AMS_HEADER_LEN)
+    });
+    reserved_ok && len_ok
 }
 
 /// An encapsulation header with a known command (or a prefix of one), or
@@ -189,6 +213,8 @@ pub fn dissect(
         Protocol::Melsec => melsec::dissect(ctx, data, out),
         Protocol::OpcUa => opcua::dissect(ctx, data, out),
         Protocol::ProfinetDcp => profinet::dissect(ctx, data, out),
+        Protocol::Ads => ads::dissect(ctx, data, out),
+        Protocol::C37118 => c37118::dissect(ctx, data, out),
         Protocol::Enip | Protocol::Cip => enip::dissect(ctx, data, out),
         Protocol::S7comm | Protocol::S7commPlus => s7comm::dissect(ctx, data, out),
     };
