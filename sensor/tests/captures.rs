@@ -445,3 +445,25 @@ fn ads_commands_and_identities() {
         "SHENHUAJ6-PC"
     ));
 }
+
+#[test]
+fn goose_publications_and_their_publishers() {
+    let r = report("iec61850/iec61850_mms_goose_sample.pcap");
+    let g = protocol(&r, "goose");
+    // tshark: 34 GOOSE frames; 8 are the first publication of a new stNum.
+    assert_eq!(g.total, 34);
+    assert_eq!(
+        g.by_class,
+        BTreeMap::from([("read".to_owned(), 26), ("write".to_owned(), 8)])
+    );
+    let publisher = "00:00:23:06:30:fe";
+    assert!(
+        r.identities
+            .iter()
+            .any(|i| i.mac.as_deref() == Some(publisher)
+                && i.attribute == "goose_gocb_ref"
+                && i.value == "AA1C1Q01A1LD0/LLN0$GO$gcb_A"),
+        "{:?}",
+        r.identities
+    );
+}

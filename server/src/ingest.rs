@@ -373,7 +373,7 @@ mod tests {
     #[test]
     fn new_protocols_keep_the_schema_version_and_old_sensors_are_accepted() {
         use traffic::operation::Protocol;
-        // Adding ADS and C37.118 changed no record's meaning: version 1 stays.
+        // Adding ADS, C37.118 and GOOSE changed no record's meaning: version 1 stays.
         assert_eq!(SCHEMA_VERSION, 1);
         // A batch from a sensor before them (only protocols it knew) still decodes,
         // in both encodings, as do batches with the new names.
@@ -382,6 +382,7 @@ mod tests {
             Protocol::ProfinetDcp,
             Protocol::Ads,
             Protocol::C37118,
+            Protocol::Goose,
         ] {
             let b = with_operation(batch(1), p);
             assert_eq!(

@@ -24,11 +24,13 @@ pub enum Protocol {
     Ads,
     /// IEEE C37.118 synchrophasor.
     C37118,
+    /// IEC 61850 GOOSE.
+    Goose,
 }
 
 impl Protocol {
     /// Every protocol, in declaration order.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::Modbus,
         Self::Enip,
         Self::Cip,
@@ -43,6 +45,7 @@ impl Protocol {
         Self::ProfinetDcp,
         Self::Ads,
         Self::C37118,
+        Self::Goose,
     ];
 
     /// The name serde writes, e.g. "s7comm_plus", "opc_ua".
@@ -62,6 +65,7 @@ impl Protocol {
             Self::ProfinetDcp => "profinet_dcp",
             Self::Ads => "ads",
             Self::C37118 => "c37118",
+            Self::Goose => "goose",
         }
     }
 }

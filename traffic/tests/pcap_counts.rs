@@ -825,7 +825,75 @@ fn c37118_one_pmu_matches_tshark() {
     assert_eq!(r.out.malformed, 0);
 }
 
-const ALL_CAPTURES: [&str; 17] = [
+#[test]
+fn goose_matches_tshark() {
+    let file = "iec61850/iec61850_mms_goose_sample.pcap";
+    let r = run(file);
+    use traffic::dissect::goose::codes::{RETRANSMISSION, STATE_CHANGE};
+    // tshark: 34 GOOSE frames. One publisher (APPID 0x3001 at 00:00:23:06:30:fe)
+    // walks stNum 5867..=5874 and each new state is caught at sqNum 0: 8 events.
+    assert_eq!(
+        r.hist(Protocol::Goose, all),
+        expect(&[(STATE_CHANGE, 8), (RETRANSMISSION, 26)])
+    );
+    assert_eq!(r.count(Protocol::Goose, |o| o.unit == Some(0x3001)), 34);
+    // goose.stNum histogram, from the parser over every GOOSE frame.
+    let bytes = std::fs::read(capture_path(file)).unwrap();
+    let mut st = BTreeMap::new();
+    for f in frames(&bytes) {
+        let mut et = u16::from_be_bytes([f[12], f[13]]);
+        let mut l2 = &f[14..];
+        while et == 0x8100 && l2.len() >= 4 {
+            et = u16::from_be_bytes([l2[2], l2[3]]);
+            l2 = &l2[4..];
+        }
+        if et == traffic::dissect::goose::codes::ETHERTYPE {
+            let g = traffic::dissect::goose::parser::parse_goose(l2).unwrap();
+            *st.entry(g.st_num.unwrap()).or_insert(0usize) += 1;
+        }
+    }
+    let want = [
+        (5874, 7),
+        (5867, 6),
+        (5870, 5),
+        (5872, 4),
+        (5873, 4),
+        (5871, 3),
+        (5869, 2),
+        (115, 1),
+        (59, 1),
+        (5868, 1),
+    ];
+    assert_eq!(st, want.iter().copied().collect::<BTreeMap<u32, usize>>());
+    let refs: std::collections::BTreeSet<&str> = r
+        .out
+        .identities
+        .iter()
+        .filter(|i| i.attribute == "goose_gocb_ref")
+        .map(|i| i.value.as_str())
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            "AA1C1Q01A1LD0/LLN0$GO$gcb_A",
+            "AA1C1Q05A1LD0/LLN0$GO$gcb_A",
+            "AA1C1Q07A1LD0/LLN0$GO$gcb_A"
+        ]
+        .into()
+    );
+    assert!(
+        r.out.identities.iter().any(
+            |i| i.attribute == "goose_dataset" && i.value == "AA1C1Q01A1LD0/LLN0$InterlockingA"
+        )
+    );
+    assert_eq!(
+        r.count(Protocol::Goose, |o| o.direction == Direction::Unknown),
+        34
+    );
+}
+
+const ALL_CAPTURES: [&str; 18] = [
+    "iec61850/iec61850_mms_goose_sample.pcap",
     "ads/ads_beckhoff_addroute.pcapng",
     "c37118/c37118_1pmu_tcp.pcap",
     "bacnet/bacnet_icsnpp_example.pcap",

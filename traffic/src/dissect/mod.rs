@@ -14,6 +14,7 @@ pub mod common;
 pub mod dnp3;
 pub mod enip;
 pub mod fins;
+pub mod goose;
 pub mod harness;
 pub mod iec104;
 pub mod melsec;
@@ -91,7 +92,11 @@ fn bacnet_alt_port(p: u16) -> bool {
 /// Returns `None` when it is no industrial protocol we know.
 pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> {
     if let Carrier::Ethernet { ethertype } = ctx.carrier {
-        return (ethertype == profinet::ETHERTYPE).then_some(Protocol::ProfinetDcp);
+        return match ethertype {
+            profinet::ETHERTYPE => Some(Protocol::ProfinetDcp),
+            goose::codes::ETHERTYPE => Some(Protocol::Goose),
+            _ => None,
+        };
     }
     let tcp = ctx.carrier == Carrier::TcpStream;
     let b = first_payload;
@@ -215,6 +220,7 @@ pub fn dissect(
         Protocol::ProfinetDcp => profinet::dissect(ctx, data, out),
         Protocol::Ads => ads::dissect(ctx, data, out),
         Protocol::C37118 => c37118::dissect(ctx, data, out),
+        Protocol::Goose => goose::dissect(ctx, data, out),
         Protocol::Enip | Protocol::Cip => enip::dissect(ctx, data, out),
         Protocol::S7comm | Protocol::S7commPlus => s7comm::dissect(ctx, data, out),
     };
