@@ -302,6 +302,32 @@ mod tests {
         assert_eq!(classify(&tcp(50000, 8080), b"GET / HTTP/1.1\r\n"), None);
     }
 
+    #[test]
+    fn classify_ads_c37118_and_goose() {
+        let ams = ads::parser::tests::READ_STATE_REQ;
+        assert_eq!(classify(&tcp(50000, 48898), &ams), Some(Protocol::Ads));
+        assert_eq!(classify(&tcp(50000, 48898), &ams[..3]), Some(Protocol::Ads));
+        let route = ads::parser::tests::ADD_ROUTE_REQ;
+        assert_eq!(classify(&udp(48899, 48899), &route), Some(Protocol::Ads));
+        let cmd = c37118::parser::tests::SEND_CFG2;
+        assert_eq!(classify(&tcp(36835, 4712), &cmd), Some(Protocol::C37118));
+        assert_eq!(classify(&udp(50000, 4713), &cmd), Some(Protocol::C37118));
+        let goose = PayloadContext {
+            carrier: Carrier::Ethernet { ethertype: 0x88B8 },
+            src_port: 0,
+            dst_port: 0,
+            to_server: true,
+        };
+        assert_eq!(classify(&goose, &[0x30, 0x01]), Some(Protocol::Goose));
+        // Other traffic on those ports stays unclassified.
+        let tls = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01];
+        assert_eq!(classify(&tcp(48898, 443), &tls), None);
+        assert_eq!(classify(&tcp(4712, 443), &tls), None);
+        assert_eq!(classify(&udp(48899, 53), &tls), None);
+        // An AMS/TCP length too short for an AMS header is not ADS.
+        assert_eq!(classify(&tcp(50000, 48898), &[0, 0, 4, 0, 0, 0]), None);
+    }
+
     /// A 24-byte encapsulation header: command, body length, session,
     /// status, sender context, options.
     fn encap(command: u16, body: &[u8], status: u32, options: u32) -> Vec<u8> {
