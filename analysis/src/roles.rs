@@ -94,6 +94,23 @@ fn class_count(classes: &BTreeMap<OperationClass, u64>, class: OperationClass) -
 
 /// The role that `b` supports best, with the observations behind it.
 pub fn assess(b: &Behaviour) -> Assessment {
+    // GOOSE goes to a group but asks nothing: it is an IED (protection relay,
+    // bay controller) publishing its state to the others at the bay level.
+    if let Some(n) = b.asks_everyone.get(&Protocol::Goose)
+        && !b.forwards_for_others
+    {
+        let mut assessment = assess_conversations(b);
+        let evidence = format!("publishes IEC 61850 GOOSE ({n}): an IED");
+        if assessment.role != Role::Controller {
+            assessment = Assessment {
+                role: Role::Controller,
+                confidence: 70,
+                evidence: Vec::new(),
+            };
+        }
+        assessment.evidence.push(evidence);
+        return assessment;
+    }
     let asked: Vec<String> = b
         .asks_everyone
         .iter()

@@ -418,3 +418,37 @@ fn an_ads_server_is_a_controller_a_pmu_a_field_device_and_its_pdc_no_engineer() 
     // Turning a data stream on is routine for a data concentrator, not engineering.
     assert_eq!(role_of(&r, "10.0.1.9"), Role::Historian);
 }
+
+#[test]
+fn a_goose_publisher_is_an_ied() {
+    let ied = mac(7);
+    let publication = OperationCount {
+        transport: TransportKind::Ethernet,
+        client_ip: None,
+        server_ip: None,
+        server_port: None,
+        client_mac: Some(ied),
+        server_mac: Some(MacAddr([0x01, 0x0c, 0xcd, 0x01, 0x00, 0x00])),
+        protocol: Protocol::Goose,
+        function_code: 0,
+        name: "goose_retransmission".into(),
+        class: OperationClass::Read,
+        direction: Direction::Unknown,
+        count: 26,
+        ..modbus_read("10.0.0.1", "10.0.0.2")
+    };
+    let mut inventory = Inventory::default();
+    inventory.observe(&batch("sen_a", vec![mac_host(ied)], vec![publication]));
+    let r = inventory.report();
+    let a = r
+        .assets
+        .iter()
+        .find(|a| a.id == format!("mac:{ied}"))
+        .unwrap();
+    assert_eq!(a.role, Role::Controller, "{:?}", a.evidence);
+    assert!(
+        a.evidence.iter().any(|e| e.contains("GOOSE (26)")),
+        "{:?}",
+        a.evidence
+    );
+}
