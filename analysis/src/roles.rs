@@ -59,6 +59,7 @@ fn is_controller_protocol(p: Protocol) -> bool {
             | Protocol::Dnp3
             | Protocol::Iec104
             | Protocol::Bacnet
+            | Protocol::Ads
     )
 }
 
@@ -93,6 +94,23 @@ fn class_count(classes: &BTreeMap<OperationClass, u64>, class: OperationClass) -
 
 /// The role that `b` supports best, with the observations behind it.
 pub fn assess(b: &Behaviour) -> Assessment {
+    // GOOSE goes to a group but asks nothing: it is an IED (protection relay,
+    // bay controller) publishing its state to the others at the bay level.
+    if let Some(n) = b.asks_everyone.get(&Protocol::Goose)
+        && !b.forwards_for_others
+    {
+        let mut assessment = assess_conversations(b);
+        let evidence = format!("publishes IEC 61850 GOOSE ({n}): an IED");
+        if assessment.role != Role::Controller {
+            assessment = Assessment {
+                role: Role::Controller,
+                confidence: 70,
+                evidence: Vec::new(),
+            };
+        }
+        assessment.evidence.push(evidence);
+        return assessment;
+    }
     let asked: Vec<String> = b
         .asks_everyone
         .iter()
@@ -161,6 +179,11 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
             (OperationClass::Firmware, "firmware operations"),
             (OperationClass::Control, "run/stop/reset commands"),
         ] {
+            // A phasor data concentrator turns its PMUs' data streams on and off
+            // as routine: not an engineering action.
+            if *p == Protocol::C37118 && class == OperationClass::Control {
+                continue;
+            }
             let n = class_count(classes, class);
             if n > 0 {
                 engineering.push(format!("sends {} {what} ({n})", p.as_str()));
@@ -227,6 +250,32 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
         ));
         return Assessment {
             role: Role::Historian,
+            confidence: 50,
+            evidence,
+        };
+    }
+    if let Some((servers, classes)) = b.used.get(&Protocol::C37118)
+        && class_count(classes, OperationClass::Read)
+            + class_count(classes, OperationClass::Discovery)
+            + class_count(classes, OperationClass::Control)
+            > 0
+    {
+        evidence.push(format!(
+            "collects C37.118 synchrophasor data from {} source(s) (a phasor data concentrator)",
+            servers.len()
+        ));
+        return Assessment {
+            role: Role::Historian,
+            confidence: 50,
+            evidence,
+        };
+    }
+    if let Some((requests, _)) = b.served.get(&Protocol::C37118) {
+        evidence.push(format!(
+            "answers C37.118 synchrophasor requests ({requests}) as a PMU"
+        ));
+        return Assessment {
+            role: Role::FieldDevice,
             confidence: 50,
             evidence,
         };

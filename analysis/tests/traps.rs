@@ -350,3 +350,105 @@ fn a_request_to_every_station_is_no_edge_but_tells_what_its_sender_speaks() {
             .all(|e| !e.contains("every station"))
     );
 }
+
+/// One request of `protocol` from `client` to `server`.
+fn request(
+    client: &str,
+    server: &str,
+    protocol: Protocol,
+    port: u16,
+    name: &'static str,
+    class: OperationClass,
+) -> OperationCount {
+    OperationCount {
+        server_port: Some(port),
+        protocol,
+        name: name.into(),
+        class,
+        count: 1,
+        ..modbus_read(client, server)
+    }
+}
+
+fn role_of(r: &analysis::Report, address: &str) -> Role {
+    r.assets
+        .iter()
+        .find(|a| a.ips.iter().any(|z| z.ip == address))
+        .unwrap()
+        .role
+}
+
+#[test]
+fn an_ads_server_is_a_controller_a_pmu_a_field_device_and_its_pdc_no_engineer() {
+    let mut inventory = Inventory::default();
+    inventory.observe(&batch(
+        "sen_a",
+        vec![],
+        vec![
+            request(
+                "10.0.0.9",
+                "10.0.0.5",
+                Protocol::Ads,
+                48898,
+                "read_state",
+                OperationClass::Diagnostic,
+            ),
+            // The PDC turns the PMU's stream on and asks for its configuration.
+            request(
+                "10.0.1.9",
+                "10.0.1.5",
+                Protocol::C37118,
+                4712,
+                "turn_on_transmission",
+                OperationClass::Control,
+            ),
+            request(
+                "10.0.1.9",
+                "10.0.1.5",
+                Protocol::C37118,
+                4712,
+                "send_config2",
+                OperationClass::Discovery,
+            ),
+        ],
+    ));
+    let r = inventory.report();
+    assert_eq!(role_of(&r, "10.0.0.5"), Role::Controller);
+    assert_eq!(role_of(&r, "10.0.1.5"), Role::FieldDevice);
+    // Turning a data stream on is routine for a data concentrator, not engineering.
+    assert_eq!(role_of(&r, "10.0.1.9"), Role::Historian);
+}
+
+#[test]
+fn a_goose_publisher_is_an_ied() {
+    let ied = mac(7);
+    let publication = OperationCount {
+        transport: TransportKind::Ethernet,
+        client_ip: None,
+        server_ip: None,
+        server_port: None,
+        client_mac: Some(ied),
+        server_mac: Some(MacAddr([0x01, 0x0c, 0xcd, 0x01, 0x00, 0x00])),
+        protocol: Protocol::Goose,
+        function_code: 0,
+        name: "goose_retransmission".into(),
+        class: OperationClass::Read,
+        direction: Direction::Unknown,
+        count: 26,
+        ..modbus_read("10.0.0.1", "10.0.0.2")
+    };
+    let mut inventory = Inventory::default();
+    inventory.observe(&batch("sen_a", vec![mac_host(ied)], vec![publication]));
+    let r = inventory.report();
+    let a = r
+        .assets
+        .iter()
+        .find(|a| a.id == format!("mac:{ied}"))
+        .unwrap();
+    assert_eq!(a.role, Role::Controller, "{:?}", a.evidence);
+    assert!(
+        a.evidence.iter().any(|e| e.contains("GOOSE (26)")),
+        "{:?}",
+        a.evidence
+    );
+}

@@ -381,3 +381,89 @@ fn bounded_tables_count_what_they_leave_out() {
         full.identities.len() as u64
     );
 }
+
+fn protocol<'a>(r: &'a Report, name: &str) -> &'a sensor::report::ProtocolOperations {
+    r.operations
+        .protocols
+        .iter()
+        .find(|p| p.protocol == name)
+        .unwrap_or_else(|| panic!("no {name} operations: {:?}", r.operations.protocols))
+}
+
+fn has_identity(r: &Report, ip: &str, attribute: &str, value: &str) -> bool {
+    r.identities
+        .iter()
+        .any(|i| i.ip.as_deref() == Some(ip) && i.attribute == attribute && i.value == value)
+}
+
+#[test]
+fn c37118_frames_and_the_pmu_station_name() {
+    let file = "c37118/c37118_1pmu_tcp.pcap";
+    check_against_tshark(file);
+    let r = report(file);
+    let s = protocol(&r, "c37118");
+    // tshark synphasor.frtype: 252 data + 1 CFG-2 from the PMU, 3 commands to it.
+    assert_eq!((s.total, s.requests, s.responses), (256, 3, 253));
+    assert_eq!(
+        s.by_class,
+        BTreeMap::from([
+            ("read".to_owned(), 252),
+            ("discovery".to_owned(), 2),
+            ("control".to_owned(), 2),
+        ])
+    );
+    // The PMU (the side on port 4712) names itself in its configuration frame.
+    let pmu = &r.conversations.top[0].server_ip;
+    assert!(
+        has_identity(&r, pmu, "station_name", "Blue PMU"),
+        "{:?}",
+        r.identities
+    );
+    assert!(has_identity(&r, pmu, "pmu_idcode", "241"));
+}
+
+#[test]
+fn ads_commands_and_identities() {
+    let r = report("ads/ads_beckhoff_addroute.pcapng");
+    let s = protocol(&r, "ads");
+    // tshark ams.cmdid: 130 AMS packets (66 requests, 64 responses); plus the 6
+    // UDP discovery / add-route datagrams tshark leaves undecoded.
+    assert_eq!((s.total, s.requests, s.responses), (136, 69, 67));
+    assert_eq!(s.errors, 9);
+    let plc = "192.168.1.8";
+    assert!(
+        has_identity(&r, plc, "product_name", "PLC Server"),
+        "{:?}",
+        r.identities
+    );
+    assert!(has_identity(&r, plc, "hostname", "CX_0D7560"));
+    assert!(has_identity(&r, plc, "ams_net_id", "5.13.117.96.1.1"));
+    assert!(has_identity(
+        &r,
+        "192.168.1.199",
+        "route_name",
+        "SHENHUAJ6-PC"
+    ));
+}
+
+#[test]
+fn goose_publications_and_their_publishers() {
+    let r = report("iec61850/iec61850_mms_goose_sample.pcap");
+    let g = protocol(&r, "goose");
+    // tshark: 34 GOOSE frames; 8 are the first publication of a new stNum.
+    assert_eq!(g.total, 34);
+    assert_eq!(
+        g.by_class,
+        BTreeMap::from([("read".to_owned(), 26), ("write".to_owned(), 8)])
+    );
+    let publisher = "00:00:23:06:30:fe";
+    assert!(
+        r.identities
+            .iter()
+            .any(|i| i.mac.as_deref() == Some(publisher)
+                && i.attribute == "goose_gocb_ref"
+                && i.value == "AA1C1Q01A1LD0/LLN0$GO$gcb_A"),
+        "{:?}",
+        r.identities
+    );
+}

@@ -344,6 +344,56 @@ mod tests {
         );
     }
 
+    /// One operation of `protocol`, as a sensor records it.
+    fn with_operation(mut b: Batch, protocol: traffic::operation::Protocol) -> Batch {
+        use traffic::operation::{Direction, OperationClass};
+        b.operations.push(traffic::record::OperationCount {
+            transport: traffic::record::TransportKind::Tcp,
+            client_ip: Some("10.0.0.1".parse().unwrap()),
+            server_ip: Some("10.0.0.2".parse().unwrap()),
+            server_port: Some(48898),
+            client_mac: None,
+            server_mac: None,
+            protocol,
+            function_code: 4,
+            name: "read_state".into(),
+            class: OperationClass::Diagnostic,
+            unit: Some(851),
+            direction: Direction::Request,
+            error_code: None,
+            count: 1,
+            first_seen_ms: 1_700_000_040_000,
+            last_seen_ms: 1_700_000_040_000,
+            ranges: vec![],
+            ranges_truncated: false,
+        });
+        b
+    }
+
+    #[test]
+    fn new_protocols_keep_the_schema_version_and_old_sensors_are_accepted() {
+        use traffic::operation::Protocol;
+        // Adding ADS, C37.118 and GOOSE changed no record's meaning: version 1 stays.
+        assert_eq!(SCHEMA_VERSION, 1);
+        // A batch from a sensor before them (only protocols it knew) still decodes,
+        // in both encodings, as do batches with the new names.
+        for p in [
+            Protocol::Modbus,
+            Protocol::ProfinetDcp,
+            Protocol::Ads,
+            Protocol::C37118,
+            Protocol::Goose,
+        ] {
+            let b = with_operation(batch(1), p);
+            assert_eq!(
+                decode_batch(&cbor_zstd(&b), Encoding::Cbor).unwrap().batch,
+                b
+            );
+            let json = zstd::encode_all(serde_json::to_vec(&b).unwrap().as_slice(), 3).unwrap();
+            assert_eq!(decode_batch(&json, Encoding::Json).unwrap().batch, b);
+        }
+    }
+
     #[test]
     fn another_schema_version_is_named_in_the_refusal() {
         let e = decode_batch(&cbor_zstd(&batch(2)), Encoding::Cbor).unwrap_err();

@@ -32,6 +32,9 @@ fn target_of(p: Protocol) -> &'static str {
         Protocol::Melsec => "dissect_melsec",
         Protocol::OpcUa => "dissect_opcua",
         Protocol::ProfinetDcp => "dissect_profinet",
+        Protocol::Ads => "dissect_ads",
+        Protocol::C37118 => "dissect_c37118",
+        Protocol::Goose => "dissect_goose",
     }
 }
 
@@ -124,9 +127,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     u.destination_port(),
                     d.payload,
                 ),
-                _ if d.ethertype == Some(0x8892) => {
-                    (Carrier::Ethernet { ethertype: 0x8892 }, 0, 0, d.l2_payload)
-                }
+                // PROFINET and GOOSE (the harness replays both as carrier 2).
+                _ if matches!(d.ethertype, Some(0x8892 | 0x88B8)) => (
+                    Carrier::Ethernet {
+                        ethertype: d.ethertype.unwrap_or_default(),
+                    },
+                    0,
+                    0,
+                    d.l2_payload,
+                ),
                 _ => continue,
             };
             if payload.is_empty() {

@@ -20,11 +20,17 @@ pub enum Protocol {
     Melsec,
     OpcUa,
     ProfinetDcp,
+    /// Beckhoff ADS/AMS.
+    Ads,
+    /// IEEE C37.118 synchrophasor.
+    C37118,
+    /// IEC 61850 GOOSE.
+    Goose,
 }
 
 impl Protocol {
     /// Every protocol, in declaration order.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 15] = [
         Self::Modbus,
         Self::Enip,
         Self::Cip,
@@ -37,6 +43,9 @@ impl Protocol {
         Self::Melsec,
         Self::OpcUa,
         Self::ProfinetDcp,
+        Self::Ads,
+        Self::C37118,
+        Self::Goose,
     ];
 
     /// The name serde writes, e.g. "s7comm_plus", "opc_ua".
@@ -54,6 +63,9 @@ impl Protocol {
             Self::Melsec => "melsec",
             Self::OpcUa => "opc_ua",
             Self::ProfinetDcp => "profinet_dcp",
+            Self::Ads => "ads",
+            Self::C37118 => "c37118",
+            Self::Goose => "goose",
         }
     }
 }

@@ -64,7 +64,8 @@ fn capture_path(rel: &str) -> PathBuf {
 
 /// Ports whose side is the server; otherwise the lower port is taken as the server.
 const SERVER_PORTS: &[u16] = &[
-    502, 44818, 2222, 102, 47808, 20000, 2404, 9600, 5006, 5007, 4840, 12001,
+    502, 44818, 2222, 102, 47808, 20000, 2404, 9600, 5006, 5007, 4840, 12001, 48898, 48899, 4712,
+    4713,
 ];
 
 fn server_is_dst(sport: u16, dport: u16) -> bool {
@@ -101,34 +102,12 @@ fn run_with(rel: &str, record: bool) -> CaptureResult {
     }
     let mut dirs: HashMap<FlowKey, TcpDir> = HashMap::new();
     let mut conn_proto: HashMap<FlowKey, Option<Protocol>> = HashMap::new();
-    if file.len() < 24 {
-        return res;
-    }
-    let le = file[0] == 0xd4;
-    let rd32 = |b: &[u8]| {
-        let a = [b[0], b[1], b[2], b[3]];
-        if le {
-            u32::from_le_bytes(a)
-        } else {
-            u32::from_be_bytes(a)
-        }
-    };
-    let mut pos = 24;
-    let mut frame_no = 0;
-    while pos + 16 <= file.len() {
-        frame_no += 1;
+    for (i, frame) in frames(&file).into_iter().enumerate() {
         let before = res.out.operations.len();
-        let incl = rd32(&file[pos + 8..]) as usize;
-        pos += 16;
-        if pos + incl > file.len() {
-            break; // truncated capture
-        }
-        let frame = &file[pos..pos + incl];
-        pos += incl;
         walk_frame(frame, &mut res, &mut dirs, &mut conn_proto);
         let made = res.out.operations.len() - before;
         if made > 0 {
-            res.per_frame.push((frame_no, made));
+            res.per_frame.push((i + 1, made));
         }
     }
     if let Ok(path) = std::env::var("DISSECT_DUMP_FRAMES") {
@@ -152,6 +131,57 @@ fn run_with(rel: &str, record: bool) -> CaptureResult {
         }
     }
     res
+}
+
+/// The Ethernet frames of a classic pcap or a pcapng file (enhanced and simple
+/// packet blocks; every interface is assumed to be Ethernet), up to a truncated record.
+fn frames(file: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let rd32 = |b: &[u8], le: bool| {
+        let a = [b[0], b[1], b[2], b[3]];
+        if le {
+            u32::from_le_bytes(a)
+        } else {
+            u32::from_be_bytes(a)
+        }
+    };
+    if file.len() < 24 {
+        return out;
+    }
+    if file[..4] == [0x0A, 0x0D, 0x0D, 0x0A] {
+        let le = file[8..12] == [0x4D, 0x3C, 0x2B, 0x1A];
+        let mut pos = 0;
+        while pos + 12 <= file.len() {
+            let kind = rd32(&file[pos..], le);
+            let len = rd32(&file[pos + 4..], le) as usize;
+            if len < 12 || pos + len > file.len() {
+                break;
+            }
+            let block = &file[pos..pos + len];
+            match kind {
+                6 if len >= 32 => {
+                    let cap = rd32(&block[20..], le) as usize;
+                    out.push(&block[28..(28 + cap).min(len - 4)]);
+                }
+                3 if len >= 16 => out.push(&block[12..len - 4]),
+                _ => {}
+            }
+            pos += len;
+        }
+        return out;
+    }
+    let le = file[0] == 0xd4;
+    let mut pos = 24;
+    while pos + 16 <= file.len() {
+        let incl = rd32(&file[pos + 8..], le) as usize;
+        pos += 16;
+        if pos + incl > file.len() {
+            break; // truncated capture
+        }
+        out.push(&file[pos..pos + incl]);
+        pos += incl;
+    }
+    out
 }
 
 fn walk_frame(
@@ -703,7 +733,169 @@ fn profinet_dcp_matches_tshark() {
     assert_eq!(r.out.malformed, 0);
 }
 
-const ALL_CAPTURES: [&str; 15] = [
+#[test]
+fn ads_addroute_matches_tshark() {
+    let r = run("ads/ads_beckhoff_addroute.pcapng");
+    use traffic::dissect::ads::codes::UDP_BASE;
+    // ams.cmdid: Read 60, Read State 38, Read Write 16, Read Device Info 10,
+    // Add Device Notification 4, Delete Device Notification 2 (AMS/TCP on 48898).
+    let ams = |o: &Operation| o.function_code < UDP_BASE;
+    assert_eq!(
+        r.hist(Protocol::Ads, ams),
+        expect(&[(2, 60), (4, 38), (9, 16), (1, 10), (6, 4), (7, 2)])
+    );
+    // ams.state_response: 0 (request) x66, 1 (response) x64.
+    assert_eq!(r.count(Protocol::Ads, |o| ams(o) && req(o)), 66);
+    assert_eq!(r.count(Protocol::Ads, |o| ams(o) && resp(o)), 64);
+    // tshark 4.0 shows the 6 UDP 48899 datagrams as "data"; we decode them:
+    // a discovery request and reply, two add-route requests and their replies.
+    assert_eq!(
+        r.hist(Protocol::Ads, |o| !ams(o)),
+        expect(&[(UDP_BASE | 1, 2), (UDP_BASE | 6, 4)])
+    );
+    let has = |source: &str, attribute: &str, value: &str| {
+        r.out
+            .identities
+            .iter()
+            .any(|i| i.source == source && i.attribute == attribute && i.value == value)
+    };
+    assert!(has("ads", "ams_net_id", "5.13.117.96.1.1"));
+    assert!(has("ads", "ams_net_id", "192.168.1.199.1.1"));
+    assert!(has("ads_device_info", "product_name", "PLC Server"));
+    assert!(has("ads_device_info", "firmware", "2.11.2103"));
+    assert!(has("ads_discover", "hostname", "CX_0D7560"));
+    assert!(has("ads_discover", "firmware", "2.11.2228"));
+    assert!(has("ads_add_route", "route_name", "SHENHUAJ6-PC"));
+    // The add-route credentials are never reported.
+    assert!(
+        !r.out
+            .identities
+            .iter()
+            .any(|i| i.value.contains("Administrator"))
+    );
+    // Failed replies: AMS error 6 (target port not found) on two device-info
+    // requests to absent ports, ADS result 0x703 (invalid offset) on four reads,
+    // result 2 on three registry read/writes to the system service.
+    let errors = r.out.operations.iter().fold(BTreeMap::new(), |mut m, o| {
+        if let Some(e) = o.error_code {
+            *m.entry(e).or_insert(0usize) += 1;
+        }
+        m
+    });
+    assert_eq!(errors, expect(&[(2, 3), (6, 2), (0x703, 4)]));
+    assert_eq!(r.out.malformed, 0);
+}
+
+#[test]
+fn c37118_one_pmu_matches_tshark() {
+    let r = run("c37118/c37118_1pmu_tcp.pcap");
+    use traffic::dissect::c37118::codes::COMMAND_BASE;
+    // synphasor.frtype: Data 252, Command 3, Configuration 2 x1.
+    assert_eq!(
+        r.hist(Protocol::C37118, |o| o.function_code < COMMAND_BASE),
+        expect(&[(0, 252), (3, 1)])
+    );
+    // synphasor.command: 1 (turn off), 2 (turn on), 5 (send CFG-2), once each.
+    assert_eq!(
+        r.hist(Protocol::C37118, |o| o.function_code >= COMMAND_BASE),
+        expect(&[
+            (COMMAND_BASE | 1, 1),
+            (COMMAND_BASE | 2, 1),
+            (COMMAND_BASE | 5, 1)
+        ])
+    );
+    assert_eq!(r.count(Protocol::C37118, req), 3);
+    assert_eq!(
+        r.count(Protocol::C37118, |o| o.class
+            == traffic::operation::OperationClass::Control),
+        2
+    );
+    assert_eq!(r.count(Protocol::C37118, |o| o.unit == Some(241)), 256);
+    let ids: Vec<_> = r
+        .out
+        .identities
+        .iter()
+        .map(|i| (i.attribute.as_ref(), i.value.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        vec![("station_name", "Blue PMU"), ("pmu_idcode", "241")]
+    );
+    // Every CHK is right.
+    assert_eq!(r.out.malformed, 0);
+}
+
+#[test]
+fn goose_matches_tshark() {
+    let file = "iec61850/iec61850_mms_goose_sample.pcap";
+    let r = run(file);
+    use traffic::dissect::goose::codes::{RETRANSMISSION, STATE_CHANGE};
+    // tshark: 34 GOOSE frames. One publisher (APPID 0x3001 at 00:00:23:06:30:fe)
+    // walks stNum 5867..=5874 and each new state is caught at sqNum 0: 8 events.
+    assert_eq!(
+        r.hist(Protocol::Goose, all),
+        expect(&[(STATE_CHANGE, 8), (RETRANSMISSION, 26)])
+    );
+    assert_eq!(r.count(Protocol::Goose, |o| o.unit == Some(0x3001)), 34);
+    // goose.stNum histogram, from the parser over every GOOSE frame.
+    let bytes = std::fs::read(capture_path(file)).unwrap();
+    let mut st = BTreeMap::new();
+    for f in frames(&bytes) {
+        let mut et = u16::from_be_bytes([f[12], f[13]]);
+        let mut l2 = &f[14..];
+        while et == 0x8100 && l2.len() >= 4 {
+            et = u16::from_be_bytes([l2[2], l2[3]]);
+            l2 = &l2[4..];
+        }
+        if et == traffic::dissect::goose::codes::ETHERTYPE {
+            let g = traffic::dissect::goose::parser::parse_goose(l2).unwrap();
+            *st.entry(g.st_num.unwrap()).or_insert(0usize) += 1;
+        }
+    }
+    let want = [
+        (5874, 7),
+        (5867, 6),
+        (5870, 5),
+        (5872, 4),
+        (5873, 4),
+        (5871, 3),
+        (5869, 2),
+        (115, 1),
+        (59, 1),
+        (5868, 1),
+    ];
+    assert_eq!(st, want.iter().copied().collect::<BTreeMap<u32, usize>>());
+    let refs: std::collections::BTreeSet<&str> = r
+        .out
+        .identities
+        .iter()
+        .filter(|i| i.attribute == "goose_gocb_ref")
+        .map(|i| i.value.as_str())
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            "AA1C1Q01A1LD0/LLN0$GO$gcb_A",
+            "AA1C1Q05A1LD0/LLN0$GO$gcb_A",
+            "AA1C1Q07A1LD0/LLN0$GO$gcb_A"
+        ]
+        .into()
+    );
+    assert!(
+        r.out.identities.iter().any(
+            |i| i.attribute == "goose_dataset" && i.value == "AA1C1Q01A1LD0/LLN0$InterlockingA"
+        )
+    );
+    assert_eq!(
+        r.count(Protocol::Goose, |o| o.direction == Direction::Unknown),
+        34
+    );
+}
+
+const ALL_CAPTURES: [&str; 18] = [
+    "iec61850/iec61850_mms_goose_sample.pcap",
+    "ads/ads_beckhoff_addroute.pcapng",
+    "c37118/c37118_1pmu_tcp.pcap",
     "bacnet/bacnet_icsnpp_example.pcap",
     "bacnet/bacnet_iti_test.pcap",
     "dnp3/dnp3_digitalbond_test_data_part1.pcap",

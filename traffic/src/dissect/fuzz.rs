@@ -34,6 +34,10 @@ fn seeds() -> Vec<Vec<u8>> {
         super::opcua::parser::tests::READ_MSG.to_vec(),
         super::profinet::parser::tests::IDENTIFY_RESPONSE.to_vec(),
         super::dnp3::tests::read_class0_frame(),
+        super::ads::parser::tests::READ_STATE_REQ.to_vec(),
+        super::ads::parser::tests::ADD_ROUTE_REQ.to_vec(),
+        super::c37118::parser::tests::SEND_CFG2.to_vec(),
+        super::goose::parser::tests::state_change(),
         // BACnet I-Am
         vec![
             0x81, 0x0B, 0x00, 0x19, 0x01, 0x20, 0xFF, 0xFF, 0x00, 0xFF, 0x10, 0x00, 0xC4, 0x02,

@@ -7,11 +7,14 @@
 //! `parser.rs` for pure parsing, `mod.rs` turning parsed messages into
 //! [`Operation`]s); see `README.md` beside this file for what each decodes.
 
+pub mod ads;
 pub mod bacnet;
+pub mod c37118;
 pub mod common;
 pub mod dnp3;
 pub mod enip;
 pub mod fins;
+pub mod goose;
 pub mod harness;
 pub mod iec104;
 pub mod melsec;
@@ -89,7 +92,11 @@ fn bacnet_alt_port(p: u16) -> bool {
 /// Returns `None` when it is no industrial protocol we know.
 pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> {
     if let Carrier::Ethernet { ethertype } = ctx.carrier {
-        return (ethertype == profinet::ETHERTYPE).then_some(Protocol::ProfinetDcp);
+        return match ethertype {
+            profinet::ETHERTYPE => Some(Protocol::ProfinetDcp),
+            goose::codes::ETHERTYPE => Some(Protocol::Goose),
+            _ => None,
+        };
     }
     let tcp = ctx.carrier == Carrier::TcpStream;
     let b = first_payload;
@@ -120,6 +127,16 @@ pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> 
     if tcp && ctx.has_port(ports::IEC104) && starts(&[0x68]) {
         return Some(Protocol::Iec104);
     }
+    if (tcp && ctx.has_port(ads::TCP_PORT) && ads_tcp_like(b))
+        || (!tcp && ctx.has_port(ads::UDP_PORT) && starts(&ads::parser::UDP_MAGIC))
+    {
+        return Some(Protocol::Ads);
+    }
+    if (ctx.has_port(c37118::PORT) || (!tcp && ctx.has_port(c37118::UDP_DATA_PORT)))
+        && c37118::parser::looks_like_frame(b)
+    {
+        return Some(Protocol::C37118);
+    }
     if ctx.has_port(ports::FINS)
         && (if tcp {
             starts(b"FINS")
@@ -149,6 +166,18 @@ fn modbus_like(b: &[u8]) -> bool {
     let len_ok =
         common::be16_at(b, 4).is_none_or(|l| (1..=modbus::parser::MAX_MBAP_LENGTH).contains(&l));
     pid_ok && len_ok
+}
+
+/// An AMS/TCP header (reserved 0, or a port-connect / router command) whose
+/// length leaves room for an AMS header, or a prefix of one.
+fn ads_tcp_like(b: &[u8]) -> bool {
+    let reserved_ok = common::le16_at(b, 0).is_none_or(|r| matches!(r, 0 | 0x1000 | 0x1001))
+        && b.first().is_none_or(|&r| r == 0);
+    let len_ok = common::le32_at(b, 2).is_none_or(|l| {
+        (l as usize) <= ads::parser::MAX_AMS_LEN
+            && (common::le16_at(b, 0) != Some(0) || l as usize >= ads::parser::AMS_HEADER_LEN)
+    });
+    reserved_ok && len_ok
 }
 
 /// An encapsulation header with a known command (or a prefix of one), or
@@ -189,6 +218,9 @@ pub fn dissect(
         Protocol::Melsec => melsec::dissect(ctx, data, out),
         Protocol::OpcUa => opcua::dissect(ctx, data, out),
         Protocol::ProfinetDcp => profinet::dissect(ctx, data, out),
+        Protocol::Ads => ads::dissect(ctx, data, out),
+        Protocol::C37118 => c37118::dissect(ctx, data, out),
+        Protocol::Goose => goose::dissect(ctx, data, out),
         Protocol::Enip | Protocol::Cip => enip::dissect(ctx, data, out),
         Protocol::S7comm | Protocol::S7commPlus => s7comm::dissect(ctx, data, out),
     };
@@ -268,6 +300,32 @@ mod tests {
         };
         assert_eq!(classify(&pn, &[0xFE, 0xFE]), Some(Protocol::ProfinetDcp));
         assert_eq!(classify(&tcp(50000, 8080), b"GET / HTTP/1.1\r\n"), None);
+    }
+
+    #[test]
+    fn classify_ads_c37118_and_goose() {
+        let ams = ads::parser::tests::READ_STATE_REQ;
+        assert_eq!(classify(&tcp(50000, 48898), &ams), Some(Protocol::Ads));
+        assert_eq!(classify(&tcp(50000, 48898), &ams[..3]), Some(Protocol::Ads));
+        let route = ads::parser::tests::ADD_ROUTE_REQ;
+        assert_eq!(classify(&udp(48899, 48899), &route), Some(Protocol::Ads));
+        let cmd = c37118::parser::tests::SEND_CFG2;
+        assert_eq!(classify(&tcp(36835, 4712), &cmd), Some(Protocol::C37118));
+        assert_eq!(classify(&udp(50000, 4713), &cmd), Some(Protocol::C37118));
+        let goose = PayloadContext {
+            carrier: Carrier::Ethernet { ethertype: 0x88B8 },
+            src_port: 0,
+            dst_port: 0,
+            to_server: true,
+        };
+        assert_eq!(classify(&goose, &[0x30, 0x01]), Some(Protocol::Goose));
+        // Other traffic on those ports stays unclassified.
+        let tls = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01];
+        assert_eq!(classify(&tcp(48898, 443), &tls), None);
+        assert_eq!(classify(&tcp(4712, 443), &tls), None);
+        assert_eq!(classify(&udp(48899, 53), &tls), None);
+        // An AMS/TCP length too short for an AMS header is not ADS.
+        assert_eq!(classify(&tcp(50000, 48898), &[0, 0, 4, 0, 0, 0]), None);
     }
 
     /// A 24-byte encapsulation header: command, body length, session,
