@@ -29,6 +29,14 @@ enum Backend {
 
 /// A fresh, migrated database of `backend`.
 async fn fresh(backend: Backend) -> (Store, Option<std::path::PathBuf>) {
+    let (url, file) = fresh_url(backend).await;
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    (Store::new(db), file)
+}
+
+/// The URL of a new, empty database of `backend` (and its file, on SQLite).
+async fn fresh_url(backend: Backend) -> (String, Option<std::path::PathBuf>) {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let (url, file) = match backend {
         Backend::Sqlite => {
@@ -59,9 +67,13 @@ async fn fresh(backend: Backend) -> (Store, Option<std::path::PathBuf>) {
             (format!("{base}/{name}"), None)
         }
     };
-    let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
-    (Store::new(db), file)
+    (url, file)
+}
+
+/// A fresh database of `backend`, not migrated.
+async fn unmigrated(backend: Backend) -> (Db, Option<std::path::PathBuf>) {
+    let (url, file) = fresh_url(backend).await;
+    (Db::connect(&url).await.unwrap(), file)
 }
 
 async fn sensor(store: &Store, tenant: &str) -> AuthenticatedSensor {
@@ -344,6 +356,59 @@ async fn the_job_analyses_each_batch_once_in_order_per_tenant(backend: Backend) 
     }
 }
 
+/// Rows stored before minute rows carried their batch get its sequence
+/// where one batch of their sensor covers their minute, and none where two
+/// do (no guess).
+async fn old_minute_rows_get_their_batch_where_it_is_unambiguous(backend: Backend) {
+    let (db, file) = unmigrated(backend).await;
+    let mut before = match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+    };
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version <= 6)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(db.pool()).await.unwrap();
+    for sql in [
+        "INSERT INTO tenants (id, name, created_at) VALUES (1, 't', 0)",
+        "INSERT INTO sensors (id, public_id, tenant_id, name, token_hash, created_at) VALUES (1, 'sen_1', 1, 's', 'h', 0)",
+        "INSERT INTO batches (sensor_id, sequence, tenant_id, minute_start, received_at, flows, operations, identities, hosts, packets, bytes, counters_json, health_json) \
+         VALUES (1, 1, 1, 60, 0, 0, 0, 1, 1, 0, 0, '{}', '{}'), (1, 2, 1, 120, 0, 0, 0, 0, 1, 0, 0, '{}', '{}'), (1, 3, 1, 120, 0, 0, 0, 0, 0, 0, 0, '{}', '{}')",
+        "INSERT INTO host_minutes (tenant_id, sensor_id, minute_start, ip, grp, macs_json, first_seen_ms, last_seen_ms, packets_sent, packets_received, bytes_sent, bytes_received) \
+         VALUES (1, 1, 60, '10.0.0.1', FALSE, '[]', 0, 0, 0, 0, 0, 0), (1, 1, 120, '10.0.0.2', FALSE, '[]', 0, 0, 0, 0, 0, 0)",
+        "INSERT INTO identity_observations (tenant_id, sensor_id, minute_start, ip, source, attribute, value, first_seen_ms) \
+         VALUES (1, 1, 60, '10.0.0.1', 'ttl', 'os_hint', 'x', 0)",
+    ] {
+        sqlx::query(sql).execute(db.pool()).await.unwrap();
+    }
+    db.migrate().await.unwrap();
+    let hosts: Vec<(String, Option<i64>)> =
+        sqlx::query_as("SELECT ip, sequence FROM host_minutes ORDER BY ip")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        hosts,
+        [
+            ("10.0.0.1".to_owned(), Some(1)),
+            ("10.0.0.2".to_owned(), None)
+        ]
+    );
+    let identity: Option<i64> = sqlx::query_scalar("SELECT sequence FROM identity_observations")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(identity, Some(1));
+    db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {$(
         mod $name {
@@ -360,6 +425,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    old_minute_rows_get_their_batch_where_it_is_unambiguous,
     a_stored_batch_is_rebuilt_as_sent,
     the_job_analyses_each_batch_once_in_order_per_tenant
 );
