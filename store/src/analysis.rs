@@ -5,9 +5,10 @@
 //! across restarts and server instances.
 //!
 //! - Order: each sensor's batches in ascending sequence above its progress.
-//!   Only stored batches count: a gap (a batch the sensor dropped from a
-//!   full spool, or one still being retried) is not waited for. A batch
-//!   stored later below its sensor's progress is kept but not analysed.
+//!   A missing sequence is waited for up to [`GAP_WAIT_SECS`] (a retry or a
+//!   concurrent upload still to commit), then skipped (a batch the sensor's
+//!   full spool dropped). A batch stored after its sensor's progress passed
+//!   it is kept but not analysed.
 //! - Locking: PostgreSQL takes the tenant's `analysis_state` row with
 //!   `FOR UPDATE SKIP LOCKED`, so two instances never analyse one tenant at
 //!   once (the second moves on); SQLite writes from the first statement of
@@ -29,6 +30,13 @@ use crate::StoreError;
 use crate::batches::{RebuildError, rebuild};
 use crate::db::{Backend, Db, internal};
 use crate::now_secs;
+
+/// How long a batch after a missing sequence waits for it (seconds since
+/// it was stored): a sensor retries until acknowledged, and two capture
+/// uploads in the portal may commit out of order, so a gap usually fills
+/// within moments; one that does not (a batch the sensor's full spool
+/// dropped) is skipped after this.
+pub const GAP_WAIT_SECS: i64 = 120;
 
 /// Batches one step takes in at most: a step holds the tenant's lock (and
 /// on SQLite the database's write lock) while it runs, so it stays short.
@@ -169,8 +177,9 @@ impl Analysis {
         };
         let version: i64 = locked.try_get("version").map_err(db_error)?;
 
-        let pending = sqlx::query(
-            "SELECT b.sensor_id, b.sequence, b.minute_start FROM batches b \
+        let rows = sqlx::query(
+            "SELECT b.sensor_id, b.sequence, b.minute_start, b.received_at, \
+             COALESCE(p.analysed_sequence, 0) AS analysed FROM batches b \
              LEFT JOIN analysis_progress p ON p.tenant_id = b.tenant_id AND p.sensor_id = b.sensor_id \
              WHERE b.tenant_id = $1 AND b.sequence > COALESCE(p.analysed_sequence, 0) \
              ORDER BY b.sensor_id, b.sequence LIMIT $2",
@@ -180,25 +189,35 @@ impl Analysis {
         .fetch_all(&mut *tx)
         .await
         .map_err(db_error)?;
-        if pending.is_empty() {
-            // Another instance analysed them between the look and the lock.
+        let mut pending = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let get = |c: &str| row.try_get::<i64, _>(c).map_err(db_error);
+            pending.push(Pending {
+                sensor_id: get("sensor_id")?,
+                sequence: get("sequence")?,
+                minute: get("minute_start")?,
+                received_at: get("received_at")?,
+                analysed: get("analysed")?,
+            });
+        }
+        let ready = ready(&pending, now_secs());
+        if ready.is_empty() {
+            // Analysed by another instance between the look and the lock,
+            // or waiting for a missing batch.
             return Ok(None);
         }
 
         let mut inventory = self.state(&mut tx, tenant_id, version).await?;
-        // Per sensor, the last batch taken in: (sequence, minute).
+        // Per sensor, the last batch taken in: (sensor, sequence, minute).
         let mut progress: Vec<(i64, i64, i64)> = Vec::new();
-        for row in &pending {
-            let sensor_id: i64 = row.try_get("sensor_id").map_err(db_error)?;
-            let sequence: i64 = row.try_get("sequence").map_err(db_error)?;
-            let minute: i64 = row.try_get("minute_start").map_err(db_error)?;
-            let batch = rebuild(&mut tx, tenant_id, sensor_id, sequence)
+        for p in &ready {
+            let batch = rebuild(&mut tx, tenant_id, p.sensor_id, p.sequence)
                 .await?
                 .ok_or(StoreError::Internal)?;
             inventory.observe(&batch);
             match progress.last_mut() {
-                Some(last) if last.0 == sensor_id => *last = (sensor_id, sequence, minute),
-                _ => progress.push((sensor_id, sequence, minute)),
+                Some(last) if last.0 == p.sensor_id => *last = (p.sensor_id, p.sequence, p.minute),
+                _ => progress.push((p.sensor_id, p.sequence, p.minute)),
             }
         }
 
@@ -239,7 +258,7 @@ impl Analysis {
         }
         Ok(Some(Step::Analysed {
             tenant_id,
-            batches: pending.len(),
+            batches: ready.len(),
         }))
     }
 
@@ -278,6 +297,42 @@ impl Analysis {
             }
         }
     }
+}
+
+/// A stored batch above its sensor's progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pending {
+    sensor_id: i64,
+    sequence: i64,
+    minute: i64,
+    received_at: i64,
+    /// The sensor's progress: the highest sequence analysed.
+    analysed: i64,
+}
+
+/// The batches a step takes in, of `pending` (by sensor, then sequence):
+/// each sensor's in order up to a missing sequence, past it only once the
+/// batch after the gap has waited [`GAP_WAIT_SECS`].
+fn ready(pending: &[Pending], now: i64) -> Vec<Pending> {
+    let mut ready = Vec::with_capacity(pending.len());
+    let mut next: Option<(i64, i64)> = None;
+    let mut waiting: Option<i64> = None;
+    for p in pending {
+        if waiting == Some(p.sensor_id) {
+            continue;
+        }
+        let expected = match next {
+            Some((sensor, n)) if sensor == p.sensor_id => n,
+            _ => p.analysed + 1,
+        };
+        if p.sequence != expected && now - p.received_at < GAP_WAIT_SECS {
+            waiting = Some(p.sensor_id);
+            continue;
+        }
+        ready.push(*p);
+        next = Some((p.sensor_id, p.sequence + 1));
+    }
+    ready
 }
 
 /// A list as a column that one LIKE can search for a member: `,a,b,`.
@@ -408,4 +463,55 @@ async fn materialise(
 /// A counter as a BIGINT column: past 2^63 - 1 it stays at the maximum.
 fn saturating(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(sensor_id: i64, sequence: i64, received_at: i64, analysed: i64) -> Pending {
+        Pending {
+            sensor_id,
+            sequence,
+            minute: sequence * 60,
+            received_at,
+            analysed,
+        }
+    }
+
+    fn sequences(ready: &[Pending]) -> Vec<(i64, i64)> {
+        ready.iter().map(|p| (p.sensor_id, p.sequence)).collect()
+    }
+
+    #[test]
+    fn a_sensor_waits_at_a_fresh_gap_and_skips_an_old_one() {
+        let now = 10_000;
+        let pending = [
+            p(1, 3, now, 2),
+            p(1, 4, now, 2),
+            p(1, 6, now, 2),
+            p(1, 7, now, 2),
+            p(2, 9, now, 7),
+            p(3, 5, now - GAP_WAIT_SECS, 3),
+            p(3, 6, now, 3),
+            p(3, 8, now - 1, 3),
+        ];
+        assert_eq!(
+            sequences(&ready(&pending, now)),
+            [(1, 3), (1, 4), (3, 5), (3, 6)]
+        );
+        assert_eq!(
+            sequences(&ready(&pending, now + GAP_WAIT_SECS)),
+            [
+                (1, 3),
+                (1, 4),
+                (1, 6),
+                (1, 7),
+                (2, 9),
+                (3, 5),
+                (3, 6),
+                (3, 8)
+            ]
+        );
+    }
 }

@@ -409,6 +409,50 @@ async fn old_minute_rows_get_their_batch_where_it_is_unambiguous(backend: Backen
     }
 }
 
+/// A missing sequence is waited for while it may still come (a retry, a
+/// concurrent upload), then skipped; a batch arriving after its sensor's
+/// progress passed it stays stored, unanalysed.
+async fn a_missing_batch_is_waited_for_then_skipped(backend: Backend) {
+    let (store, file) = fresh(backend).await;
+    let s = sensor(&store, "gaps").await;
+    let batch =
+        |sequence: u64| Batch::empty(&s.public_id, sequence, 1_764_000_000 + 60 * sequence as i64);
+    let progress = |store: &Store| {
+        let store = store.clone();
+        let id = s.id;
+        async move {
+            let h = store.sensors.get(id).await.unwrap().health;
+            (h.analysed_sequence, h.analysis_pending)
+        }
+    };
+    for n in [1, 2, 4] {
+        store.ingest.store(&s, &batch(n), None).await.unwrap();
+    }
+    assert_eq!(analyse_all(&store).await, 2);
+    assert_eq!(progress(&store).await, (Some(2), 1));
+    store.ingest.store(&s, &batch(3), None).await.unwrap();
+    assert_eq!(analyse_all(&store).await, 2);
+    assert_eq!(progress(&store).await, (Some(4), 0));
+
+    store.ingest.store(&s, &batch(6), None).await.unwrap();
+    assert_eq!(analyse_all(&store).await, 0, "5 may still come");
+    assert_eq!(progress(&store).await, (Some(4), 1));
+    sqlx::query("UPDATE batches SET received_at = received_at - $1 WHERE sequence = 6")
+        .bind(store::analysis::GAP_WAIT_SECS)
+        .execute(store.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(analyse_all(&store).await, 1);
+    assert_eq!(progress(&store).await, (Some(6), 0));
+    store.ingest.store(&s, &batch(5), None).await.unwrap();
+    assert_eq!(analyse_all(&store).await, 0);
+    assert_eq!(progress(&store).await, (Some(6), 0));
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {$(
         mod $name {
@@ -425,6 +469,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    a_missing_batch_is_waited_for_then_skipped,
     old_minute_rows_get_their_batch_where_it_is_unambiguous,
     a_stored_batch_is_rebuilt_as_sent,
     the_job_analyses_each_batch_once_in_order_per_tenant
