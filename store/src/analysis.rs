@@ -125,14 +125,22 @@ impl Analysis {
     }
 
     /// Analyses up to [`BATCHES_PER_STEP`] batches of the first tenant with
-    /// pending batches that no other instance is analysing.
+    /// pending batches that no other instance is analysing. A tenant whose
+    /// step fails (a row that cannot be read) does not hold up the others:
+    /// its error is returned only when no other tenant had work.
     pub async fn step(&self) -> Result<Step, AnalysisError> {
+        let mut failed = None;
         for tenant_id in self.pending_tenants().await? {
-            if let Some(step) = self.step_tenant(tenant_id).await? {
-                return Ok(step);
+            match self.step_tenant(tenant_id).await {
+                Ok(Some(step)) => return Ok(step),
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::error!(tenant_id, %error, "analysis step failed");
+                    failed.get_or_insert(error);
+                }
             }
         }
-        Ok(Step::Idle)
+        failed.map_or(Ok(Step::Idle), Err)
     }
 
     /// One step for one tenant; `None` when another instance holds it or

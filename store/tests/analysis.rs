@@ -192,8 +192,29 @@ async fn a_stored_batch_is_rebuilt_as_sent(backend: Backend) {
         }
         other => panic!("expected a row error, got {other:?}"),
     }
-    // The job reports it and analyses nothing.
+    // The job reports it and analyses nothing of that tenant, but goes on
+    // with the others.
     assert!(store.analysis.step().await.is_err());
+    let fine = Batch::empty(&other.public_id, 1, 1_764_000_000);
+    store.ingest.store(&other, &fine, None).await.unwrap();
+    assert_eq!(
+        store.analysis.step().await.unwrap(),
+        Step::Analysed {
+            tenant_id: other.tenant_id,
+            batches: 1
+        }
+    );
+    assert!(store.analysis.step().await.is_err());
+    assert_eq!(
+        store
+            .sensors
+            .get(s.id)
+            .await
+            .unwrap()
+            .health
+            .analysed_sequence,
+        None
+    );
     store.db.close().await;
     if let Some(f) = file {
         let _ = std::fs::remove_file(f);
