@@ -474,6 +474,56 @@ async fn a_missing_batch_is_waited_for_then_skipped(backend: Backend) {
     }
 }
 
+/// Two server instances stepping at once: each batch is analysed by one of
+/// them, once, and each picks up the state the other committed.
+async fn two_instances_analyse_each_batch_once(backend: Backend) {
+    let (store, file) = fresh(backend).await;
+    let s7 = sensor(&store, "plant").await;
+    let created = store.sensors.create(s7.tenant_id, "second").await.unwrap();
+    let iec = AuthenticatedSensor {
+        id: created.sensor.id,
+        tenant_id: s7.tenant_id,
+        public_id: created.sensor.public_id,
+    };
+    let mut offline = Inventory::default();
+    let mut total = 0;
+    for (sensor, capture) in [(&s7, CAPTURE), (&iec, OTHER_CAPTURE)] {
+        for b in batches(capture, &sensor.public_id) {
+            store.ingest.store(sensor, &b, None).await.unwrap();
+            offline.observe(&b);
+            total += 1;
+        }
+    }
+    let other = Store::new(store.db.clone());
+    let (one, two) = tokio::join!(analyse_all(&store), analyse_all(&other));
+    assert_eq!(one + two, total);
+    let expected = offline.report();
+    let page = store
+        .inventory
+        .assets(
+            s7.tenant_id,
+            &AssetQuery {
+                limit: 500,
+                ..AssetQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total as usize, expected.assets.len());
+    for asset in &expected.assets {
+        let stored = store
+            .inventory
+            .asset(s7.tenant_id, &asset.id)
+            .await
+            .unwrap();
+        assert_eq!(stored.json, serde_json::to_string(asset).unwrap());
+    }
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {$(
         mod $name {
@@ -490,6 +540,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    two_instances_analyse_each_batch_once,
     a_missing_batch_is_waited_for_then_skipped,
     old_minute_rows_get_their_batch_where_it_is_unambiguous,
     a_stored_batch_is_rebuilt_as_sent,
