@@ -18,6 +18,7 @@
 //!   moved the version on (or a step failed before committing).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ::analysis::Inventory;
@@ -49,6 +50,9 @@ pub struct Analysis {
     wake: Arc<Notify>,
     /// Tenant → (state version, inventory at that version).
     cache: Arc<Mutex<HashMap<i64, (i64, Inventory)>>>,
+    /// The tenant the last step analysed: the next step starts after it,
+    /// so a tenant with a steady stream of batches never starves another.
+    last_tenant: Arc<AtomicI64>,
 }
 
 /// What one step did.
@@ -88,6 +92,7 @@ impl Analysis {
             db,
             wake,
             cache: Default::default(),
+            last_tenant: Default::default(),
         }
     }
 
@@ -124,15 +129,23 @@ impl Analysis {
         rebuild(&mut conn, tenant_id, sensor_id, sequence).await
     }
 
-    /// Analyses up to [`BATCHES_PER_STEP`] batches of the first tenant with
-    /// pending batches that no other instance is analysing. A tenant whose
+    /// Analyses up to [`BATCHES_PER_STEP`] batches of the next tenant (round
+    /// robin) with pending batches that no other instance is analysing. A tenant whose
     /// step fails (a row that cannot be read) does not hold up the others:
     /// its error is returned only when no other tenant had work.
     pub async fn step(&self) -> Result<Step, AnalysisError> {
         let mut failed = None;
-        for tenant_id in self.pending_tenants().await? {
+        let mut tenants = self.pending_tenants().await?;
+        // Round robin: the tenants after the last one analysed first.
+        let last = self.last_tenant.load(Ordering::Relaxed);
+        let after = tenants.partition_point(|t| *t <= last);
+        tenants.rotate_left(after);
+        for tenant_id in tenants {
             match self.step_tenant(tenant_id).await {
-                Ok(Some(step)) => return Ok(step),
+                Ok(Some(step)) => {
+                    self.last_tenant.store(tenant_id, Ordering::Relaxed);
+                    return Ok(step);
+                }
                 Ok(None) => {}
                 Err(error) => {
                     tracing::error!(tenant_id, %error, "analysis step failed");

@@ -524,6 +524,42 @@ async fn two_instances_analyse_each_batch_once(backend: Backend) {
     }
 }
 
+/// Steps take tenants in turn, so one with a long backlog never starves
+/// another; each step takes a bounded number of batches.
+async fn tenants_take_turns_in_bounded_steps(backend: Backend) {
+    let (store, file) = fresh(backend).await;
+    let x = sensor(&store, "x").await;
+    let y = sensor(&store, "y").await;
+    let per_tenant = store::analysis::BATCHES_PER_STEP as u64 + 8;
+    for s in [&x, &y] {
+        for n in 1..=per_tenant {
+            let b = Batch::empty(&s.public_id, n, 1_764_000_000 + 60 * n as i64);
+            store.ingest.store(s, &b, None).await.unwrap();
+        }
+    }
+    let mut steps = Vec::new();
+    loop {
+        match store.analysis.step().await.unwrap() {
+            Step::Idle => break,
+            Step::Analysed { tenant_id, batches } => steps.push((tenant_id, batches)),
+        }
+    }
+    let full = store::analysis::BATCHES_PER_STEP as usize;
+    assert_eq!(
+        steps,
+        [
+            (x.tenant_id, full),
+            (y.tenant_id, full),
+            (x.tenant_id, 8),
+            (y.tenant_id, 8)
+        ]
+    );
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {$(
         mod $name {
@@ -540,6 +576,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    tenants_take_turns_in_bounded_steps,
     two_instances_analyse_each_batch_once,
     a_missing_batch_is_waited_for_then_skipped,
     old_minute_rows_get_their_batch_where_it_is_unambiguous,
