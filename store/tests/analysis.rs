@@ -560,6 +560,56 @@ async fn tenants_take_turns_in_bounded_steps(backend: Backend) {
     }
 }
 
+/// The state is read from the database only when its version moved on
+/// since this instance wrote it: a damaged stored state goes unnoticed by
+/// the instance holding the current one, and is reported (never a panic)
+/// by one that must read it.
+async fn the_state_is_reloaded_only_when_its_version_moved(backend: Backend) {
+    let (store, file) = fresh(backend).await;
+    let s = sensor(&store, "cache").await;
+    let batch = |n: u64| Batch::empty(&s.public_id, n, 1_764_000_000 + 60 * n as i64);
+    store.ingest.store(&s, &batch(1), None).await.unwrap();
+    assert_eq!(analyse_all(&store).await, 1);
+    sqlx::query("UPDATE analysis_state SET state = $1")
+        .bind(vec![0xffu8, 0x00])
+        .execute(store.db.pool())
+        .await
+        .unwrap();
+    store.ingest.store(&s, &batch(2), None).await.unwrap();
+    assert_eq!(analyse_all(&store).await, 1, "the cached state is current");
+
+    sqlx::query("UPDATE analysis_state SET state = $1")
+        .bind(vec![0xffu8, 0x00])
+        .execute(store.db.pool())
+        .await
+        .unwrap();
+    store.ingest.store(&s, &batch(3), None).await.unwrap();
+    let restarted = Store::new(store.db.clone());
+    let error = restarted.analysis.step().await.unwrap_err().to_string();
+    assert!(error.contains("analysis state cannot be read"), "{error}");
+    // Another instance moved the version on: the cache is stale, so the
+    // first instance reads the state too.
+    sqlx::query("UPDATE analysis_state SET version = version + 1")
+        .execute(store.db.pool())
+        .await
+        .unwrap();
+    assert!(store.analysis.step().await.is_err());
+    assert_eq!(
+        store
+            .sensors
+            .get(s.id)
+            .await
+            .unwrap()
+            .health
+            .analysed_sequence,
+        Some(2)
+    );
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {$(
         mod $name {
@@ -576,6 +626,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    the_state_is_reloaded_only_when_its_version_moved,
     tenants_take_turns_in_bounded_steps,
     two_instances_analyse_each_batch_once,
     a_missing_batch_is_waited_for_then_skipped,
