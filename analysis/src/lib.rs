@@ -31,8 +31,10 @@ pub use roles::Role;
 
 use traffic::record::Batch;
 
-/// The inventory of one tenant, fed batch by batch.
-#[derive(Debug, Clone, Default)]
+/// The inventory of one tenant, fed batch by batch. Serialisable so a
+/// server can keep it between batches (its maps have tuple keys: use a
+/// format with non-text map keys, such as CBOR).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Inventory {
     observations: observations::Observations,
 }

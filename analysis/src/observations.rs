@@ -7,6 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
+use serde::{Deserialize, Serialize};
+
 use traffic::ethernet::MacAddr;
 use traffic::operation::{Direction, OperationClass, Protocol};
 use traffic::record::Batch;
@@ -17,14 +19,14 @@ pub type Zone = String;
 
 /// One end of a conversation: an IP address in a zone, or a bare MAC for
 /// layer-2 protocols (PROFINET DCP).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Endpoint {
     Ip(Zone, IpAddr),
     Mac(MacAddr),
 }
 
 /// A fact a device told about itself, with where it came from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Fact {
     pub source: String,
     pub attribute: String,
@@ -33,7 +35,7 @@ pub struct Fact {
 }
 
 /// When something was seen, and by which sensors.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Seen {
     pub first_ms: Option<i64>,
     pub last_ms: Option<i64>,
@@ -59,7 +61,7 @@ impl Seen {
 }
 
 /// An IP address in a zone.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IpFacts {
     /// The Ethernet sources it sent from: one for a device on this segment,
     /// a router's for a device behind it.
@@ -70,7 +72,7 @@ pub struct IpFacts {
 }
 
 /// A MAC address.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MacFacts {
     pub vendor: Option<String>,
     /// IP addresses ARP bound to this MAC: its own, even on a router.
@@ -79,7 +81,7 @@ pub struct MacFacts {
 }
 
 /// Operations of one protocol between two endpoints.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Conversation {
     pub classes: BTreeMap<OperationClass, u64>,
     /// Operation names (function codes by name) with counts.
@@ -97,7 +99,7 @@ pub struct Conversation {
 pub type ConversationKey = (Endpoint, Endpoint, Protocol);
 
 /// Everything accumulated from the batches so far.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Observations {
     pub ips: BTreeMap<(Zone, IpAddr), IpFacts>,
     pub macs: BTreeMap<MacAddr, MacFacts>,

@@ -187,3 +187,36 @@ fn profinet_stations_that_only_ask_everyone_say_so() {
         );
     }
 }
+
+/// The server keeps a tenant's inventory between batches as CBOR: a state
+/// read back must be the same inventory and go on the same way.
+#[test]
+fn an_inventory_survives_cbor_and_goes_on_the_same() {
+    let full = format!(
+        "{}/../traffic/testdata/pcaps/s7comm/s7comm_downloading_block_db1.pcap",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(&full).unwrap();
+    let batches: Vec<_> =
+        traffic::analyzer::digest_capture(bytes.as_slice(), AnalyzerConfig::default())
+            .unwrap()
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| d.into_batch("sen_test", i as u64 + 1, Health::default()))
+            .collect();
+    assert!(!batches.is_empty());
+    let mut whole = Inventory::default();
+    let mut resumed = Inventory::default();
+    for b in &batches {
+        whole.observe(b);
+        let mut cbor = Vec::new();
+        ciborium::into_writer(&resumed, &mut cbor).unwrap();
+        let mut back: Inventory = ciborium::from_reader(cbor.as_slice()).unwrap();
+        assert_eq!(back, resumed);
+        back.observe(b);
+        resumed = back;
+    }
+    assert_eq!(resumed, whole);
+    assert_eq!(resumed.report(), whole.report());
+    assert!(!whole.report().assets.is_empty());
+}

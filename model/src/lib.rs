@@ -10,6 +10,7 @@ pub mod access;
 pub mod accounts;
 pub mod contracts;
 pub mod invalid;
+pub mod inventory;
 pub mod portal;
 pub mod quotes;
 pub mod sensors;

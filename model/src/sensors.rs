@@ -17,6 +17,15 @@ pub struct SensorHealth {
     pub lag_s: Option<i64>,
     pub version: Option<String>,
     pub last_error: Option<String>,
+    /// The highest sequence the analysis job has taken in.
+    #[serde(default)]
+    pub analysed_sequence: Option<i64>,
+    /// The minute of that batch (Unix seconds): analysed through.
+    #[serde(default)]
+    pub analysed_minute: Option<i64>,
+    /// Batches stored above it and not yet analysed: the analysis lag.
+    #[serde(default)]
+    pub analysis_pending: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 // The app's lazy routes make deeply nested view types, laid out here.
 #![recursion_limit = "512"]
 
+pub mod analysis_job;
 pub mod api;
 pub mod demo;
 pub mod guard;
@@ -44,6 +45,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: ServerState,
+    /// The analysis job, stopped when the server stops.
+    analysis: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -83,10 +86,12 @@ impl Application {
             }
         });
         let router = router(state.clone(), leptos_options, pkg_dir);
+        let analysis = analysis_job::spawn(state.analysis.clone());
         Ok(Application {
             listener,
             router,
             state,
+            analysis,
         })
     }
 
@@ -111,6 +116,9 @@ impl Application {
         let result = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
+        // A step cut short rolls back; the next start does it again.
+        self.analysis.abort();
+        let _ = self.analysis.await;
         self.state.db.close().await;
         result
     }

@@ -22,6 +22,8 @@ pub struct Ingest {
     db: Db,
     /// The SQLite writer task's queue, started on first use.
     sqlite_queue: std::sync::Arc<std::sync::OnceLock<mpsc::Sender<Job>>>,
+    /// Told of every newly stored batch: the analysis job waits on it.
+    stored: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// What happened to an accepted batch.
@@ -229,7 +231,7 @@ macro_rules! bind_sensor {
 }
 
 /// Rows per INSERT: below SQLite's 32,766 bound parameters for the widest
-/// table (28 columns).
+/// table (29 columns).
 const ROWS_PER_INSERT: usize = 500;
 
 /// Multi-row INSERTs with `?` placeholders (SQLite looks numbered parameters
@@ -406,10 +408,11 @@ async fn sqlite_writer(db: sqlx::SqlitePool, mut jobs: mpsc::Receiver<Job>) {
     }
 }
 
-const FLOW_COLUMNS: [&str; 28] = [
+pub(crate) const FLOW_COLUMNS: [&str; 29] = [
     "tenant_id",
     "sensor_id",
     "minute_start",
+    "sequence",
     "transport",
     "ip_protocol",
     "client_ip",
@@ -437,10 +440,11 @@ const FLOW_COLUMNS: [&str; 28] = [
     "reassembly_gap_bytes",
 ];
 
-const OPERATION_COLUMNS: [&str; 21] = [
+pub(crate) const OPERATION_COLUMNS: [&str; 22] = [
     "tenant_id",
     "sensor_id",
     "minute_start",
+    "sequence",
     "transport",
     "client_ip",
     "server_ip",
@@ -461,10 +465,11 @@ const OPERATION_COLUMNS: [&str; 21] = [
     "ranges_truncated",
 ];
 
-const IDENTITY_COLUMNS: [&str; 9] = [
+pub(crate) const IDENTITY_COLUMNS: [&str; 10] = [
     "tenant_id",
     "sensor_id",
     "minute_start",
+    "sequence",
     "mac",
     "ip",
     "source",
@@ -473,10 +478,11 @@ const IDENTITY_COLUMNS: [&str; 9] = [
     "first_seen_ms",
 ];
 
-const HOST_COLUMNS: [&str; 15] = [
+pub(crate) const HOST_COLUMNS: [&str; 16] = [
     "tenant_id",
     "sensor_id",
     "minute_start",
+    "sequence",
     "mac",
     "ip",
     "grp",
@@ -492,10 +498,11 @@ const HOST_COLUMNS: [&str; 15] = [
 ];
 
 impl Ingest {
-    pub fn new(db: Db) -> Self {
+    pub fn new(db: Db, stored: std::sync::Arc<tokio::sync::Notify>) -> Self {
         Ingest {
             db,
             sqlite_queue: Default::default(),
+            stored,
         }
     }
 
@@ -533,10 +540,14 @@ impl Ingest {
             }
         };
         match claim {
-            Claim::Stored => Ok(IngestOutcome {
-                stored: true,
-                flows,
-            }),
+            Claim::Stored => {
+                // After the commit: the job finds the batch when it wakes.
+                self.stored.notify_one();
+                Ok(IngestOutcome {
+                    stored: true,
+                    flows,
+                })
+            }
             Claim::Duplicate => Ok(IngestOutcome {
                 stored: false,
                 flows,
@@ -621,6 +632,7 @@ fn prepare(
             Val::Int(t),
             Val::Int(s),
             Val::Int(m),
+            Val::Int(sequence),
             Val::Name(f.transport.as_str()),
             Val::Int(f.ip_protocol.into()),
             Val::Text(f.client_ip.to_string()),
@@ -654,6 +666,7 @@ fn prepare(
             Val::Int(t),
             Val::Int(s),
             Val::Int(m),
+            Val::Int(sequence),
             Val::Name(o.transport.as_str()),
             Val::OptText(text(&o.client_ip)),
             Val::OptText(text(&o.server_ip)),
@@ -680,6 +693,7 @@ fn prepare(
             Val::Int(t),
             Val::Int(s),
             Val::Int(m),
+            Val::Int(sequence),
             Val::OptText(text(&i.mac)),
             Val::OptText(text(&i.ip)),
             Val::Text(i.source.clone()),
@@ -694,6 +708,7 @@ fn prepare(
             Val::Int(t),
             Val::Int(s),
             Val::Int(m),
+            Val::Int(sequence),
             Val::OptText(text(&h.mac)),
             Val::OptText(text(&h.ip)),
             Val::Bool(h.group),

@@ -1,17 +1,22 @@
 //! OT Lens storage, server side: the database pool and migrations
 //! ([`db`]), every SQL query, grouped by what it stores — accounts and the
 //! login check, sessions, saved quotes, recorded contracts, the sensor
-//! registry with token authentication, and uploaded batches ([`ingest`]).
+//! registry with token authentication, uploaded batches ([`ingest`], read
+//! back by [`batches`]), the analysis job's state and steps ([`analysis`])
+//! and the inventory it materialises ([`inventory`]).
 //!
 //! The web app's server functions and the server's plain handlers call in
 //! here; nothing here knows about HTTP or pages. Every method returns
 //! [`StoreError`] (database details are logged, never shown).
 
 pub mod accounts;
+pub mod analysis;
+pub mod batches;
 pub mod contracts;
 pub mod db;
 pub mod error;
 pub mod ingest;
+pub mod inventory;
 pub mod password;
 pub mod quotes;
 pub mod sensors;
@@ -20,11 +25,13 @@ pub mod throttle;
 
 use std::sync::Arc;
 
+pub use self::analysis::Analysis;
 pub use accounts::Accounts;
 pub use contracts::Contracts;
 pub use db::{Backend, Db, DbError};
 pub use error::StoreError;
 pub use ingest::Ingest;
+pub use inventory::Inventory;
 pub use quotes::Quotes;
 pub use sensors::Sensors;
 pub use sessions::Sessions;
@@ -39,17 +46,23 @@ pub struct Store {
     pub contracts: Contracts,
     pub sensors: Sensors,
     pub ingest: Ingest,
+    pub analysis: Analysis,
+    pub inventory: Inventory,
 }
 
 impl Store {
     pub fn new(db: Db) -> Store {
+        // Every stored batch wakes the analysis job.
+        let wake = Arc::new(tokio::sync::Notify::new());
         Store {
             accounts: Accounts::new(db.clone(), Arc::new(throttle::Throttle::default())),
             sessions: Sessions::new(db.clone()),
             quotes: Quotes::new(db.clone()),
             contracts: Contracts::new(db.clone()),
             sensors: Sensors::new(db.clone()),
-            ingest: Ingest::new(db.clone()),
+            ingest: Ingest::new(db.clone(), wake.clone()),
+            analysis: Analysis::new(db.clone(), wake),
+            inventory: Inventory::new(db.clone()),
             db,
         }
     }

@@ -48,7 +48,14 @@ fn random_hex(bytes: usize) -> String {
 
 const COLUMNS: &str = "s.id, s.public_id, s.tenant_id, t.name AS tenant_name, s.name, s.created_at, s.revoked_at, \
     s.last_upload_at, s.last_minute, s.last_sequence, s.batches, s.packets_total, s.capture_dropped_total, \
-    s.spool_backlog, s.lag_s, s.version, s.last_error";
+    s.spool_backlog, s.lag_s, s.version, s.last_error, \
+    p.analysed_sequence, p.analysed_minute, \
+    (SELECT CAST(COUNT(*) AS BIGINT) FROM batches b WHERE b.tenant_id = s.tenant_id AND b.sensor_id = s.id \
+        AND b.sequence > COALESCE(p.analysed_sequence, 0)) AS analysis_pending";
+
+/// The sensors table with its tenant and analysis progress (`s`, `t`, `p`).
+const FROM: &str = "sensors s JOIN tenants t ON t.id = s.tenant_id \
+    LEFT JOIN analysis_progress p ON p.tenant_id = s.tenant_id AND p.sensor_id = s.id";
 
 fn summary(row: &AnyRow) -> Result<SensorSummary, StoreError> {
     let revoked_at: Option<i64> = row.try_get("revoked_at").map_err(internal)?;
@@ -71,6 +78,9 @@ fn summary(row: &AnyRow) -> Result<SensorSummary, StoreError> {
             lag_s: row.try_get("lag_s").map_err(internal)?,
             version: row.try_get("version").map_err(internal)?,
             last_error: row.try_get("last_error").map_err(internal)?,
+            analysed_sequence: row.try_get("analysed_sequence").map_err(internal)?,
+            analysed_minute: row.try_get("analysed_minute").map_err(internal)?,
+            analysis_pending: row.try_get("analysis_pending").map_err(internal)?,
         },
     })
 }
@@ -89,31 +99,31 @@ impl Sensors {
     }
 
     pub async fn get(&self, id: i64) -> Result<SensorSummary, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM sensors s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(self.db.pool())
-        .await
-        .map_err(internal)?
-        .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM {FROM} WHERE s.id = $1"))
+            .bind(id)
+            .fetch_optional(self.db.pool())
+            .await
+            .map_err(internal)?
+            .ok_or(StoreError::NotFound)?;
         summary(&row)
     }
 
     /// All sensors, or one tenant's.
     pub async fn list(&self, tenant: Option<i64>) -> Result<Vec<SensorSummary>, StoreError> {
         let rows = match tenant {
-            None => sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM sensors s JOIN tenants t ON t.id = s.tenant_id ORDER BY s.id"
-            ))
-            .fetch_all(self.db.pool())
-            .await,
-            Some(tenant_id) => sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM sensors s JOIN tenants t ON t.id = s.tenant_id WHERE s.tenant_id = $1 ORDER BY s.id"
-            ))
-            .bind(tenant_id)
-            .fetch_all(self.db.pool())
-            .await,
+            None => {
+                sqlx::query(&format!("SELECT {COLUMNS} FROM {FROM} ORDER BY s.id"))
+                    .fetch_all(self.db.pool())
+                    .await
+            }
+            Some(tenant_id) => {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM {FROM} WHERE s.tenant_id = $1 ORDER BY s.id"
+                ))
+                .bind(tenant_id)
+                .fetch_all(self.db.pool())
+                .await
+            }
         }
         .map_err(internal)?;
         rows.iter().map(summary).collect()

@@ -11,11 +11,16 @@ use std::collections::BTreeMap;
 
 /// Sharded by `tenant_id`: a tenant's traffic and everything derived from it.
 const DISTRIBUTED: &[&str] = &[
+    "analysis_progress",
+    "analysis_state",
+    "assets",
     "batches",
+    "edges",
     "flow_minutes",
     "host_minutes",
     "identity_observations",
     "operation_minutes",
+    "zones",
 ];
 
 /// Replicated to every node: small, and read before the tenant is known

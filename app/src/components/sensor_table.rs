@@ -45,6 +45,8 @@ pub fn SensorTable(
                     <th class="num">{move || t().s.packets}</th>
                     <th class="num">{move || t().s.drops}</th>
                     <th class="num">{move || t().s.spool}</th>
+                    <th class="num">{move || t().s.analysis_pending}</th>
+                    <th>{move || t().s.analysed_through}</th>
                     <th>{move || t().s.version}</th>
                     {admin.then(|| view! { <th></th> })}
                 </tr></thead>
@@ -65,6 +67,8 @@ pub fn SensorTable(
                                 <td class="num">{h.packets_total}</td>
                                 <td class="num">{opt_number(h.capture_dropped_total)}</td>
                                 <td class="num">{opt_number(h.spool_backlog)}</td>
+                                <td class="num" data-testid="analysis-pending">{h.analysis_pending}</td>
+                                <td>{h.analysed_minute.map(utc_minute).unwrap_or_else(|| "—".into())}</td>
                                 <td>{h.version.clone().unwrap_or_default()}</td>
                                 {admin.then(|| view! {
                                     <td class="actions">

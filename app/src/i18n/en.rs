@@ -208,6 +208,8 @@ pub static EN: Catalogue = Catalogue {
         packets: "Packets",
         drops: "Dropped",
         spool: "Spooled",
+        analysis_pending: "Not analysed",
+        analysed_through: "Analysed through",
         version: "Version",
         rotate: "Rotate token",
         revoke: "Revoke",

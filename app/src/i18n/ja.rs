@@ -208,6 +208,8 @@ pub static JA: Catalogue = Catalogue {
         packets: "パケット数",
         drops: "取りこぼし",
         spool: "未送信",
+        analysis_pending: "未分析",
+        analysed_through: "分析済み",
         version: "バージョン",
         rotate: "トークン再発行",
         revoke: "失効",

@@ -469,6 +469,10 @@ pub struct SensorWords {
     pub packets: &'static str,
     pub drops: &'static str,
     pub spool: &'static str,
+    /// Batches stored and not yet analysed (the analysis lag).
+    pub analysis_pending: &'static str,
+    /// The newest minute the analysis has taken in.
+    pub analysed_through: &'static str,
     pub version: &'static str,
     pub rotate: &'static str,
     pub revoke: &'static str,

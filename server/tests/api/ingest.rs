@@ -12,13 +12,13 @@ use crate::on_both_databases;
 const CAPTURE: &[u8] =
     include_bytes!("../../../traffic/testdata/pcaps/iec104/iec104_090813_diverse.pcap");
 
-struct Registered {
-    id: i64,
-    public_id: String,
-    token: String,
+pub(crate) struct Registered {
+    pub(crate) id: i64,
+    pub(crate) public_id: String,
+    pub(crate) token: String,
 }
 
-async fn register(app: &TestApp, tenant_id: i64, name: &str) -> Registered {
+pub(crate) async fn register(app: &TestApp, tenant_id: i64, name: &str) -> Registered {
     let admin = app.signed_in("admin").await;
     let r = app
         .call(
@@ -54,7 +54,7 @@ fn batches(public_id: &str) -> Vec<Batch> {
         .collect()
 }
 
-fn cbor_zstd(batch: &Batch) -> Vec<u8> {
+pub(crate) fn cbor_zstd(batch: &Batch) -> Vec<u8> {
     let mut raw = Vec::new();
     ciborium::into_writer(batch, &mut raw).unwrap();
     zstd::encode_all(raw.as_slice(), 3).unwrap()
@@ -81,7 +81,7 @@ async fn post_batch(base: &str, token: &str, body: Vec<u8>) -> reqwest::Response
         .unwrap()
 }
 
-async fn upload(app: &TestApp, token: &str, body: Vec<u8>) -> (StatusCode, Value) {
+pub(crate) async fn upload(app: &TestApp, token: &str, body: Vec<u8>) -> (StatusCode, Value) {
     let r = post_batch(&app.base, token, body).await;
     let status = r.status();
     (status, r.json().await.unwrap_or(Value::Null))

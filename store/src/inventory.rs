@@ -1,0 +1,321 @@
+//! The materialised inventory as the portal reads it: assets filtered,
+//! sorted and paged in SQL, one asset by id, edges, zones and counts. Every
+//! query is scoped by tenant: an asset id of another tenant finds nothing.
+
+use model::inventory::{
+    AssetCounts, AssetDetail, AssetFilter, AssetPage, AssetQuery, AssetRow, AssetSort, EdgeRow,
+    ZoneRow,
+};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::StoreError;
+use crate::batches::flag_column;
+use crate::db::{Db, internal};
+
+/// Rows one page holds at most.
+pub const MAX_PAGE: i64 = 500;
+
+#[derive(Clone)]
+pub struct Inventory {
+    db: Db,
+}
+
+const ASSET_COLUMNS: &str = "asset_id, role, purdue_level, vendor, product, names, ips, macs, \
+    protocols, zones, first_seen_ms, last_seen_ms, confidence";
+
+/// A JSON list column; what the job wrote is always a list of text.
+fn list(row: &AnyRow, column: &str) -> Result<Vec<String>, StoreError> {
+    let text: String = row.try_get(column).map_err(internal)?;
+    serde_json::from_str(&text).map_err(|error| {
+        tracing::error!(%error, column, "a stored inventory list is not JSON");
+        StoreError::Internal
+    })
+}
+
+/// A comma-wrapped list column (`,a,b,`).
+fn wrapped(row: &AnyRow, column: &str) -> Result<Vec<String>, StoreError> {
+    let text: String = row.try_get(column).map_err(internal)?;
+    Ok(text
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+fn asset_row(row: &AnyRow) -> Result<AssetRow, StoreError> {
+    Ok(AssetRow {
+        id: row.try_get("asset_id").map_err(internal)?,
+        role: row.try_get("role").map_err(internal)?,
+        purdue_level: row.try_get("purdue_level").map_err(internal)?,
+        vendor: row.try_get("vendor").map_err(internal)?,
+        product: row.try_get("product").map_err(internal)?,
+        names: list(row, "names")?,
+        ips: list(row, "ips")?,
+        macs: list(row, "macs")?,
+        protocols: wrapped(row, "protocols")?,
+        zones: wrapped(row, "zones")?,
+        first_seen_ms: row.try_get("first_seen_ms").map_err(internal)?,
+        last_seen_ms: row.try_get("last_seen_ms").map_err(internal)?,
+        confidence: row.try_get("confidence").map_err(internal)?,
+    })
+}
+
+/// `text` for a LIKE pattern with `ESCAPE '\'`: its wildcards match themselves.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `text` as a LIKE pattern matching it anywhere, in any case.
+fn contains_pattern(text: &str) -> String {
+    format!("%{}%", escape_like(&text.to_lowercase()))
+}
+
+/// A filter's text, when one was given.
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// The WHERE clause of a filter (tenant first, `$1`) and its values.
+fn where_clause(tenant_id: i64, f: &AssetFilter) -> (String, Vec<Bind>) {
+    let mut sql = String::from("WHERE tenant_id = $1");
+    let mut binds = vec![Bind::Int(tenant_id)];
+    let mut add = |clause: &str, value: Bind| {
+        binds.push(value);
+        sql.push_str(&clause.replace('?', &format!("${}", binds.len())));
+    };
+    if let Some(role) = given(&f.role) {
+        add(" AND role = ?", Bind::Text(role.to_owned()));
+    }
+    if let Some(vendor) = given(&f.vendor) {
+        add(
+            " AND LOWER(vendor) LIKE ? ESCAPE '\\'",
+            Bind::Text(contains_pattern(vendor)),
+        );
+    }
+    if let Some(protocol) = given(&f.protocol) {
+        add(
+            " AND protocols LIKE ? ESCAPE '\\'",
+            Bind::Text(format!("%,{},%", escape_like(protocol))),
+        );
+    }
+    if let Some(zone) = given(&f.zone) {
+        add(
+            " AND zones LIKE ? ESCAPE '\\'",
+            Bind::Text(format!("%,{},%", escape_like(zone))),
+        );
+    }
+    if let Some(level) = f.purdue_level {
+        add(" AND purdue_level = ?", Bind::Int(level));
+    }
+    if let Some(search) = given(&f.search) {
+        add(
+            " AND search LIKE ? ESCAPE '\\'",
+            Bind::Text(contains_pattern(search)),
+        );
+    }
+    (sql, binds)
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: &'q [Bind],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for b in binds {
+        query = match b {
+            Bind::Int(v) => query.bind(*v),
+            Bind::Text(v) => query.bind(v.as_str()),
+        };
+    }
+    query
+}
+
+impl Inventory {
+    pub fn new(db: Db) -> Self {
+        Inventory { db }
+    }
+
+    /// A page of the tenant's assets. Zone and protocol match whole names;
+    /// vendor and search match any part, in any case.
+    pub async fn assets(&self, tenant_id: i64, q: &AssetQuery) -> Result<AssetPage, StoreError> {
+        let (filter, binds) = where_clause(tenant_id, &q.filter);
+        let total: i64 = {
+            let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM assets {filter}");
+            let row = bind_all(sqlx::query(&sql), &binds)
+                .fetch_one(self.db.pool())
+                .await
+                .map_err(internal)?;
+            row.try_get("n").map_err(internal)?
+        };
+        let column = match q.sort {
+            AssetSort::Id => "asset_id",
+            AssetSort::Role => "role",
+            AssetSort::PurdueLevel => "purdue_level",
+            AssetSort::Vendor => "vendor",
+            AssetSort::FirstSeen => "first_seen_ms",
+            AssetSort::LastSeen => "last_seen_ms",
+            AssetSort::Confidence => "confidence",
+        };
+        let direction = if q.descending { "DESC" } else { "ASC" };
+        // Empty values last either way, the same on both engines.
+        let sql = format!(
+            "SELECT {ASSET_COLUMNS} FROM assets {filter} \
+             ORDER BY CASE WHEN {column} IS NULL THEN 1 ELSE 0 END, {column} {direction}, asset_id {direction} \
+             LIMIT {} OFFSET {}",
+            q.limit.clamp(1, MAX_PAGE),
+            q.offset.max(0)
+        );
+        let rows = bind_all(sqlx::query(&sql), &binds)
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(internal)?;
+        Ok(AssetPage {
+            assets: rows.iter().map(asset_row).collect::<Result<_, _>>()?,
+            total,
+        })
+    }
+
+    /// One asset of the tenant; `NotFound` for an id it does not have.
+    pub async fn asset(&self, tenant_id: i64, asset_id: &str) -> Result<AssetDetail, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {ASSET_COLUMNS}, asset_json FROM assets WHERE tenant_id = $1 AND asset_id = $2"
+        ))
+        .bind(tenant_id)
+        .bind(asset_id)
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(internal)?
+        .ok_or(StoreError::NotFound)?;
+        Ok(AssetDetail {
+            row: asset_row(&row)?,
+            json: row.try_get("asset_json").map_err(internal)?,
+        })
+    }
+
+    /// The tenant's edges, busiest first.
+    pub async fn edges(&self, tenant_id: i64) -> Result<Vec<EdgeRow>, StoreError> {
+        let sql = format!(
+            "SELECT client_id, server_id, protocol, requests, errors, packets, bytes, first_seen_ms, \
+             last_seen_ms, {}, edge_json FROM edges WHERE tenant_id = $1 \
+             ORDER BY requests DESC, client_id, server_id, protocol",
+            flag_column("skips_levels")
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tenant_id)
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(internal)?;
+        rows.iter()
+            .map(|r| {
+                Ok(EdgeRow {
+                    client: r.try_get("client_id").map_err(internal)?,
+                    server: r.try_get("server_id").map_err(internal)?,
+                    protocol: r.try_get("protocol").map_err(internal)?,
+                    requests: r.try_get("requests").map_err(internal)?,
+                    errors: r.try_get("errors").map_err(internal)?,
+                    packets: r.try_get("packets").map_err(internal)?,
+                    bytes: r.try_get("bytes").map_err(internal)?,
+                    first_seen_ms: r.try_get("first_seen_ms").map_err(internal)?,
+                    last_seen_ms: r.try_get("last_seen_ms").map_err(internal)?,
+                    skips_levels: r.try_get::<i64, _>("skips_levels").map_err(internal)? != 0,
+                    json: r.try_get("edge_json").map_err(internal)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn zones(&self, tenant_id: i64) -> Result<Vec<ZoneRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT zone, assets, networks_json FROM zones WHERE tenant_id = $1 ORDER BY zone",
+        )
+        .bind(tenant_id)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ZoneRow {
+                    zone: r.try_get("zone").map_err(internal)?,
+                    assets: r.try_get("assets").map_err(internal)?,
+                    networks: list(r, "networks_json")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Assets per role and per Purdue level.
+    pub async fn counts(&self, tenant_id: i64) -> Result<AssetCounts, StoreError> {
+        let by_role = sqlx::query(
+            "SELECT role, CAST(COUNT(*) AS BIGINT) AS n FROM assets WHERE tenant_id = $1 GROUP BY role ORDER BY role",
+        )
+        .bind(tenant_id)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("role").map_err(internal)?,
+                r.try_get("n").map_err(internal)?,
+            ))
+        })
+        .collect::<Result<_, StoreError>>()?;
+        let by_level = sqlx::query(
+            "SELECT purdue_level, CAST(COUNT(*) AS BIGINT) AS n FROM assets WHERE tenant_id = $1 \
+             GROUP BY purdue_level ORDER BY CASE WHEN purdue_level IS NULL THEN 1 ELSE 0 END, purdue_level",
+        )
+        .bind(tenant_id)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("purdue_level").map_err(internal)?,
+                r.try_get("n").map_err(internal)?,
+            ))
+        })
+        .collect::<Result<_, StoreError>>()?;
+        Ok(AssetCounts { by_role, by_level })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_is_matched_literally() {
+        assert_eq!(contains_pattern("50%_A\\b"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn every_filter_is_bound_after_the_tenant() {
+        let f = AssetFilter {
+            role: Some("controller".into()),
+            vendor: Some(" ".into()),
+            protocol: Some("s7comm".into()),
+            zone: None,
+            purdue_level: Some(1),
+            search: Some("plc".into()),
+        };
+        let (sql, binds) = where_clause(7, &f);
+        assert_eq!(
+            sql,
+            "WHERE tenant_id = $1 AND role = $2 AND protocols LIKE $3 ESCAPE '\\' AND purdue_level = $4 AND search LIKE $5 ESCAPE '\\'"
+        );
+        assert_eq!(binds.len(), 5);
+    }
+}

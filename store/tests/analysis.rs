@@ -1,0 +1,636 @@
+//! Stored batches read back and analysed, on SQLite and PostgreSQL: a
+//! rebuilt batch is the batch that was sent, the analysis job's inventory
+//! is the one `analysis::Inventory` makes of the same batches offline, and
+//! every inventory query stays inside its tenant.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use analysis::Inventory;
+use model::inventory::{AssetFilter, AssetQuery, AssetSort};
+use store::analysis::Step;
+use store::batches::RebuildError;
+use store::sensors::AuthenticatedSensor;
+use store::{Db, Store, StoreError};
+use traffic::analyzer::{AnalyzerConfig, digest_capture};
+use traffic::record::{Batch, Health};
+
+const CAPTURE: &[u8] =
+    include_bytes!("../../traffic/testdata/pcaps/s7comm/s7comm_downloading_block_db1.pcap");
+const OTHER_CAPTURE: &[u8] =
+    include_bytes!("../../traffic/testdata/pcaps/iec104/iec104_090813_diverse.pcap");
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+#[derive(Clone, Copy, Debug)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, migrated database of `backend`.
+async fn fresh(backend: Backend) -> (Store, Option<std::path::PathBuf>) {
+    let (url, file) = fresh_url(backend).await;
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    (Store::new(db), file)
+}
+
+/// The URL of a new, empty database of `backend` (and its file, on SQLite).
+async fn fresh_url(backend: Backend) -> (String, Option<std::path::PathBuf>) {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let (url, file) = match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!(
+                "otlens_store_analysis_{}_{n}.db",
+                std::process::id()
+            ));
+            let _ = std::fs::remove_file(&path);
+            (format!("sqlite://{}", path.display()), Some(path))
+        }
+        Backend::Postgres => {
+            use sqlx::Connection;
+            let admin = std::env::var("OTLENS_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL is required at {admin}: {e}"));
+            let name = format!("otlens_test_analysis_{}_{n}", std::process::id());
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            (format!("{base}/{name}"), None)
+        }
+    };
+    (url, file)
+}
+
+/// A fresh database of `backend`, not migrated.
+async fn unmigrated(backend: Backend) -> (Db, Option<std::path::PathBuf>) {
+    let (url, file) = fresh_url(backend).await;
+    (Db::connect(&url).await.unwrap(), file)
+}
+
+async fn sensor(store: &Store, tenant: &str) -> AuthenticatedSensor {
+    let tenant = store.accounts.create_tenant(tenant).await.unwrap();
+    let created = store.sensors.create(tenant.id, "mirror").await.unwrap();
+    AuthenticatedSensor {
+        id: created.sensor.id,
+        tenant_id: tenant.id,
+        public_id: created.sensor.public_id,
+    }
+}
+
+fn batches(capture: &[u8], public_id: &str) -> Vec<Batch> {
+    digest_capture(capture, AnalyzerConfig::default())
+        .unwrap()
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let health = Health {
+                version: Some("test 1".into()),
+                lag_s: Some(4),
+                ..Health::default()
+            };
+            d.into_batch(public_id, i as u64 + 1, health)
+        })
+        .collect()
+}
+
+/// The batch with its records in one order: the store keeps every field of
+/// every record, not their order within the minute.
+fn canonical(mut b: Batch) -> Batch {
+    fn sort<T: serde::Serialize>(v: &mut [T]) {
+        v.sort_by_cached_key(|x| serde_json::to_string(x).unwrap());
+    }
+    sort(&mut b.flows);
+    sort(&mut b.operations);
+    sort(&mut b.identities);
+    sort(&mut b.hosts);
+    b
+}
+
+async fn analyse_all(store: &Store) -> usize {
+    let mut analysed = 0;
+    for _ in 0..1000 {
+        match store.analysis.step().await.unwrap() {
+            Step::Idle => return analysed,
+            Step::Analysed { batches, .. } => analysed += batches,
+        }
+    }
+    panic!("the analysis job never became idle");
+}
+
+async fn a_stored_batch_is_rebuilt_as_sent(backend: Backend) {
+    let (store, file) = fresh(backend).await;
+    let s = sensor(&store, "plant").await;
+    let sent = batches(OTHER_CAPTURE, &s.public_id);
+    assert!(sent.len() >= 2);
+    assert!(
+        sent.iter()
+            .any(|b| !b.operations.is_empty() && !b.flows.is_empty())
+    );
+    assert!(sent.iter().any(|b| !b.identities.is_empty()));
+    for b in &sent {
+        assert!(store.ingest.store(&s, b, Some(1)).await.unwrap().stored);
+    }
+    // A second batch of the same minute (a restarted sensor): each batch
+    // keeps its own rows.
+    let mut again = sent[0].clone();
+    again.sequence = 100;
+    again.flows.truncate(1);
+    store.ingest.store(&s, &again, None).await.unwrap();
+
+    for b in sent.iter().chain([&again]) {
+        let back = store
+            .analysis
+            .rebuild_batch(s.tenant_id, s.id, b.sequence as i64)
+            .await
+            .unwrap()
+            .expect("stored");
+        assert_eq!(
+            canonical(back),
+            canonical(b.clone()),
+            "batch {}",
+            b.sequence
+        );
+    }
+    assert_eq!(
+        store
+            .analysis
+            .rebuild_batch(s.tenant_id, s.id, 999)
+            .await
+            .unwrap(),
+        None
+    );
+    // Another tenant's key finds nothing.
+    let other = sensor(&store, "elsewhere").await;
+    assert_eq!(
+        store
+            .analysis
+            .rebuild_batch(other.tenant_id, s.id, 1)
+            .await
+            .unwrap(),
+        None
+    );
+
+    // A row another version wrote: an error naming it, never a panic.
+    sqlx::query("UPDATE flow_minutes SET transport = 'warp' WHERE sequence = 1")
+        .execute(store.db.pool())
+        .await
+        .unwrap();
+    match store.analysis.rebuild_batch(s.tenant_id, s.id, 1).await {
+        Err(e @ RebuildError::Row { .. }) => {
+            let message = e.to_string();
+            assert!(message.contains("flow_minutes.transport"), "{message}");
+            assert!(message.contains("\"warp\""), "{message}");
+        }
+        other => panic!("expected a row error, got {other:?}"),
+    }
+    // The job reports it and analyses nothing of that tenant, but goes on
+    // with the others.
+    assert!(store.analysis.step().await.is_err());
+    let fine = Batch::empty(&other.public_id, 1, 1_764_000_000);
+    store.ingest.store(&other, &fine, None).await.unwrap();
+    assert_eq!(
+        store.analysis.step().await.unwrap(),
+        Step::Analysed {
+            tenant_id: other.tenant_id,
+            batches: 1
+        }
+    );
+    assert!(store.analysis.step().await.is_err());
+    assert_eq!(
+        store
+            .sensors
+            .get(s.id)
+            .await
+            .unwrap()
+            .health
+            .analysed_sequence,
+        None
+    );
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+async fn the_job_analyses_each_batch_once_in_order_per_tenant(backend: Backend) {
+    let (store, file) = fresh(backend).await;
+    let a = sensor(&store, "a").await;
+    let b = sensor(&store, "b").await;
+    let sent = batches(CAPTURE, &a.public_id);
+    let theirs = batches(OTHER_CAPTURE, &b.public_id);
+    let mut offline = Inventory::default();
+    for x in &sent {
+        offline.observe(x);
+    }
+    let expected = offline.report();
+    assert!(!expected.assets.is_empty());
+
+    // Half, analysed; then a restart (a new Store: nothing cached); the
+    // rest, with a retry of an analysed batch.
+    let half = sent.len().div_ceil(2);
+    for x in &sent[..half] {
+        store.ingest.store(&a, x, Some(7)).await.unwrap();
+    }
+    for x in &theirs {
+        store.ingest.store(&b, x, None).await.unwrap();
+    }
+    assert_eq!(analyse_all(&store).await, half + theirs.len());
+    let store = Store::new(store.db.clone());
+    store.ingest.store(&a, &sent[0], Some(7)).await.unwrap();
+    for x in &sent[half..] {
+        store.ingest.store(&a, x, Some(7)).await.unwrap();
+    }
+    if let Backend::Postgres = backend {
+        // Another instance holding the tenant: this one leaves it alone.
+        let mut other_instance = store.db.pool().begin().await.unwrap();
+        sqlx::query("SELECT version FROM analysis_state WHERE tenant_id = $1 FOR UPDATE")
+            .bind(a.tenant_id)
+            .fetch_one(&mut *other_instance)
+            .await
+            .unwrap();
+        assert_eq!(store.analysis.step().await.unwrap(), Step::Idle);
+        other_instance.rollback().await.unwrap();
+    }
+    assert_eq!(analyse_all(&store).await, sent.len() - half);
+    assert_eq!(analyse_all(&store).await, 0);
+
+    let page = store
+        .inventory
+        .assets(a.tenant_id, &AssetQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(page.total as usize, expected.assets.len());
+    let ids: Vec<&str> = page.assets.iter().map(|r| r.id.as_str()).collect();
+    let mut want: Vec<&str> = expected.assets.iter().map(|a| a.id.as_str()).collect();
+    want.sort_unstable();
+    assert_eq!(ids, want);
+    for asset in &expected.assets {
+        let detail = store.inventory.asset(a.tenant_id, &asset.id).await.unwrap();
+        assert_eq!(detail.json, serde_json::to_string(asset).unwrap());
+        // Tenant B never sees tenant A's asset, even by its id.
+        assert_eq!(
+            store.inventory.asset(b.tenant_id, &asset.id).await,
+            Err(StoreError::NotFound)
+        );
+    }
+    let edges = store.inventory.edges(a.tenant_id).await.unwrap();
+    assert_eq!(edges.len(), expected.edges.len());
+    let zones = store.inventory.zones(a.tenant_id).await.unwrap();
+    assert_eq!(zones.len(), expected.zones.len());
+    assert_eq!(zones[0].zone, a.public_id);
+
+    // The PLC, found by filters the portal table uses.
+    let controllers = store
+        .inventory
+        .assets(
+            a.tenant_id,
+            &AssetQuery {
+                filter: AssetFilter {
+                    role: Some("controller".into()),
+                    vendor: Some("siemens".into()),
+                    protocol: Some("s7comm".into()),
+                    zone: Some(a.public_id.clone()),
+                    purdue_level: Some(1),
+                    search: Some("192.168.1.40".into()),
+                },
+                ..AssetQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(controllers.total, 1);
+    assert_eq!(controllers.assets[0].ips, ["192.168.1.40"]);
+    assert_eq!(controllers.assets[0].protocols, ["s7comm"]);
+    let none = store
+        .inventory
+        .assets(
+            a.tenant_id,
+            &AssetQuery {
+                filter: AssetFilter {
+                    search: Some("%".into()),
+                    ..AssetFilter::default()
+                },
+                ..AssetQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(none.total, 0, "a wildcard is searched for literally");
+    let first = store
+        .inventory
+        .assets(
+            a.tenant_id,
+            &AssetQuery {
+                sort: AssetSort::Confidence,
+                descending: true,
+                limit: 1,
+                ..AssetQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.assets.len(), 1);
+    assert_eq!(first.total as usize, expected.assets.len());
+    let top = expected.assets.iter().map(|a| a.confidence).max().unwrap();
+    assert_eq!(first.assets[0].confidence, i64::from(top));
+
+    let counts = store.inventory.counts(a.tenant_id).await.unwrap();
+    let total: i64 = counts.by_role.iter().map(|(_, n)| n).sum();
+    assert_eq!(total as usize, expected.assets.len());
+    assert!(counts.by_role.contains(&("controller".to_owned(), 1)));
+    assert!(counts.by_level.iter().any(|(l, _)| *l == Some(1)));
+
+    // Tenant B's inventory is its own.
+    let theirs_page = store
+        .inventory
+        .assets(b.tenant_id, &AssetQuery::default())
+        .await
+        .unwrap();
+    assert!(
+        theirs_page
+            .assets
+            .iter()
+            .all(|r| r.zones == [b.public_id.clone()])
+    );
+
+    // Lag: nothing pending, analysed through the last batch.
+    let health = store.sensors.get(a.id).await.unwrap().health;
+    assert_eq!(health.analysis_pending, 0);
+    assert_eq!(health.analysed_sequence, Some(sent.len() as i64));
+    assert_eq!(
+        health.analysed_minute,
+        Some(sent.last().unwrap().minute_start)
+    );
+
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+/// Rows stored before minute rows carried their batch get its sequence
+/// where one batch of their sensor covers their minute, and none where two
+/// do (no guess).
+async fn old_minute_rows_get_their_batch_where_it_is_unambiguous(backend: Backend) {
+    let (db, file) = unmigrated(backend).await;
+    let mut before = match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+    };
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version <= 6)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(db.pool()).await.unwrap();
+    for sql in [
+        "INSERT INTO tenants (id, name, created_at) VALUES (1, 't', 0)",
+        "INSERT INTO sensors (id, public_id, tenant_id, name, token_hash, created_at) VALUES (1, 'sen_1', 1, 's', 'h', 0)",
+        "INSERT INTO batches (sensor_id, sequence, tenant_id, minute_start, received_at, flows, operations, identities, hosts, packets, bytes, counters_json, health_json) \
+         VALUES (1, 1, 1, 60, 0, 0, 0, 1, 1, 0, 0, '{}', '{}'), (1, 2, 1, 120, 0, 0, 0, 0, 1, 0, 0, '{}', '{}'), (1, 3, 1, 120, 0, 0, 0, 0, 0, 0, 0, '{}', '{}')",
+        "INSERT INTO host_minutes (tenant_id, sensor_id, minute_start, ip, grp, macs_json, first_seen_ms, last_seen_ms, packets_sent, packets_received, bytes_sent, bytes_received) \
+         VALUES (1, 1, 60, '10.0.0.1', FALSE, '[]', 0, 0, 0, 0, 0, 0), (1, 1, 120, '10.0.0.2', FALSE, '[]', 0, 0, 0, 0, 0, 0)",
+        "INSERT INTO identity_observations (tenant_id, sensor_id, minute_start, ip, source, attribute, value, first_seen_ms) \
+         VALUES (1, 1, 60, '10.0.0.1', 'ttl', 'os_hint', 'x', 0)",
+    ] {
+        sqlx::query(sql).execute(db.pool()).await.unwrap();
+    }
+    db.migrate().await.unwrap();
+    let hosts: Vec<(String, Option<i64>)> =
+        sqlx::query_as("SELECT ip, sequence FROM host_minutes ORDER BY ip")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        hosts,
+        [
+            ("10.0.0.1".to_owned(), Some(1)),
+            ("10.0.0.2".to_owned(), None)
+        ]
+    );
+    let identity: Option<i64> = sqlx::query_scalar("SELECT sequence FROM identity_observations")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(identity, Some(1));
+    db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+/// A missing sequence is waited for while it may still come (a retry, a
+/// concurrent upload), then skipped; a batch arriving after its sensor's
+/// progress passed it stays stored, unanalysed.
+async fn a_missing_batch_is_waited_for_then_skipped(backend: Backend) {
+    let (store, file) = fresh(backend).await;
+    let s = sensor(&store, "gaps").await;
+    let batch =
+        |sequence: u64| Batch::empty(&s.public_id, sequence, 1_764_000_000 + 60 * sequence as i64);
+    let progress = |store: &Store| {
+        let store = store.clone();
+        let id = s.id;
+        async move {
+            let h = store.sensors.get(id).await.unwrap().health;
+            (h.analysed_sequence, h.analysis_pending)
+        }
+    };
+    for n in [1, 2, 4] {
+        store.ingest.store(&s, &batch(n), None).await.unwrap();
+    }
+    assert_eq!(analyse_all(&store).await, 2);
+    assert_eq!(progress(&store).await, (Some(2), 1));
+    store.ingest.store(&s, &batch(3), None).await.unwrap();
+    assert_eq!(analyse_all(&store).await, 2);
+    assert_eq!(progress(&store).await, (Some(4), 0));
+
+    store.ingest.store(&s, &batch(6), None).await.unwrap();
+    assert_eq!(analyse_all(&store).await, 0, "5 may still come");
+    assert_eq!(progress(&store).await, (Some(4), 1));
+    sqlx::query("UPDATE batches SET received_at = received_at - $1 WHERE sequence = 6")
+        .bind(store::analysis::GAP_WAIT_SECS)
+        .execute(store.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(analyse_all(&store).await, 1);
+    assert_eq!(progress(&store).await, (Some(6), 0));
+    store.ingest.store(&s, &batch(5), None).await.unwrap();
+    assert_eq!(analyse_all(&store).await, 0);
+    assert_eq!(progress(&store).await, (Some(6), 0));
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+/// Two server instances stepping at once: each batch is analysed by one of
+/// them, once, and each picks up the state the other committed.
+async fn two_instances_analyse_each_batch_once(backend: Backend) {
+    let (store, file) = fresh(backend).await;
+    let s7 = sensor(&store, "plant").await;
+    let created = store.sensors.create(s7.tenant_id, "second").await.unwrap();
+    let iec = AuthenticatedSensor {
+        id: created.sensor.id,
+        tenant_id: s7.tenant_id,
+        public_id: created.sensor.public_id,
+    };
+    let mut offline = Inventory::default();
+    let mut total = 0;
+    for (sensor, capture) in [(&s7, CAPTURE), (&iec, OTHER_CAPTURE)] {
+        for b in batches(capture, &sensor.public_id) {
+            store.ingest.store(sensor, &b, None).await.unwrap();
+            offline.observe(&b);
+            total += 1;
+        }
+    }
+    let other = Store::new(store.db.clone());
+    let (one, two) = tokio::join!(analyse_all(&store), analyse_all(&other));
+    assert_eq!(one + two, total);
+    let expected = offline.report();
+    let page = store
+        .inventory
+        .assets(
+            s7.tenant_id,
+            &AssetQuery {
+                limit: 500,
+                ..AssetQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total as usize, expected.assets.len());
+    for asset in &expected.assets {
+        let stored = store
+            .inventory
+            .asset(s7.tenant_id, &asset.id)
+            .await
+            .unwrap();
+        assert_eq!(stored.json, serde_json::to_string(asset).unwrap());
+    }
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+/// Steps take tenants in turn, so one with a long backlog never starves
+/// another; each step takes a bounded number of batches.
+async fn tenants_take_turns_in_bounded_steps(backend: Backend) {
+    let (store, file) = fresh(backend).await;
+    let x = sensor(&store, "x").await;
+    let y = sensor(&store, "y").await;
+    let per_tenant = store::analysis::BATCHES_PER_STEP as u64 + 8;
+    for s in [&x, &y] {
+        for n in 1..=per_tenant {
+            let b = Batch::empty(&s.public_id, n, 1_764_000_000 + 60 * n as i64);
+            store.ingest.store(s, &b, None).await.unwrap();
+        }
+    }
+    let mut steps = Vec::new();
+    loop {
+        match store.analysis.step().await.unwrap() {
+            Step::Idle => break,
+            Step::Analysed { tenant_id, batches } => steps.push((tenant_id, batches)),
+        }
+    }
+    let full = store::analysis::BATCHES_PER_STEP as usize;
+    assert_eq!(
+        steps,
+        [
+            (x.tenant_id, full),
+            (y.tenant_id, full),
+            (x.tenant_id, 8),
+            (y.tenant_id, 8)
+        ]
+    );
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+/// The state is read from the database only when its version moved on
+/// since this instance wrote it: a damaged stored state goes unnoticed by
+/// the instance holding the current one, and is reported (never a panic)
+/// by one that must read it.
+async fn the_state_is_reloaded_only_when_its_version_moved(backend: Backend) {
+    let (store, file) = fresh(backend).await;
+    let s = sensor(&store, "cache").await;
+    let batch = |n: u64| Batch::empty(&s.public_id, n, 1_764_000_000 + 60 * n as i64);
+    store.ingest.store(&s, &batch(1), None).await.unwrap();
+    assert_eq!(analyse_all(&store).await, 1);
+    sqlx::query("UPDATE analysis_state SET state = $1")
+        .bind(vec![0xffu8, 0x00])
+        .execute(store.db.pool())
+        .await
+        .unwrap();
+    store.ingest.store(&s, &batch(2), None).await.unwrap();
+    assert_eq!(analyse_all(&store).await, 1, "the cached state is current");
+
+    sqlx::query("UPDATE analysis_state SET state = $1")
+        .bind(vec![0xffu8, 0x00])
+        .execute(store.db.pool())
+        .await
+        .unwrap();
+    store.ingest.store(&s, &batch(3), None).await.unwrap();
+    let restarted = Store::new(store.db.clone());
+    let error = restarted.analysis.step().await.unwrap_err().to_string();
+    assert!(error.contains("analysis state cannot be read"), "{error}");
+    // Another instance moved the version on: the cache is stale, so the
+    // first instance reads the state too.
+    sqlx::query("UPDATE analysis_state SET version = version + 1")
+        .execute(store.db.pool())
+        .await
+        .unwrap();
+    assert!(store.analysis.step().await.is_err());
+    assert_eq!(
+        store
+            .sensors
+            .get(s.id)
+            .await
+            .unwrap()
+            .health
+            .analysed_sequence,
+        Some(2)
+    );
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                super::$name(super::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                super::$name(super::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
+on_both!(
+    the_state_is_reloaded_only_when_its_version_moved,
+    tenants_take_turns_in_bounded_steps,
+    two_instances_analyse_each_batch_once,
+    a_missing_batch_is_waited_for_then_skipped,
+    old_minute_rows_get_their_batch_where_it_is_unambiguous,
+    a_stored_batch_is_rebuilt_as_sent,
+    the_job_analyses_each_batch_once_in_order_per_tenant
+);
