@@ -11,6 +11,7 @@ pub mod components;
 pub mod contracts;
 pub mod error;
 pub mod i18n;
+pub mod inventory;
 pub mod portal;
 pub mod quotes;
 pub mod routes;

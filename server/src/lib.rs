@@ -6,6 +6,7 @@
 
 pub mod analysis_job;
 pub mod api;
+pub mod asset_export;
 pub mod demo;
 pub mod guard;
 pub mod ingest;
@@ -156,6 +157,7 @@ fn router(
         .merge(health)
         .merge(static_files::routes(pkg_dir))
         .merge(api::routes(state.clone()))
+        .merge(asset_export::routes(state.clone()))
         .merge(ingest::routes(state.clone()))
         .merge(pcap_upload::routes(state.clone()))
         .layer(axum::middleware::from_fn_with_state(

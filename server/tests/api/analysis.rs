@@ -15,12 +15,12 @@ use crate::helpers::{Backend, TestApp, fresh_database_url, spawn_app_on};
 use crate::ingest::{cbor_zstd, register, upload};
 use crate::on_both_databases;
 
-const S7_CAPTURE: &[u8] =
+pub(crate) const S7_CAPTURE: &[u8] =
     include_bytes!("../../../traffic/testdata/pcaps/s7comm/s7comm_downloading_block_db1.pcap");
 const IEC104_CAPTURE: &[u8] =
     include_bytes!("../../../traffic/testdata/pcaps/iec104/iec104_090813_diverse.pcap");
 
-fn batches(capture: &[u8], public_id: &str) -> Vec<Batch> {
+pub(crate) fn batches(capture: &[u8], public_id: &str) -> Vec<Batch> {
     digest_capture(capture, AnalyzerConfig::default())
         .expect("valid capture")
         .into_iter()
@@ -31,7 +31,7 @@ fn batches(capture: &[u8], public_id: &str) -> Vec<Batch> {
 
 /// Waits until the job has analysed the sensor through `sequence` with
 /// nothing pending, as the health page shows it.
-async fn wait_analysed(app: &TestApp, user: &str, public_id: &str, sequence: u64) {
+pub(crate) async fn wait_analysed(app: &TestApp, user: &str, public_id: &str, sequence: u64) {
     let c = app.signed_in(user).await;
     let mut last = Value::Null;
     for _ in 0..300 {

@@ -49,6 +49,11 @@ fn contract_to_record(other_tenant: i64) -> Value {
 }
 
 /// A valid quote to save, with the figures the engine computes for it.
+fn asset_query(other_tenant: i64) -> Value {
+    // A tenant id in the body is not a parameter: the session decides.
+    serde_json::json!({ "query": model::inventory::AssetQuery::default(), "tenant_id": other_tenant })
+}
+
 fn quote_to_save(_other_tenant: i64) -> Value {
     let mut form =
         app::quotes::QuoteForm::starter(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap());
@@ -105,6 +110,31 @@ const SERVER_FNS: &[ServerFn] = &[
         endpoint: "portal/summary",
         allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
         body: Form(&[("lang", "En"), ("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "portal/assets",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Json(asset_query),
+    },
+    ServerFn {
+        endpoint: "portal/asset",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("id", "mac:00:1b:1b:23:eb:3b"), ("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "portal/edges",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "portal/zones",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "portal/asset_counts",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("tenant_id", "{other}")]),
     },
     ServerFn {
         endpoint: "portal/statement",
@@ -326,6 +356,10 @@ const PLAIN_HANDLERS: &[PlainHandler] = &[
         allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
     },
     PlainHandler {
+        path: server::asset_export::ASSETS_CSV_PATH,
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+    },
+    PlainHandler {
         path: "/api/v1/quotes/preview",
         allowed: &[OPERATOR_ADMIN, SALES],
     },
@@ -333,7 +367,13 @@ const PLAIN_HANDLERS: &[PlainHandler] = &[
 
 async fn post_plain(c: &reqwest::Client, app: &TestApp, h: &PlainHandler) -> reqwest::Response {
     let url = format!("{}{}", app.base, h.path);
-    if h.path == server::pcap_upload::PCAP_UPLOAD_PATH {
+    if h.path == server::asset_export::ASSETS_CSV_PATH {
+        // A download: a GET, with another tenant's id that must not matter.
+        c.get(format!("{url}?tenant_id={}", app.tenant_other))
+            .send()
+            .await
+            .unwrap()
+    } else if h.path == server::pcap_upload::PCAP_UPLOAD_PATH {
         // A file that is not a capture: admitted callers get told so, not refused.
         let form = reqwest::multipart::Form::new().part(
             "capture",

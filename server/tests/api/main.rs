@@ -11,6 +11,7 @@ mod contracts;
 mod demo;
 mod ingest;
 mod instances;
+mod inventory;
 mod outage;
 mod pages;
 mod quotes;
