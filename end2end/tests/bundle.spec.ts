@@ -6,10 +6,11 @@ import { hydrated, logIn } from './helpers';
 // compression the server's .gz copies use). Bytes, not time: the figure
 // does not depend on how busy the machine is. The login page meets the
 // budget of 400 KB; the portal does not yet (docs/BENCHMARKS.md: 495 KB
-// when the split was made), so its bound only keeps it from growing while
-// the portal's budget is still open.
+// when the split was made, 440 KB once its read-only sections became server
+// HTML), so its bound only keeps it from growing while the portal's budget
+// is still open.
 const BUDGET = 400_000;
-const PORTAL_TODAY = 520_000;
+const PORTAL_TODAY = 450_000;
 
 /** Opens `path` and returns the WASM and JS files it loaded, with their gzip sizes. */
 async function codeOf(page: Page, path: string) {
