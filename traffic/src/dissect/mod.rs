@@ -64,6 +64,18 @@ pub struct DissectOutput {
     pub malformed: u32,
 }
 
+#[cfg(test)]
+impl DissectOutput {
+    /// The identities as (attribute, value) pairs, in order: what a
+    /// dissector's tests compare.
+    pub(crate) fn identity_pairs(&self) -> Vec<(&str, &str)> {
+        self.identities
+            .iter()
+            .map(|i| (i.attribute.as_ref(), i.value.as_str()))
+            .collect()
+    }
+}
+
 /// Result of dissecting a buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Consumed {

@@ -376,11 +376,7 @@ mod tests {
         body.extend_from_slice(&[2, 11, 0x37, 0x08]);
         body.extend_from_slice(b"PLC Server\0\0\0\0\0\0");
         let out = run(&ams(1, true, 0, &body), false);
-        let ids: Vec<_> = out
-            .identities
-            .iter()
-            .map(|i| (i.attribute.as_ref(), i.value.as_str()))
-            .collect();
+        let ids = out.identity_pairs();
         assert_eq!(
             ids,
             vec![

@@ -216,11 +216,7 @@ mod tests {
                 (2, "config1_frame", Discovery, Response),
             ]
         );
-        let ids: Vec<_> = out
-            .identities
-            .iter()
-            .map(|i| (i.attribute.as_ref(), i.value.as_str()))
-            .collect();
+        let ids = out.identity_pairs();
         assert_eq!(
             ids,
             vec![

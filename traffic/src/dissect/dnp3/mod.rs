@@ -280,11 +280,7 @@ pub(crate) mod tests {
         let mut out = DissectOutput::default();
         dissect(&ctx(), &f, &mut out);
         assert_eq!(out.operations[0].unit, Some(4));
-        let ids: Vec<_> = out
-            .identities
-            .iter()
-            .map(|i| (i.attribute.as_ref(), i.value.as_str()))
-            .collect();
+        let ids = out.identity_pairs();
         assert_eq!(ids, vec![("vendor", "Acme"), ("firmware", "2.1")]);
         assert_eq!(out.malformed, 0);
     }

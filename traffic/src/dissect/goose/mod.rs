@@ -112,11 +112,7 @@ mod tests {
                 Some(0x3001)
             )
         );
-        let ids: Vec<_> = out
-            .identities
-            .iter()
-            .map(|i| (i.attribute.as_ref(), i.value.as_str()))
-            .collect();
+        let ids = out.identity_pairs();
         assert_eq!(
             ids,
             vec![

@@ -127,11 +127,7 @@ mod tests {
         dissect(&ctx, &parser::tests::IDENTIFY_RESPONSE, &mut out);
         assert_eq!(out.operations[0].class, OperationClass::Discovery);
         assert_eq!(out.operations[0].direction, Direction::Response);
-        let v: Vec<_> = out
-            .identities
-            .iter()
-            .map(|i| (i.attribute.as_ref(), i.value.as_str()))
-            .collect();
+        let v = out.identity_pairs();
         assert_eq!(
             v,
             vec![

@@ -436,11 +436,7 @@ mod tests {
         assert_eq!(out.operations[0].function_code, 0x0401);
         assert_eq!(out.operations[0].name, "read_szl");
         assert_eq!(out.operations[0].direction, Direction::Response);
-        let ids: Vec<_> = out
-            .identities
-            .iter()
-            .map(|i| (i.attribute.as_ref(), i.value.as_str()))
-            .collect();
+        let ids = out.identity_pairs();
         assert_eq!(
             ids,
             vec![
