@@ -30,6 +30,32 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, in declaration order.
+    pub const ALL: [Role; 8] = [
+        Role::Controller,
+        Role::Hmi,
+        Role::EngineeringWorkstation,
+        Role::Historian,
+        Role::FieldDevice,
+        Role::NetworkDevice,
+        Role::ItHost,
+        Role::Unknown,
+    ];
+
+    /// The role's wire name, the one serde writes (stored and shown).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Controller => "controller",
+            Role::Hmi => "hmi",
+            Role::EngineeringWorkstation => "engineering_workstation",
+            Role::Historian => "historian",
+            Role::FieldDevice => "field_device",
+            Role::NetworkDevice => "network_device",
+            Role::ItHost => "it_host",
+            Role::Unknown => "unknown",
+        }
+    }
+
     /// Purdue level the role usually sits at: 0 field, 1 control, 2
     /// supervision, 3 site operations, 4 enterprise IT. None where the role
     /// says nothing (a router spans levels).

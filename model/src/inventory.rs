@@ -68,6 +68,37 @@ pub enum AssetSort {
     Confidence,
 }
 
+impl AssetSort {
+    /// Every column, in declaration order.
+    pub const ALL: [AssetSort; 7] = [
+        AssetSort::Id,
+        AssetSort::Role,
+        AssetSort::PurdueLevel,
+        AssetSort::Vendor,
+        AssetSort::FirstSeen,
+        AssetSort::LastSeen,
+        AssetSort::Confidence,
+    ];
+
+    /// The column's wire name, the one serde reads and writes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetSort::Id => "id",
+            AssetSort::Role => "role",
+            AssetSort::PurdueLevel => "purdue_level",
+            AssetSort::Vendor => "vendor",
+            AssetSort::FirstSeen => "first_seen",
+            AssetSort::LastSeen => "last_seen",
+            AssetSort::Confidence => "confidence",
+        }
+    }
+
+    /// The column named `name`, if any.
+    pub fn parse(name: &str) -> Option<AssetSort> {
+        AssetSort::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
 /// A filter, a sort and a page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssetQuery {
@@ -120,4 +151,38 @@ pub struct AssetCounts {
     pub by_role: Vec<(String, i64)>,
     /// `None`: no level (network devices, unknowns).
     pub by_level: Vec<(Option<i64>, i64)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sort_is_in_all_and_as_str_is_the_serde_name() {
+        for (i, sort) in AssetSort::ALL.iter().enumerate() {
+            assert_eq!(
+                serde_json::to_value(sort).unwrap(),
+                serde_json::Value::String(sort.as_str().to_owned())
+            );
+            assert_eq!(
+                serde_json::from_value::<AssetSort>(sort.as_str().into()).unwrap(),
+                *sort
+            );
+            assert_eq!(AssetSort::parse(sort.as_str()), Some(*sort));
+            assert!(!AssetSort::ALL[..i].contains(sort), "{sort:?} is twice");
+        }
+        // serde's error for an unknown name lists every variant it knows.
+        let err = serde_json::from_str::<AssetSort>(r#""~""#)
+            .unwrap_err()
+            .to_string();
+        for sort in AssetSort::ALL {
+            assert!(err.contains(&format!("`{}`", sort.as_str())), "{err}");
+        }
+        assert_eq!(
+            err.matches('`').count(),
+            2 * AssetSort::ALL.len() + 2,
+            "{err}"
+        );
+        assert_eq!(AssetSort::parse("price"), None);
+    }
 }

@@ -61,9 +61,10 @@ impl ExportParams {
         };
         let sort = match given(&self.sort) {
             None => AssetSort::default(),
-            Some(s) => serde_json::from_value(serde_json::Value::String(s.clone())).map_err(
-                |_| format!("sort must be one of id, role, purdue_level, vendor, first_seen, last_seen, confidence, not {s:?}"),
-            )?,
+            Some(s) => AssetSort::parse(&s).ok_or_else(|| {
+                let names: Vec<&str> = AssetSort::ALL.iter().map(|s| s.as_str()).collect();
+                format!("sort must be one of {}, not {s:?}", names.join(", "))
+            })?,
         };
         Ok(AssetQuery {
             filter: AssetFilter {

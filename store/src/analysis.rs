@@ -79,12 +79,12 @@ fn db_error(error: sqlx::Error) -> AnalysisError {
     AnalysisError::Store(internal(error))
 }
 
-/// Sensors with stored batches above their progress, with their tenant.
-const PENDING_SENSORS: &str = "SELECT s.tenant_id, s.id FROM sensors s \
+/// Tenants with a sensor that has stored batches above its progress.
+const PENDING_TENANTS: &str = "SELECT DISTINCT s.tenant_id FROM sensors s \
      LEFT JOIN analysis_progress p ON p.tenant_id = s.tenant_id AND p.sensor_id = s.id \
      WHERE EXISTS (SELECT 1 FROM batches b WHERE b.tenant_id = s.tenant_id AND b.sensor_id = s.id \
          AND b.sequence > COALESCE(p.analysed_sequence, 0)) \
-     ORDER BY s.tenant_id, s.id";
+     ORDER BY s.tenant_id";
 
 impl Analysis {
     pub fn new(db: Db, wake: Arc<Notify>) -> Self {
@@ -103,18 +103,10 @@ impl Analysis {
 
     /// Tenants with unanalysed batches, in id order.
     pub async fn pending_tenants(&self) -> Result<Vec<i64>, StoreError> {
-        let rows = sqlx::query(PENDING_SENSORS)
+        sqlx::query_scalar(PENDING_TENANTS)
             .fetch_all(self.db.pool())
             .await
-            .map_err(internal)?;
-        let mut tenants: Vec<i64> = Vec::new();
-        for r in rows {
-            let t: i64 = r.try_get("tenant_id").map_err(internal)?;
-            if tenants.last() != Some(&t) {
-                tenants.push(t);
-            }
-        }
-        Ok(tenants)
+            .map_err(internal)
     }
 
     /// The batch stored under (tenant, sensor, sequence), rebuilt from its
@@ -366,14 +358,6 @@ fn wrapped<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     out
 }
 
-/// A serde enum's wire name (the role), without its quotes.
-fn wire_name<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
@@ -407,8 +391,8 @@ async fn materialise(
             .collect();
         protocols.sort_unstable();
         protocols.dedup();
-        let role = wire_name(&a.role);
-        let search = [a.id.as_str(), role.as_str()]
+        let role = a.role.as_str();
+        let search = [a.id.as_str(), role]
             .into_iter()
             .chain(a.names.iter().map(String::as_str))
             .chain(ips.iter().copied())
@@ -425,7 +409,7 @@ async fn materialise(
         )
         .bind(tenant_id)
         .bind(a.id.as_str())
-        .bind(role.as_str())
+        .bind(role)
         .bind(a.purdue_level.map(i64::from))
         .bind(a.oui_vendor.as_deref())
         .bind(a.product.as_deref())

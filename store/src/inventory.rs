@@ -257,38 +257,43 @@ impl Inventory {
 
     /// Assets per role and per Purdue level.
     pub async fn counts(&self, tenant_id: i64) -> Result<AssetCounts, StoreError> {
-        let by_role = sqlx::query(
-            "SELECT role, CAST(COUNT(*) AS BIGINT) AS n FROM assets WHERE tenant_id = $1 GROUP BY role ORDER BY role",
-        )
-        .bind(tenant_id)
-        .fetch_all(self.db.pool())
-        .await
-        .map_err(internal)?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("role").map_err(internal)?,
-                r.try_get("n").map_err(internal)?,
-            ))
-        })
-        .collect::<Result<_, StoreError>>()?;
-        let by_level = sqlx::query(
-            "SELECT purdue_level, CAST(COUNT(*) AS BIGINT) AS n FROM assets WHERE tenant_id = $1 \
-             GROUP BY purdue_level ORDER BY CASE WHEN purdue_level IS NULL THEN 1 ELSE 0 END, purdue_level",
-        )
-        .bind(tenant_id)
-        .fetch_all(self.db.pool())
-        .await
-        .map_err(internal)?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("purdue_level").map_err(internal)?,
-                r.try_get("n").map_err(internal)?,
-            ))
-        })
-        .collect::<Result<_, StoreError>>()?;
+        let by_role = self.count_by(tenant_id, "role", "role").await?;
+        let by_level = self
+            .count_by(
+                tenant_id,
+                "purdue_level",
+                "CASE WHEN purdue_level IS NULL THEN 1 ELSE 0 END, purdue_level",
+            )
+            .await?;
         Ok(AssetCounts { by_role, by_level })
+    }
+
+    /// The tenant's assets counted per value of `column`, in `order`.
+    async fn count_by<K>(
+        &self,
+        tenant_id: i64,
+        column: &str,
+        order: &str,
+    ) -> Result<Vec<(K, i64)>, StoreError>
+    where
+        K: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
+        sqlx::query(&format!(
+            "SELECT {column} AS k, CAST(COUNT(*) AS BIGINT) AS n FROM assets WHERE tenant_id = $1 \
+             GROUP BY {column} ORDER BY {order}"
+        ))
+        .bind(tenant_id)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("k").map_err(internal)?,
+                r.try_get("n").map_err(internal)?,
+            ))
+        })
+        .collect()
     }
 }
 

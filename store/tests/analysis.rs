@@ -3,6 +3,8 @@
 //! is the one `analysis::Inventory` makes of the same batches offline, and
 //! every inventory query stays inside its tenant.
 
+mod common;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use analysis::Inventory;
@@ -48,23 +50,8 @@ async fn fresh_url(backend: Backend) -> (String, Option<std::path::PathBuf>) {
             (format!("sqlite://{}", path.display()), Some(path))
         }
         Backend::Postgres => {
-            use sqlx::Connection;
-            let admin = std::env::var("OTLENS_TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-            let mut conn = sqlx::PgConnection::connect(&admin)
-                .await
-                .unwrap_or_else(|e| panic!("PostgreSQL is required at {admin}: {e}"));
             let name = format!("otlens_test_analysis_{}_{n}", std::process::id());
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
-            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-            (format!("{base}/{name}"), None)
+            (common::new_postgres_database(&name).await, None)
         }
     };
     (url, file)

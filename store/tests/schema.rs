@@ -7,6 +7,8 @@
 //! Checked on the migrated PostgreSQL schema; a new table must be placed in
 //! one of the two lists.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 /// Sharded by `tenant_id`: a tenant's traffic and everything derived from it.
@@ -49,23 +51,9 @@ type ConstraintRow = (
 );
 
 async fn migrated_postgres() -> (sqlx::PgPool, String, String) {
-    use sqlx::Connection;
-    let admin = std::env::var("OTLENS_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let mut conn = sqlx::PgConnection::connect(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL is required at {admin}: {e}"));
+    let admin = common::postgres_admin_url();
     let name = format!("otlens_test_schema_{}", std::process::id());
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    let url = format!("{base}/{name}");
+    let url = common::new_postgres_database(&name).await;
     let db = store::Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
     db.close().await;

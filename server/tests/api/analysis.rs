@@ -29,6 +29,14 @@ pub(crate) fn batches(capture: &[u8], public_id: &str) -> Vec<Batch> {
         .collect()
 }
 
+/// Uploads `batches` as the sensor with `token` does, each acknowledged.
+pub(crate) async fn upload_all(app: &TestApp, token: &str, batches: &[Batch]) {
+    for b in batches {
+        let (status, answer) = upload(app, token, cbor_zstd(b)).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+}
+
 /// Waits until the job has analysed the sensor through `sequence` with
 /// nothing pending, as the health page shows it.
 pub(crate) async fn wait_analysed(app: &TestApp, user: &str, public_id: &str, sequence: u64) {
@@ -68,14 +76,8 @@ async fn uploads_become_the_offline_inventory_once(backend: Backend) {
     let expected = offline.report();
 
     let half = sent.len().div_ceil(2);
-    for b in &sent[..half] {
-        let (status, answer) = upload(&app, &sensor.token, cbor_zstd(b)).await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
-    }
-    for b in &other_batches {
-        let (status, answer) = upload(&app, &theirs.token, cbor_zstd(b)).await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
-    }
+    upload_all(&app, &sensor.token, &sent[..half]).await;
+    upload_all(&app, &theirs.token, &other_batches).await;
     wait_analysed(&app, "customer-viewer", &sensor.public_id, half as u64).await;
     let (tenant_demo, tenant_other) = (app.tenant_demo, app.tenant_other);
     drop(app);
@@ -86,10 +88,7 @@ async fn uploads_become_the_offline_inventory_once(backend: Backend) {
     let (status, answer) = upload(&app, &sensor.token, cbor_zstd(&sent[0])).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(answer["duplicate"], true);
-    for b in &sent[half..] {
-        let (status, answer) = upload(&app, &sensor.token, cbor_zstd(b)).await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
-    }
+    upload_all(&app, &sensor.token, &sent[half..]).await;
     wait_analysed(
         &app,
         "customer-viewer",

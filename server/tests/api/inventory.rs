@@ -4,9 +4,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::analysis::{S7_CAPTURE, batches, wait_analysed};
+use crate::analysis::{S7_CAPTURE, batches, upload_all, wait_analysed};
 use crate::helpers::{Backend, TestApp, client, spawn_app};
-use crate::ingest::{cbor_zstd, register, upload};
+use crate::ingest::register;
 use crate::on_both_databases;
 
 async fn assets(app: &TestApp, c: &reqwest::Client, query: Value) -> (StatusCode, Value) {
@@ -40,10 +40,7 @@ async fn a_customer_reads_its_own_inventory_only(backend: Backend) {
     let app = spawn_app(backend).await;
     let sensor = register(&app, app.tenant_demo, "line 1").await;
     let sent = batches(S7_CAPTURE, &sensor.public_id);
-    for b in &sent {
-        let (status, answer) = upload(&app, &sensor.token, cbor_zstd(b)).await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
-    }
+    upload_all(&app, &sensor.token, &sent).await;
     wait_analysed(
         &app,
         "customer-viewer",
