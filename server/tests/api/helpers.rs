@@ -133,6 +133,9 @@ pub fn client() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // A response that never comes fails its test with a message instead
+        // of holding the whole suite (a server-rendered page once hung in CI).
+        .timeout(std::time::Duration::from_secs(120))
         .build()
         .expect("http client")
 }
