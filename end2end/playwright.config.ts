@@ -29,7 +29,7 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: `rm -f /tmp/otlens-e2e.db* && ../target/release/server --demo --database-url sqlite:///tmp/otlens-e2e.db --listen 127.0.0.1:${PORT}`,
+    command: `rm -f /tmp/otlens-e2e.db* && ../target/release/server --demo --demo-captures ../traffic/testdata/pcaps --database-url sqlite:///tmp/otlens-e2e.db --listen 127.0.0.1:${PORT}`,
     url: `http://127.0.0.1:${PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

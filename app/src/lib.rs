@@ -95,6 +95,8 @@ pub fn App() -> impl IntoView {
                     // page: the login page and the portal do not carry the
                     // simulator, the admin console or the contract engine.
                     <Route path=StaticSegment("portal") ssr=SsrMode::Async view={Lazy::<routes::portal::PortalPage>::new()} />
+                    <Route path=(StaticSegment("portal"), StaticSegment("assets")) ssr=SsrMode::Async view={Lazy::<routes::portal::assets::AssetsPage>::new()} />
+                    <Route path=(StaticSegment("portal"), StaticSegment("assets"), ParamSegment("id")) ssr=SsrMode::Async view={Lazy::<routes::portal::asset::AssetPage>::new()} />
                     <Route path=StaticSegment("quotes") ssr=SsrMode::Async view={Lazy::<routes::quotes::QuotesPage>::new()} />
                     <Route path=(StaticSegment("quotes"), ParamSegment("id"), StaticSegment("print")) ssr=SsrMode::Async view={Lazy::<routes::quote_print::QuotePrintPage>::new()} />
                     <Route path=StaticSegment("admin") ssr=SsrMode::Async view={Lazy::<routes::admin::AdminPage>::new()} />

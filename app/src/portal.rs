@@ -18,8 +18,8 @@ pub async fn portal_overview() -> Result<TenantOverview, AppError> {
     )
 }
 
-/// The portal's read-only sections (the tenant's figures, its users, its
-/// sensors' health) as HTML in `lang`: the page shows them as they are, so
+/// The portal's read-only sections (the inventory's dashboard, the
+/// tenant's figures, its users, its sensors' health) as HTML in `lang`: the page shows them as they are, so
 /// the browser loads none of the code that builds them.
 #[server(endpoint = "portal/summary")]
 pub async fn portal_summary(lang: crate::i18n::Lang) -> Result<String, AppError> {
@@ -27,11 +27,14 @@ pub async fn portal_summary(lang: crate::i18n::Lang) -> Result<String, AppError>
     respond(
         async {
             let user = require_area(crate::auth::Area::Portal).await?;
-            let figures = tenant_figures(tenant_of(&user)?).await?;
+            let tenant_id = tenant_of(&user)?;
+            let figures = tenant_figures(tenant_id).await?;
+            let inventory = crate::inventory::dashboard_figures(tenant_id).await?;
             Ok(crate::components::portal_summary::render(
                 figures.overview,
                 figures.users,
                 figures.sensors,
+                inventory,
                 lang,
             ))
         }

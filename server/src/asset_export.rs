@@ -1,6 +1,7 @@
 //! `GET /portal/assets.csv`: the signed-in customer's assets as a CSV file,
-//! with the asset table's filters and sort as query parameters (`role`,
-//! `vendor`, `protocol`, `zone`, `level`, `q`, `sort`, `desc`).
+//! with the asset table's filters and sort as query parameters
+//! ([`AssetParams`]: `role`, `vendor`, `protocol`, `zone`, `level`, `seen`,
+//! `q`, `sort`, `desc`).
 //!
 //! UTF-8 with a byte order mark, so Excel opens Japanese names correctly.
 //! Names, vendors and products come off the wire and are attacker-controlled:
@@ -13,11 +14,10 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::Deserialize;
 
 use app::auth::Area;
 use app::ssr::{ServerState, user_of_headers};
-use model::inventory::{AssetFilter, AssetQuery, AssetRow, AssetSort};
+use model::inventory::{AssetParams, AssetRow};
 
 pub const ASSETS_CSV_PATH: &str = "/portal/assets.csv";
 
@@ -30,63 +30,10 @@ pub fn routes(state: ServerState) -> Router {
         .with_state(state)
 }
 
-/// The query string, as the asset table writes it.
-#[derive(Debug, Default, Deserialize)]
-pub struct ExportParams {
-    role: Option<String>,
-    vendor: Option<String>,
-    protocol: Option<String>,
-    zone: Option<String>,
-    level: Option<String>,
-    q: Option<String>,
-    sort: Option<String>,
-    desc: Option<String>,
-}
-
-impl ExportParams {
-    /// The store's query, or what is wrong with a parameter.
-    pub fn to_query(&self) -> Result<AssetQuery, String> {
-        let given = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
-        let purdue_level = match given(&self.level) {
-            None => None,
-            Some(l) => Some(
-                l.parse::<i64>()
-                    .map_err(|_| format!("level must be a number, not {l:?}"))?,
-            ),
-        };
-        let sort = match given(&self.sort) {
-            None => AssetSort::default(),
-            Some(s) => AssetSort::parse(&s).ok_or_else(|| {
-                let names: Vec<&str> = AssetSort::ALL.iter().map(|s| s.as_str()).collect();
-                format!("sort must be one of {}, not {s:?}", names.join(", "))
-            })?,
-        };
-        Ok(AssetQuery {
-            filter: AssetFilter {
-                role: given(&self.role),
-                vendor: given(&self.vendor),
-                protocol: given(&self.protocol),
-                zone: given(&self.zone),
-                purdue_level,
-                search: given(&self.q),
-            },
-            sort,
-            descending: matches!(given(&self.desc).as_deref(), Some("1" | "true")),
-            offset: 0,
-            limit: store::inventory::MAX_PAGE,
-        })
-    }
-}
-
 async fn export(
     State(state): State<ServerState>,
     headers: HeaderMap,
-    params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
+    params: Result<Query<AssetParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let user = match user_of_headers(&state.sessions, &headers).await {
         Ok(Some(user)) => user,
@@ -104,7 +51,12 @@ async fn export(
         Ok(p) => p,
         Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
     };
-    let mut query = match params.to_query() {
+    // Every page of the filtered table, whatever page it showed.
+    let params = AssetParams {
+        page: None,
+        ..params
+    };
+    let mut query = match params.to_query(store::inventory::MAX_PAGE) {
         Ok(q) => q,
         Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
     };
@@ -264,41 +216,5 @@ mod tests {
         // Quotes and separators inside a name stay inside its cell.
         let csv = assets_csv(&[row("a\",\"b\r\nc", None)]);
         assert!(csv.contains("\"a\"\",\"\"b\r\nc\""), "{csv}");
-    }
-
-    #[test]
-    fn parameters_become_the_stores_query_or_a_clear_refusal() {
-        let p = ExportParams {
-            role: Some("controller".into()),
-            vendor: Some("  ".into()),
-            level: Some("1".into()),
-            q: Some("plc".into()),
-            sort: Some("last_seen".into()),
-            desc: Some("1".into()),
-            ..ExportParams::default()
-        };
-        let q = p.to_query().expect("valid");
-        assert_eq!(q.filter.role.as_deref(), Some("controller"));
-        assert_eq!(q.filter.vendor, None, "a blank field does not filter");
-        assert_eq!(q.filter.purdue_level, Some(1));
-        assert_eq!(q.filter.search.as_deref(), Some("plc"));
-        assert_eq!(q.sort, AssetSort::LastSeen);
-        assert!(q.descending);
-
-        let bad_level = ExportParams {
-            level: Some("one".into()),
-            ..ExportParams::default()
-        };
-        assert!(bad_level.to_query().unwrap_err().contains("level"));
-        let bad_sort = ExportParams {
-            sort: Some("price".into()),
-            ..ExportParams::default()
-        };
-        assert!(
-            bad_sort
-                .to_query()
-                .unwrap_err()
-                .contains("sort must be one of")
-        );
     }
 }

@@ -15,14 +15,17 @@
 //!   the transaction, so steps and ingestion's writer queue up in SQLite.
 //! - Memory: the last state of each tenant stays cached with its version
 //!   and is read from the database again only when another instance has
-//!   moved the version on (or a step failed before committing).
+//!   moved the version on (or a step failed before committing). With it
+//!   stays a digest of every materialised row, so a step writes only the
+//!   assets, edges and zones that changed; without it (a restart, another
+//!   instance's step, a failed step) the tenant's tables are written whole.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ::analysis::Inventory;
-use ::analysis::report::Report;
+use ::analysis::report::{Overrides, Report};
 use sqlx::AnyConnection;
 use sqlx::Row;
 use tokio::sync::Notify;
@@ -48,8 +51,8 @@ pub struct Analysis {
     db: Db,
     /// Woken by every stored batch (`Ingest` holds the same one).
     wake: Arc<Notify>,
-    /// Tenant → (state version, inventory at that version).
-    cache: Arc<Mutex<HashMap<i64, (i64, Inventory)>>>,
+    /// Tenant → its state and what its tables hold, at one state version.
+    cache: Arc<Mutex<HashMap<i64, Cached>>>,
     /// The tenant the last step analysed: the next step starts after it,
     /// so a tenant with a steady stream of batches never starves another.
     last_tenant: Arc<AtomicI64>,
@@ -160,35 +163,9 @@ impl Analysis {
         .await
         .map_err(db_error)?;
         let mut tx = pool.begin().await.map_err(db_error)?;
-        let locked = match self.db.backend() {
-            Backend::Postgres => sqlx::query(
-                "SELECT version FROM analysis_state WHERE tenant_id = $1 FOR UPDATE SKIP LOCKED",
-            )
-            .bind(tenant_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_error)?,
-            Backend::Sqlite => {
-                // A write first: the transaction holds SQLite's write lock
-                // from here, so nothing changes under it.
-                sqlx::query(
-                    "UPDATE analysis_state SET updated_at = updated_at WHERE tenant_id = $1",
-                )
-                .bind(tenant_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-                sqlx::query("SELECT version FROM analysis_state WHERE tenant_id = $1")
-                    .bind(tenant_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_error)?
-            }
-        };
-        let Some(locked) = locked else {
+        let Some(version) = self.lock(&mut tx, tenant_id, Wait::SkipLocked).await? else {
             return Ok(None);
         };
-        let version: i64 = locked.try_get("version").map_err(db_error)?;
 
         let rows = sqlx::query(
             "SELECT b.sensor_id, b.sequence, b.minute_start, b.received_at, \
@@ -220,7 +197,7 @@ impl Analysis {
             return Ok(None);
         }
 
-        let mut inventory = self.state(&mut tx, tenant_id, version).await?;
+        let (mut inventory, written) = self.state(&mut tx, tenant_id, version).await?;
         // Per sensor, the last batch taken in: (sensor, sequence, minute).
         let mut progress: Vec<(i64, i64, i64)> = Vec::new();
         for p in &ready {
@@ -264,35 +241,188 @@ impl Analysis {
             .await
             .map_err(db_error)?;
         }
-        materialise(&mut tx, tenant_id, &inventory.report()).await?;
+        let overrides = overrides(&mut tx, tenant_id).await?;
+        let report = inventory.report_with(&overrides);
+        let written = materialise(&mut tx, tenant_id, &report, written).await?;
         tx.commit().await.map_err(db_error)?;
-        if let Ok(mut cache) = self.cache.lock() {
-            cache.insert(tenant_id, (next, inventory));
-        }
+        self.keep(tenant_id, next, inventory, written);
         Ok(Some(Step::Analysed {
             tenant_id,
             batches: ready.len(),
         }))
     }
 
-    /// The tenant's inventory at `version`: the cached one when it is that
-    /// version (taken out: a step that fails leaves nothing stale behind),
-    /// else the stored one.
+    /// Records a customer's decision about one of its assets — its role, its
+    /// Purdue level, or `None` for either to leave it to the engine — and
+    /// shows it at once: the tenant's inventory is materialised again in the
+    /// same transaction. `NotFound` for an asset the tenant does not have.
+    pub async fn set_override(
+        &self,
+        tenant_id: i64,
+        asset_id: &str,
+        decision: AssetDecision,
+        set_by: &str,
+    ) -> Result<(), AnalysisError> {
+        let mut tx = self.db.pool().begin().await.map_err(db_error)?;
+        // Waits for a step in progress: the decision must land on its result.
+        let Some(version) = self.lock(&mut tx, tenant_id, Wait::Block).await? else {
+            return Err(StoreError::NotFound.into());
+        };
+        let known =
+            sqlx::query("SELECT 1 AS one FROM assets WHERE tenant_id = $1 AND asset_id = $2")
+                .bind(tenant_id)
+                .bind(asset_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        if known.is_none() {
+            return Err(StoreError::NotFound.into());
+        }
+        if decision.role.is_none() && decision.purdue_level.is_none() {
+            sqlx::query("DELETE FROM asset_overrides WHERE tenant_id = $1 AND asset_id = $2")
+                .bind(tenant_id)
+                .bind(asset_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        } else {
+            sqlx::query(
+                "INSERT INTO asset_overrides (tenant_id, asset_id, role, purdue_level, set_by, set_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, asset_id) DO UPDATE \
+                 SET role = excluded.role, purdue_level = excluded.purdue_level, \
+                 set_by = excluded.set_by, set_at = excluded.set_at",
+            )
+            .bind(tenant_id)
+            .bind(asset_id)
+            .bind(decision.role.map(|r| r.as_str()))
+            .bind(decision.purdue_level.map(i64::from))
+            .bind(set_by)
+            .bind(now_secs())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        let (inventory, written) = self.state(&mut tx, tenant_id, version).await?;
+        let overrides = overrides(&mut tx, tenant_id).await?;
+        let report = inventory.report_with(&overrides);
+        let written = materialise(&mut tx, tenant_id, &report, written).await?;
+        // A new version although the engine's state is the same: another
+        // instance's memory of what the tables hold is stale now.
+        let next = version + 1;
+        sqlx::query("UPDATE analysis_state SET version = $1 WHERE tenant_id = $2")
+            .bind(next)
+            .bind(tenant_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        self.keep(tenant_id, next, inventory, written);
+        Ok(())
+    }
+
+    /// The tenant's decisions about its assets, by asset id.
+    pub async fn decisions(&self, tenant_id: i64) -> Result<Vec<StoredDecision>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT asset_id, role, purdue_level, set_by, set_at FROM asset_overrides \
+             WHERE tenant_id = $1 ORDER BY asset_id",
+        )
+        .bind(tenant_id)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredDecision {
+                    asset_id: r.try_get("asset_id").map_err(internal)?,
+                    role: r.try_get("role").map_err(internal)?,
+                    purdue_level: r.try_get("purdue_level").map_err(internal)?,
+                    set_by: r.try_get("set_by").map_err(internal)?,
+                    set_at: r.try_get("set_at").map_err(internal)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Takes the tenant's analysis lock in `tx` and returns its state
+    /// version; `None` when another instance holds it and `wait` says not
+    /// to wait (PostgreSQL), or the tenant has no state row.
+    async fn lock(
+        &self,
+        tx: &mut AnyConnection,
+        tenant_id: i64,
+        wait: Wait,
+    ) -> Result<Option<i64>, AnalysisError> {
+        let locked = match self.db.backend() {
+            Backend::Postgres => {
+                let sql = match wait {
+                    Wait::SkipLocked => {
+                        "SELECT version FROM analysis_state WHERE tenant_id = $1 FOR UPDATE SKIP LOCKED"
+                    }
+                    Wait::Block => {
+                        "SELECT version FROM analysis_state WHERE tenant_id = $1 FOR UPDATE"
+                    }
+                };
+                sqlx::query(sql)
+                    .bind(tenant_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_error)?
+            }
+            Backend::Sqlite => {
+                // A write first: the transaction holds SQLite's write lock
+                // from here, so nothing changes under it.
+                sqlx::query(
+                    "UPDATE analysis_state SET updated_at = updated_at WHERE tenant_id = $1",
+                )
+                .bind(tenant_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+                sqlx::query("SELECT version FROM analysis_state WHERE tenant_id = $1")
+                    .bind(tenant_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_error)?
+            }
+        };
+        locked
+            .map(|row| row.try_get::<i64, _>("version").map_err(db_error))
+            .transpose()
+    }
+
+    /// Remembers the tenant's state and tables as committed at `version`.
+    fn keep(&self, tenant_id: i64, version: i64, inventory: Inventory, written: Written) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(
+                tenant_id,
+                Cached {
+                    version,
+                    inventory,
+                    written,
+                },
+            );
+        }
+    }
+
+    /// The tenant's inventory at `version`, with what its tables hold: the
+    /// cached ones when they are that version (taken out: a step that
+    /// fails leaves nothing stale behind), else the stored state and
+    /// nothing known of the tables (they are then written whole).
     async fn state(
         &self,
         conn: &mut AnyConnection,
         tenant_id: i64,
         version: i64,
-    ) -> Result<Inventory, AnalysisError> {
+    ) -> Result<(Inventory, Option<Written>), AnalysisError> {
         let cached = self
             .cache
             .lock()
             .ok()
             .and_then(|mut cache| cache.remove(&tenant_id));
-        if let Some((v, inventory)) = cached
-            && v == version
+        if let Some(cached) = cached
+            && cached.version == version
         {
-            return Ok(inventory);
+            return Ok((cached.inventory, Some(cached.written)));
         }
         let state: Option<Vec<u8>> =
             sqlx::query_scalar("SELECT state FROM analysis_state WHERE tenant_id = $1")
@@ -300,16 +430,138 @@ impl Analysis {
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(db_error)?;
-        match state {
-            None => Ok(Inventory::default()),
+        let inventory = match state {
+            None => Inventory::default(),
             Some(bytes) => {
                 ciborium::from_reader(bytes.as_slice()).map_err(|e| AnalysisError::State {
                     tenant_id,
                     problem: e.to_string(),
-                })
+                })?
             }
+        };
+        Ok((inventory, None))
+    }
+}
+
+/// A tenant's engine state and what its materialised tables hold, both as
+/// of one state version.
+struct Cached {
+    version: i64,
+    inventory: Inventory,
+    written: Written,
+}
+
+/// A digest of every row the tenant's tables hold, by key: a step writes
+/// only the rows whose digest changed and deletes the ones that are gone,
+/// instead of rewriting thousands of unchanged assets and edges.
+#[derive(Default)]
+struct Written {
+    assets: HashMap<String, u64>,
+    edges: HashMap<(String, String, String), u64>,
+    zones: HashMap<String, u64>,
+}
+
+/// A row's digest (in memory only, so the hasher need not be stable
+/// across builds).
+fn digest(json: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    json.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Every role's wire name, in the engine's order (forms list them so).
+pub fn role_names() -> Vec<&'static str> {
+    ::analysis::Role::ALL.iter().map(|r| r.as_str()).collect()
+}
+
+/// Whether taking a tenant's lock waits for the instance holding it.
+#[derive(Debug, Clone, Copy)]
+enum Wait {
+    /// Move on (a step: another instance is analysing that tenant).
+    SkipLocked,
+    /// Wait (a user's decision must not be lost to a concurrent step).
+    Block,
+}
+
+/// A customer's decision about an asset; `None` leaves it to the engine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AssetDecision {
+    pub role: Option<::analysis::Role>,
+    pub purdue_level: Option<u8>,
+}
+
+impl AssetDecision {
+    /// A decision from a form's text: a role's wire name and a level 0–5,
+    /// blank for "as the traffic says".
+    pub fn parse(role: &str, purdue_level: &str) -> Result<AssetDecision, model::Invalid> {
+        let role = match role.trim() {
+            "" => None,
+            name => Some(
+                ::analysis::Role::ALL
+                    .into_iter()
+                    .find(|r| r.as_str() == name)
+                    .ok_or_else(|| {
+                        model::Invalid::new("role", format!("no role is called {name:?}"))
+                    })?,
+            ),
+        };
+        let purdue_level = match purdue_level.trim() {
+            "" => None,
+            level => Some(
+                level
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|l| *l <= 5)
+                    .ok_or_else(|| {
+                        model::Invalid::new(
+                            "purdue_level",
+                            format!("a Purdue level is 0–5, not {level:?}"),
+                        )
+                    })?,
+            ),
+        };
+        Ok(AssetDecision { role, purdue_level })
+    }
+}
+
+/// A decision as stored, with who made it and when (Unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDecision {
+    pub asset_id: String,
+    pub role: Option<String>,
+    pub purdue_level: Option<i64>,
+    pub set_by: String,
+    pub set_at: i64,
+}
+
+/// The tenant's decisions as the engine takes them. A role name this
+/// version does not know (written by a newer one) is left to the engine.
+async fn overrides(conn: &mut AnyConnection, tenant_id: i64) -> Result<Overrides, AnalysisError> {
+    let rows = sqlx::query(
+        "SELECT asset_id, role, purdue_level FROM asset_overrides WHERE tenant_id = $1",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let mut overrides = Overrides::default();
+    for row in &rows {
+        let asset_id: String = row.try_get("asset_id").map_err(db_error)?;
+        let role: Option<String> = row.try_get("role").map_err(db_error)?;
+        let level: Option<i64> = row.try_get("purdue_level").map_err(db_error)?;
+        if let Some(role) = role.as_deref().and_then(|name| {
+            ::analysis::Role::ALL
+                .into_iter()
+                .find(|r| r.as_str() == name)
+        }) {
+            overrides.roles.insert(asset_id.clone(), role);
+        }
+        if let Some(level) = level.and_then(|l| u8::try_from(l).ok()) {
+            overrides.purdue_levels.insert(asset_id, level);
         }
     }
+    Ok(overrides)
 }
 
 /// A stored batch above its sensor's progress.
@@ -362,106 +614,210 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-/// Replaces the tenant's materialised inventory with `report`.
+/// Makes the tenant's materialised inventory `report`: with `before`
+/// (what the tables hold), only rows that changed are written and rows
+/// that are gone deleted; without it, the tables are written whole.
+/// Returns what they hold now.
 async fn materialise(
     conn: &mut AnyConnection,
     tenant_id: i64,
     report: &Report,
-) -> Result<(), AnalysisError> {
-    for table in ["assets", "edges", "zones"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1"))
-            .bind(tenant_id)
-            .execute(&mut *conn)
-            .await
-            .map_err(db_error)?;
-    }
-    for a in &report.assets {
-        let ips: Vec<&str> = a.ips.iter().map(|z| z.ip.as_str()).collect();
-        let mut zones: Vec<&str> = a.ips.iter().map(|z| z.zone.as_str()).collect();
-        if zones.is_empty() {
-            zones = a.sensors.iter().map(String::as_str).collect();
+    before: Option<Written>,
+) -> Result<Written, AnalysisError> {
+    let whole = before.is_none();
+    let mut before = before.unwrap_or_default();
+    if whole {
+        for table in ["assets", "edges", "zones"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1"))
+                .bind(tenant_id)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
         }
-        zones.sort_unstable();
-        zones.dedup();
-        let mut protocols: Vec<&str> = a
-            .protocols_served
-            .iter()
-            .chain(&a.protocols_used)
-            .copied()
-            .collect();
-        protocols.sort_unstable();
-        protocols.dedup();
-        let role = a.role.as_str();
-        let search = [a.id.as_str(), role]
-            .into_iter()
-            .chain(a.names.iter().map(String::as_str))
-            .chain(ips.iter().copied())
-            .chain(a.macs.iter().map(String::as_str))
-            .chain(a.oui_vendor.as_deref())
-            .chain(a.product.as_deref())
-            .collect::<Vec<_>>()
-            .join("\n")
-            .to_lowercase();
-        sqlx::query(
-            "INSERT INTO assets (tenant_id, asset_id, role, purdue_level, vendor, product, names, ips, macs, \
-             protocols, zones, first_seen_ms, last_seen_ms, confidence, search, asset_json) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-        )
-        .bind(tenant_id)
-        .bind(a.id.as_str())
-        .bind(role)
-        .bind(a.purdue_level.map(i64::from))
-        .bind(a.oui_vendor.as_deref())
-        .bind(a.product.as_deref())
-        .bind(json(&a.names))
-        .bind(json(&ips))
-        .bind(json(&a.macs))
-        .bind(wrapped(protocols))
-        .bind(wrapped(zones))
-        .bind(a.first_seen_ms)
-        .bind(a.last_seen_ms)
-        .bind(i64::from(a.confidence))
-        .bind(search)
-        .bind(json(a))
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
     }
+    let mut now = Written::default();
+
+    for a in &report.assets {
+        let asset_json = json(a);
+        let d = digest(&asset_json);
+        now.assets.insert(a.id.clone(), d);
+        match before.assets.remove(&a.id) {
+            Some(old) if old == d => continue,
+            Some(_) => {
+                delete_row(conn, "assets", "asset_id = $2", tenant_id, &[a.id.as_str()]).await?
+            }
+            None => {}
+        }
+        insert_asset(conn, tenant_id, a, &asset_json).await?;
+    }
+    for id in before.assets.keys() {
+        delete_row(conn, "assets", "asset_id = $2", tenant_id, &[id.as_str()]).await?;
+    }
+
     for e in &report.edges {
-        let requests: u64 = e.classes.values().sum();
-        sqlx::query(
-            "INSERT INTO edges (tenant_id, client_id, server_id, protocol, requests, errors, packets, bytes, \
-             first_seen_ms, last_seen_ms, skips_levels, edge_json) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(tenant_id)
-        .bind(e.client.as_str())
-        .bind(e.server.as_str())
-        .bind(e.protocol)
-        .bind(saturating(requests))
-        .bind(saturating(e.errors))
-        .bind(saturating(e.packets))
-        .bind(saturating(e.bytes))
-        .bind(e.first_seen_ms)
-        .bind(e.last_seen_ms)
-        .bind(e.skips_levels)
-        .bind(json(e))
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
+        let edge_json = json(e);
+        let d = digest(&edge_json);
+        let key = (e.client.clone(), e.server.clone(), e.protocol.to_owned());
+        let old = before.edges.remove(&key);
+        now.edges.insert(key, d);
+        match old {
+            Some(old) if old == d => continue,
+            Some(_) => {
+                delete_row(
+                    conn,
+                    "edges",
+                    "client_id = $2 AND server_id = $3 AND protocol = $4",
+                    tenant_id,
+                    &[e.client.as_str(), e.server.as_str(), e.protocol],
+                )
+                .await?
+            }
+            None => {}
+        }
+        insert_edge(conn, tenant_id, e, &edge_json).await?;
     }
+    for (client, server, protocol) in before.edges.keys() {
+        delete_row(
+            conn,
+            "edges",
+            "client_id = $2 AND server_id = $3 AND protocol = $4",
+            tenant_id,
+            &[client.as_str(), server.as_str(), protocol.as_str()],
+        )
+        .await?;
+    }
+
     for z in &report.zones {
+        let networks = json(&z.networks);
+        let d = digest(&format!("{}\n{}\n{networks}", z.zone, z.assets));
+        now.zones.insert(z.zone.clone(), d);
+        match before.zones.remove(&z.zone) {
+            Some(old) if old == d => continue,
+            Some(_) => {
+                delete_row(conn, "zones", "zone = $2", tenant_id, &[z.zone.as_str()]).await?
+            }
+            None => {}
+        }
         sqlx::query(
             "INSERT INTO zones (tenant_id, zone, assets, networks_json) VALUES ($1, $2, $3, $4)",
         )
         .bind(tenant_id)
         .bind(z.zone.as_str())
         .bind(i64::try_from(z.assets).unwrap_or(i64::MAX))
-        .bind(json(&z.networks))
+        .bind(networks)
         .execute(&mut *conn)
         .await
         .map_err(db_error)?;
     }
+    for zone in before.zones.keys() {
+        delete_row(conn, "zones", "zone = $2", tenant_id, &[zone.as_str()]).await?;
+    }
+    Ok(now)
+}
+
+/// Deletes the tenant's row of `table` where `condition` (on `$2`…) holds.
+async fn delete_row(
+    conn: &mut AnyConnection,
+    table: &str,
+    condition: &str,
+    tenant_id: i64,
+    keys: &[&str],
+) -> Result<(), AnalysisError> {
+    let sql = format!("DELETE FROM {table} WHERE tenant_id = $1 AND {condition}");
+    let mut query = sqlx::query(&sql).bind(tenant_id);
+    for key in keys {
+        query = query.bind(*key);
+    }
+    query.execute(&mut *conn).await.map_err(db_error)?;
+    Ok(())
+}
+
+async fn insert_asset(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    a: &::analysis::report::AssetView,
+    asset_json: &str,
+) -> Result<(), AnalysisError> {
+    let ips: Vec<&str> = a.ips.iter().map(|z| z.ip.as_str()).collect();
+    let mut zones: Vec<&str> = a.ips.iter().map(|z| z.zone.as_str()).collect();
+    if zones.is_empty() {
+        zones = a.sensors.iter().map(String::as_str).collect();
+    }
+    zones.sort_unstable();
+    zones.dedup();
+    let mut protocols: Vec<&str> = a
+        .protocols_served
+        .iter()
+        .chain(&a.protocols_used)
+        .copied()
+        .collect();
+    protocols.sort_unstable();
+    protocols.dedup();
+    let role = a.role.as_str();
+    let search = [a.id.as_str(), role]
+        .into_iter()
+        .chain(a.names.iter().map(String::as_str))
+        .chain(ips.iter().copied())
+        .chain(a.macs.iter().map(String::as_str))
+        .chain(a.oui_vendor.as_deref())
+        .chain(a.product.as_deref())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_lowercase();
+    sqlx::query(
+        "INSERT INTO assets (tenant_id, asset_id, role, purdue_level, vendor, product, names, ips, macs, \
+         protocols, zones, first_seen_ms, last_seen_ms, confidence, search, asset_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(tenant_id)
+    .bind(a.id.as_str())
+    .bind(role)
+    .bind(a.purdue_level.map(i64::from))
+    .bind(a.oui_vendor.as_deref())
+    .bind(a.product.as_deref())
+    .bind(json(&a.names))
+    .bind(json(&ips))
+    .bind(json(&a.macs))
+    .bind(wrapped(protocols))
+    .bind(wrapped(zones))
+    .bind(a.first_seen_ms)
+    .bind(a.last_seen_ms)
+    .bind(i64::from(a.confidence))
+    .bind(search)
+    .bind(asset_json)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+async fn insert_edge(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    e: &::analysis::report::EdgeView,
+    edge_json: &str,
+) -> Result<(), AnalysisError> {
+    let requests: u64 = e.classes.values().sum();
+    sqlx::query(
+        "INSERT INTO edges (tenant_id, client_id, server_id, protocol, requests, errors, packets, bytes, \
+         first_seen_ms, last_seen_ms, skips_levels, edge_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(tenant_id)
+    .bind(e.client.as_str())
+    .bind(e.server.as_str())
+    .bind(e.protocol)
+    .bind(saturating(requests))
+    .bind(saturating(e.errors))
+    .bind(saturating(e.packets))
+    .bind(saturating(e.bytes))
+    .bind(e.first_seen_ms)
+    .bind(e.last_seen_ms)
+    .bind(e.skips_levels)
+    .bind(edge_json)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
     Ok(())
 }
 

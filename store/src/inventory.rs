@@ -3,8 +3,8 @@
 //! query is scoped by tenant: an asset id of another tenant finds nothing.
 
 use model::inventory::{
-    AssetCounts, AssetDetail, AssetFilter, AssetPage, AssetQuery, AssetRow, AssetSort, EdgeRow,
-    ZoneRow,
+    AssetCounts, AssetDetail, AssetFacets, AssetFilter, AssetPage, AssetQuery, AssetRow, AssetSort,
+    EdgeRow, NewAssets, ProtocolUse, TrafficHour, ZoneRow,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -120,6 +120,9 @@ fn where_clause(tenant_id: i64, f: &AssetFilter) -> (String, Vec<Bind>) {
     if let Some(level) = f.purdue_level {
         add(" AND purdue_level = ?", Bind::Int(level));
     }
+    if let Some(since) = f.seen_since_ms {
+        add(" AND last_seen_ms >= ?", Bind::Int(since));
+    }
     if let Some(search) = given(&f.search) {
         add(
             " AND search LIKE ? ESCAPE '\\'",
@@ -206,17 +209,40 @@ impl Inventory {
 
     /// The tenant's edges, busiest first.
     pub async fn edges(&self, tenant_id: i64) -> Result<Vec<EdgeRow>, StoreError> {
+        self.edges_where(tenant_id, "", None).await
+    }
+
+    /// The edges one asset is a client or server of, busiest first.
+    pub async fn edges_of(
+        &self,
+        tenant_id: i64,
+        asset_id: &str,
+    ) -> Result<Vec<EdgeRow>, StoreError> {
+        self.edges_where(
+            tenant_id,
+            "AND (client_id = $2 OR server_id = $2)",
+            Some(asset_id),
+        )
+        .await
+    }
+
+    async fn edges_where(
+        &self,
+        tenant_id: i64,
+        condition: &str,
+        asset_id: Option<&str>,
+    ) -> Result<Vec<EdgeRow>, StoreError> {
         let sql = format!(
             "SELECT client_id, server_id, protocol, requests, errors, packets, bytes, first_seen_ms, \
-             last_seen_ms, {}, edge_json FROM edges WHERE tenant_id = $1 \
+             last_seen_ms, {}, edge_json FROM edges WHERE tenant_id = $1 {condition} \
              ORDER BY requests DESC, client_id, server_id, protocol",
             flag_column("skips_levels")
         );
-        let rows = sqlx::query(&sql)
-            .bind(tenant_id)
-            .fetch_all(self.db.pool())
-            .await
-            .map_err(internal)?;
+        let mut query = sqlx::query(&sql).bind(tenant_id);
+        if let Some(asset_id) = asset_id {
+            query = query.bind(asset_id);
+        }
+        let rows = query.fetch_all(self.db.pool()).await.map_err(internal)?;
         rows.iter()
             .map(|r| {
                 Ok(EdgeRow {
@@ -253,6 +279,154 @@ impl Inventory {
                 })
             })
             .collect()
+    }
+
+    /// The roles, protocols and zones the tenant's assets have, sorted.
+    pub async fn facets(&self, tenant_id: i64) -> Result<AssetFacets, StoreError> {
+        let rows = sqlx::query("SELECT role, protocols, zones FROM assets WHERE tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(internal)?;
+        let mut roles = std::collections::BTreeSet::new();
+        let mut protocols = std::collections::BTreeSet::new();
+        let mut zones = std::collections::BTreeSet::new();
+        for row in &rows {
+            roles.insert(row.try_get::<String, _>("role").map_err(internal)?);
+            protocols.extend(wrapped(row, "protocols")?);
+            zones.extend(wrapped(row, "zones")?);
+        }
+        Ok(AssetFacets {
+            roles: roles.into_iter().collect(),
+            protocols: protocols.into_iter().collect(),
+            zones: zones.into_iter().collect(),
+        })
+    }
+
+    /// Per protocol, the edges speaking it and their traffic, busiest first.
+    pub async fn protocols(&self, tenant_id: i64) -> Result<Vec<ProtocolUse>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT protocol, CAST(COUNT(*) AS BIGINT) AS edges, CAST(SUM(requests) AS BIGINT) AS requests, \
+             CAST(SUM(packets) AS BIGINT) AS packets, CAST(SUM(bytes) AS BIGINT) AS bytes \
+             FROM edges WHERE tenant_id = $1 GROUP BY protocol ORDER BY packets DESC, protocol",
+        )
+        .bind(tenant_id)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ProtocolUse {
+                    protocol: r.try_get("protocol").map_err(internal)?,
+                    edges: r.try_get("edges").map_err(internal)?,
+                    requests: r.try_get("requests").map_err(internal)?,
+                    packets: r.try_get("packets").map_err(internal)?,
+                    bytes: r.try_get("bytes").map_err(internal)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The tenant's traffic per hour over the `hours` hours up to its
+    /// latest stored minute (hours without batches left out).
+    pub async fn traffic(
+        &self,
+        tenant_id: i64,
+        hours: i64,
+    ) -> Result<Vec<TrafficHour>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT (minute_start / 3600) * 3600 AS hour_start, CAST(SUM(packets) AS BIGINT) AS packets, \
+             CAST(SUM(bytes) AS BIGINT) AS bytes, CAST(SUM(flows) AS BIGINT) AS flows FROM batches \
+             WHERE tenant_id = $1 AND minute_start > \
+                 (SELECT MAX(minute_start) FROM batches WHERE tenant_id = $1) / 3600 * 3600 - $2 \
+             GROUP BY (minute_start / 3600) * 3600 ORDER BY hour_start",
+        )
+        .bind(tenant_id)
+        .bind(hours.max(1) * 3600)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter()
+            .map(|r| {
+                Ok(TrafficHour {
+                    hour_start: r.try_get("hour_start").map_err(internal)?,
+                    packets: r.try_get("packets").map_err(internal)?,
+                    bytes: r.try_get("bytes").map_err(internal)?,
+                    flow_records: r.try_get("flows").map_err(internal)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Assets first seen in the 7 days up to the latest instant any of the
+    /// tenant's assets was seen: how many, and the `limit` newest.
+    pub async fn new_assets(&self, tenant_id: i64, limit: i64) -> Result<NewAssets, StoreError> {
+        const WEEK_MS: i64 = 7 * 24 * 3600 * 1000;
+        let through_ms: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(last_seen_ms) FROM assets WHERE tenant_id = $1")
+                .bind(tenant_id)
+                .fetch_one(self.db.pool())
+                .await
+                .map_err(internal)?;
+        let Some(through) = through_ms else {
+            return Ok(NewAssets::default());
+        };
+        let since = through.saturating_sub(WEEK_MS);
+        let total: i64 = sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM assets WHERE tenant_id = $1 AND first_seen_ms > $2",
+        )
+        .bind(tenant_id)
+        .bind(since)
+        .fetch_one(self.db.pool())
+        .await
+        .map_err(internal)?;
+        let rows = sqlx::query(&format!(
+            "SELECT {ASSET_COLUMNS} FROM assets WHERE tenant_id = $1 AND first_seen_ms > $2 \
+             ORDER BY first_seen_ms DESC, asset_id LIMIT {}",
+            limit.clamp(1, MAX_PAGE)
+        ))
+        .bind(tenant_id)
+        .bind(since)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(internal)?;
+        Ok(NewAssets {
+            through_ms: Some(through),
+            total,
+            newest: rows.iter().map(asset_row).collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// How many of the tenant's edges skip a Purdue level.
+    pub async fn skipping_edges(&self, tenant_id: i64) -> Result<i64, StoreError> {
+        sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM edges WHERE tenant_id = $1 AND skips_levels",
+        )
+        .bind(tenant_id)
+        .fetch_one(self.db.pool())
+        .await
+        .map_err(internal)
+    }
+
+    /// The rows of the tenant's assets among `ids` (others' ids find nothing).
+    pub async fn rows(&self, tenant_id: i64, ids: &[&str]) -> Result<Vec<AssetRow>, StoreError> {
+        let mut rows = Vec::with_capacity(ids.len());
+        // Bounded statements: SQLite takes at most 32,766 parameters.
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT {ASSET_COLUMNS} FROM assets WHERE tenant_id = $1 AND asset_id IN ({})",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(tenant_id);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(self.db.pool()).await.map_err(internal)? {
+                rows.push(asset_row(&row)?);
+            }
+        }
+        Ok(rows)
     }
 
     /// Assets per role and per Purdue level.
@@ -315,12 +489,13 @@ mod tests {
             zone: None,
             purdue_level: Some(1),
             search: Some("plc".into()),
+            seen_since_ms: Some(1_764_547_200_000),
         };
         let (sql, binds) = where_clause(7, &f);
         assert_eq!(
             sql,
-            "WHERE tenant_id = $1 AND role = $2 AND protocols LIKE $3 ESCAPE '\\' AND purdue_level = $4 AND search LIKE $5 ESCAPE '\\'"
+            "WHERE tenant_id = $1 AND role = $2 AND protocols LIKE $3 ESCAPE '\\' AND purdue_level = $4 AND last_seen_ms >= $5 AND search LIKE $6 ESCAPE '\\'"
         );
-        assert_eq!(binds.len(), 5);
+        assert_eq!(binds.len(), 6);
     }
 }

@@ -288,6 +288,7 @@ async fn the_job_analyses_each_batch_once_in_order_per_tenant(backend: Backend) 
                     zone: Some(a.public_id.clone()),
                     purdue_level: Some(1),
                     search: Some("192.168.1.40".into()),
+                    seen_since_ms: Some(0),
                 },
                 ..AssetQuery::default()
             },
@@ -597,6 +598,257 @@ async fn the_state_is_reloaded_only_when_its_version_moved(backend: Backend) {
     }
 }
 
+/// The tenant's materialised assets and edges as (key, JSON), in key order.
+async fn tables(store: &Store, tenant_id: i64) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    use sqlx::Row;
+    let assets = sqlx::query(
+        "SELECT asset_id, asset_json FROM assets WHERE tenant_id = $1 ORDER BY asset_id",
+    )
+    .bind(tenant_id)
+    .fetch_all(store.db.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| {
+        (
+            r.get::<String, _>("asset_id"),
+            r.get::<String, _>("asset_json"),
+        )
+    })
+    .collect();
+    let edges = sqlx::query(
+        "SELECT client_id, server_id, protocol, edge_json FROM edges WHERE tenant_id = $1 \
+         ORDER BY client_id, server_id, protocol",
+    )
+    .bind(tenant_id)
+    .fetch_all(store.db.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| {
+        let key = format!(
+            "{} {} {}",
+            r.get::<String, _>("client_id"),
+            r.get::<String, _>("server_id"),
+            r.get::<String, _>("protocol")
+        );
+        (key, r.get::<String, _>("edge_json"))
+    })
+    .collect();
+    (assets, edges)
+}
+
+async fn steps_write_only_what_changed_and_match_the_offline_engine(backend: Backend) {
+    let (store, file) = fresh(backend).await;
+    let s = sensor(&store, "incremental").await;
+    let sent = batches(OTHER_CAPTURE, &s.public_id);
+    assert!(sent.len() >= 3);
+    // One batch a step: every step after the first writes only changes.
+    for x in &sent {
+        store.ingest.store(&s, x, None).await.unwrap();
+        assert_eq!(analyse_all(&store).await, 1);
+    }
+    let mut offline = Inventory::default();
+    for x in &sent {
+        offline.observe(x);
+    }
+    let report = offline.report();
+    let mut expected_assets: Vec<(String, String)> = report
+        .assets
+        .iter()
+        .map(|a| (a.id.clone(), serde_json::to_string(a).unwrap()))
+        .collect();
+    expected_assets.sort();
+    let mut expected_edges: Vec<(String, String)> = report
+        .edges
+        .iter()
+        .map(|e| {
+            (
+                format!("{} {} {}", e.client, e.server, e.protocol),
+                serde_json::to_string(e).unwrap(),
+            )
+        })
+        .collect();
+    expected_edges.sort();
+    let (assets, edges) = tables(&store, s.tenant_id).await;
+    assert_eq!(assets, expected_assets);
+    assert_eq!(edges, expected_edges);
+
+    // A row the next step does not change is not written again …
+    let untouched = &assets[0].0;
+    sqlx::query("UPDATE assets SET role = 'tampered' WHERE tenant_id = $1 AND asset_id = $2")
+        .bind(s.tenant_id)
+        .bind(untouched.as_str())
+        .execute(store.db.pool())
+        .await
+        .unwrap();
+    let next = sent.len() as u64 + 1;
+    let last_minute = sent.last().unwrap().minute_start;
+    store
+        .ingest
+        .store(
+            &s,
+            &Batch::empty(&s.public_id, next, last_minute + 60),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(analyse_all(&store).await, 1);
+    let role = |store: Store| {
+        let id = untouched.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT role FROM assets WHERE tenant_id = $1 AND asset_id = $2",
+            )
+            .bind(s.tenant_id)
+            .bind(id)
+            .fetch_one(store.db.pool())
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(role(store.clone()).await, "tampered");
+    // … while an instance that knows nothing of the tables writes them whole.
+    let restarted = Store::new(store.db.clone());
+    restarted
+        .ingest
+        .store(
+            &s,
+            &Batch::empty(&s.public_id, next + 1, last_minute + 120),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(analyse_all(&restarted).await, 1);
+    assert_ne!(role(restarted.clone()).await, "tampered");
+    assert_eq!(
+        tables(&restarted, s.tenant_id).await,
+        (expected_assets, expected_edges)
+    );
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+async fn a_decision_about_an_asset_shows_at_once_and_holds(backend: Backend) {
+    use store::analysis::AssetDecision;
+    let (store, file) = fresh(backend).await;
+    let s = sensor(&store, "decisions").await;
+    for x in &batches(CAPTURE, &s.public_id) {
+        store.ingest.store(&s, x, None).await.unwrap();
+    }
+    analyse_all(&store).await;
+    let plc = store
+        .inventory
+        .assets(
+            s.tenant_id,
+            &AssetQuery {
+                filter: AssetFilter {
+                    search: Some("192.168.1.40".into()),
+                    ..AssetFilter::default()
+                },
+                ..AssetQuery::default()
+            },
+        )
+        .await
+        .unwrap()
+        .assets
+        .remove(0);
+    assert_eq!(plc.role, "controller");
+
+    let decision = AssetDecision::parse("hmi", " 3 ").unwrap();
+    store
+        .analysis
+        .set_override(s.tenant_id, &plc.id, decision, "someone")
+        .await
+        .unwrap();
+    let row = store.inventory.asset(s.tenant_id, &plc.id).await.unwrap();
+    assert_eq!(
+        (row.row.role.as_str(), row.row.purdue_level),
+        ("hmi", Some(3))
+    );
+    assert!(row.json.contains("set by a user"), "{}", row.json);
+    let decisions = store.analysis.decisions(s.tenant_id).await.unwrap();
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].set_by, "someone");
+    assert_eq!(decisions[0].role.as_deref(), Some("hmi"));
+
+    // Later batches, from a second sensor seeing the same PLC, on an
+    // instance that just started: still the decision.
+    let restarted = Store::new(store.db.clone());
+    let created = restarted
+        .sensors
+        .create(s.tenant_id, "mirror 2")
+        .await
+        .unwrap();
+    let second = AuthenticatedSensor {
+        id: created.sensor.id,
+        tenant_id: s.tenant_id,
+        public_id: created.sensor.public_id,
+    };
+    for x in &batches(CAPTURE, &second.public_id) {
+        restarted.ingest.store(&second, x, None).await.unwrap();
+    }
+    assert!(analyse_all(&restarted).await > 0);
+    let row = restarted
+        .inventory
+        .asset(s.tenant_id, &plc.id)
+        .await
+        .unwrap();
+    assert_eq!(row.row.role, "hmi");
+
+    // An asset the tenant does not have, or nonsense, is refused.
+    let other = sensor(&store, "someone else").await;
+    assert!(matches!(
+        restarted
+            .analysis
+            .set_override(other.tenant_id, &plc.id, decision, "x")
+            .await,
+        Err(store::analysis::AnalysisError::Store(StoreError::NotFound))
+    ));
+    assert!(
+        AssetDecision::parse("boss", "")
+            .unwrap_err()
+            .to_string()
+            .contains("role")
+    );
+    assert!(
+        AssetDecision::parse("", "6")
+            .unwrap_err()
+            .to_string()
+            .contains("purdue_level")
+    );
+
+    // Nothing decided: the engine's view again.
+    restarted
+        .analysis
+        .set_override(s.tenant_id, &plc.id, AssetDecision::default(), "someone")
+        .await
+        .unwrap();
+    let row = restarted
+        .inventory
+        .asset(s.tenant_id, &plc.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (row.row.role.as_str(), row.row.purdue_level),
+        ("controller", Some(1))
+    );
+    assert!(
+        restarted
+            .analysis
+            .decisions(s.tenant_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {$(
         mod $name {
@@ -613,6 +865,8 @@ macro_rules! on_both {
 }
 
 on_both!(
+    steps_write_only_what_changed_and_match_the_offline_engine,
+    a_decision_about_an_asset_shows_at_once_and_holds,
     the_state_is_reloaded_only_when_its_version_moved,
     tenants_take_turns_in_bounded_steps,
     two_instances_analyse_each_batch_once,

@@ -1,12 +1,15 @@
 //! Pieces shared by several pages, and the read-only sections rendered on
-//! the server as HTML (`contract_statement`, `portal_summary`).
+//! the server as HTML (`contract_statement`, `portal_summary`, `inventory`).
 
 #[cfg(feature = "ssr")]
 pub mod contract_statement;
 pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod inventory;
 pub mod nav;
 #[cfg(feature = "ssr")]
 pub mod portal_summary;
+pub mod portal_tabs;
 pub mod quote;
 pub mod sensor_table;
 pub mod tenant_select;

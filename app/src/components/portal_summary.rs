@@ -1,5 +1,5 @@
-//! The portal's read-only sections — the tenant's figures, its users and its
-//! sensors' health — as HTML.
+//! The portal's read-only sections — the inventory's dashboard, the
+//! tenant's figures, its users and its sensors' health — as HTML.
 //!
 //! Rendered on the server only ([`render`]): nothing in them reacts to a
 //! click, so the browser takes them as they are instead of loading the code
@@ -10,6 +10,7 @@ use model::UserSummary;
 use model::portal::TenantOverview;
 use model::sensors::SensorSummary;
 
+use crate::components::inventory::dashboard::{self, Figures};
 use crate::components::sensor_table::SensorTable;
 use crate::i18n::{Lang, provide_lang, use_t};
 
@@ -18,13 +19,14 @@ pub fn render(
     overview: TenantOverview,
     users: Vec<UserSummary>,
     sensors: Vec<SensorSummary>,
+    inventory: Figures,
     lang: Lang,
 ) -> String {
     use leptos::tachys::view::RenderHtml;
     let owner = Owner::new();
     owner.with(|| {
         provide_lang(lang);
-        view! { <Sections overview users sensors /> }.to_html()
+        view! { <Sections overview users sensors inventory lang /> }.to_html()
     })
 }
 
@@ -33,9 +35,12 @@ fn Sections(
     overview: TenantOverview,
     users: Vec<UserSummary>,
     sensors: Vec<SensorSummary>,
+    inventory: Figures,
+    lang: Lang,
 ) -> impl IntoView {
     let t = use_t();
     view! {
+        {dashboard::sections(inventory, lang.inventory())}
         <dl class="facts">
             <dt>{move || t().portal_tenant}</dt>
             <dd data-testid="tenant-name">{overview.tenant_name}</dd>

@@ -2,6 +2,8 @@
 //! per language, so a missing translation is a compile error, not a blank.
 
 mod en;
+#[cfg(feature = "ssr")]
+pub mod inventory;
 mod ja;
 
 use leptos::prelude::*;
@@ -222,6 +224,10 @@ pub struct Catalogue {
     pub home_intro: &'static str,
     // portal
     pub portal_title: &'static str,
+    // the portal's tabs
+    pub portal_tab_overview: &'static str,
+    pub portal_tab_assets: &'static str,
+    pub portal_tab_map: &'static str,
     pub portal_tenant: &'static str,
     pub portal_users: &'static str,
     pub portal_sensors: &'static str,

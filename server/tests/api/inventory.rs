@@ -182,3 +182,376 @@ async fn a_customer_reads_its_own_inventory_only(backend: Backend) {
 }
 
 on_both_databases!(a_customer_reads_its_own_inventory_only);
+
+/// Names and products come off the wire: these go in as a device's DHCP
+/// host name and product, and must come out as text everywhere.
+const HOSTILE_NAME: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+const HOSTILE_PRODUCT: &str = "=HYPERLINK(\"http://evil\",\"click\")";
+
+async fn html(
+    app: &TestApp,
+    c: &reqwest::Client,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let r = app.call(c, endpoint, form).await;
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// `batch` again as the sensor's batch `sequence`, every time a minute on.
+fn a_minute_later(batch: &traffic::record::Batch, sequence: u64) -> traffic::record::Batch {
+    let mut b = batch.clone();
+    b.sequence = sequence;
+    b.minute_start += 60;
+    for f in &mut b.flows {
+        f.flow_start_ms += 60_000;
+        f.first_seen_ms += 60_000;
+        f.last_seen_ms += 60_000;
+    }
+    for o in &mut b.operations {
+        o.first_seen_ms += 60_000;
+        o.last_seen_ms += 60_000;
+    }
+    for i in &mut b.identities {
+        i.first_seen_ms += 60_000;
+    }
+    for h in &mut b.hosts {
+        h.first_seen_ms += 60_000;
+        h.last_seen_ms += 60_000;
+    }
+    b
+}
+
+async fn the_inventory_pages_show_the_tenants_assets_as_text(backend: Backend) {
+    use std::net::IpAddr;
+    use traffic::record::IdentityRecord;
+
+    let app = spawn_app(backend).await;
+    let sensor = register(&app, app.tenant_demo, "line 1").await;
+    let mut sent = batches(S7_CAPTURE, &sensor.public_id);
+    let plc_ip: IpAddr = "192.168.1.40".parse().unwrap();
+    let plc_mac = sent
+        .iter()
+        .flat_map(|b| &b.flows)
+        .find(|f| f.server_ip == plc_ip)
+        .and_then(|f| f.server_mac);
+    let first_ms = sent[0].minute_start * 1000;
+    for (attribute, value) in [
+        ("hostname", HOSTILE_NAME),
+        ("product_name", HOSTILE_PRODUCT),
+    ] {
+        sent[0].identities.push(IdentityRecord {
+            mac: plc_mac,
+            ip: Some(plc_ip),
+            source: "dhcp".into(),
+            attribute: attribute.into(),
+            value: value.into(),
+            first_seen_ms: first_ms,
+        });
+    }
+    // The capture now; the same traffic a minute later after a user's
+    // decision, which must hold.
+    upload_all(&app, &sensor.token, &sent).await;
+    wait_analysed(
+        &app,
+        "customer-viewer",
+        &sensor.public_id,
+        sent.len() as u64,
+    )
+    .await;
+    let later = a_minute_later(sent.last().unwrap(), sent.len() as u64 + 1);
+
+    let viewer = app.signed_in("customer-viewer").await;
+    let (status, found) = assets(&app, &viewer, query(json!({ "search": "192.168.1.40" }))).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    let plc_id = found["assets"][0]["id"]
+        .as_str()
+        .expect("the PLC")
+        .to_owned();
+
+    // The table: the PLC found by its address, its name escaped.
+    let (status, table) = html(
+        &app,
+        &viewer,
+        "portal/assets_html",
+        &[
+            ("query", "q=192.168.1.40&sort=last_seen&desc=1"),
+            ("lang", "En"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{table}");
+    let table = table.as_str().unwrap();
+    assert_eq!(
+        table.matches("data-testid=\"asset-row\"").count(),
+        1,
+        "{table}"
+    );
+    assert!(table.contains("&lt;script&gt;alert("), "{table}");
+    assert!(
+        !table.contains("<script>") && !table.contains("<img"),
+        "{table}"
+    );
+    assert!(
+        table.contains(&format!(
+            "/portal/assets/{}",
+            model::inventory::percent_encode(&plc_id)
+        )),
+        "{table}"
+    );
+    // The CSV link keeps the filter and sort; the sorted column says so.
+    assert!(
+        table.contains("/portal/assets.csv?q=192.168.1.40&amp;sort=last_seen&amp;desc=1"),
+        "{table}"
+    );
+    assert!(table.contains("aria-sort=\"descending\""), "{table}");
+    let (_, refused) = html(
+        &app,
+        &viewer,
+        "portal/assets_html",
+        &[("query", "level=9"), ("lang", "Ja")],
+    )
+    .await;
+    assert!(
+        refused.as_str().unwrap().contains("asset-filter-error"),
+        "{refused}"
+    );
+    let (_, controllers) = html(
+        &app,
+        &viewer,
+        "portal/assets_html",
+        &[("query", "role=controller"), ("lang", "Ja")],
+    )
+    .await;
+    assert!(
+        controllers.as_str().unwrap().contains(&plc_id),
+        "{controllers}"
+    );
+    let (_, hmis) = html(
+        &app,
+        &viewer,
+        "portal/assets_html",
+        &[("query", "role=hmi"), ("lang", "Ja")],
+    )
+    .await;
+    assert!(!hmis.as_str().unwrap().contains(&plc_id), "{hmis}");
+
+    // The asset page: facts with their source, evidence, the S7 peer; no
+    // form for a viewer.
+    let (status, page) = html(
+        &app,
+        &viewer,
+        "portal/asset_html",
+        &[("id", &plc_id), ("lang", "En")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let page = page.as_str().expect("the page").to_owned();
+    assert!(page.contains("data-testid=\"asset-facts\""), "{page}");
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("<script>") && !page.contains("<img"),
+        "{page}"
+    );
+    assert!(page.contains("data-testid=\"asset-peer\""), "{page}");
+    assert!(page.contains("s7comm"), "{page}");
+    assert!(page.contains("PLC / controller"), "{page}");
+    assert!(
+        !page.contains("asset-decide"),
+        "a viewer cannot correct roles"
+    );
+
+    // The CSV neutralises the formula in the product.
+    let (_, _, body) = csv(&app, &viewer, "?q=192.168.1.40").await;
+    assert!(body.contains("\"'=HYPERLINK("), "{body}");
+
+    // The dashboard counts it and lists its protocol.
+    let (_, summary) = html(&app, &viewer, "portal/summary", &[("lang", "En")]).await;
+    let summary = summary.as_str().unwrap();
+    assert!(
+        summary.contains("data-testid=\"count-role\" data-role=\"controller\""),
+        "{summary}"
+    );
+    assert!(summary.contains("data-protocol=\"s7comm\""), "{summary}");
+    assert!(
+        summary.contains("data-testid=\"dashboard-traffic\""),
+        "{summary}"
+    );
+    assert!(!summary.contains("<script>"), "{summary}");
+
+    // Correcting the role: viewers may not; an admin's choice shows at once
+    // and holds for later batches; blank gives it back to the engine.
+    let (status, _) = html(
+        &app,
+        &viewer,
+        "portal/set_asset_decision",
+        &[("id", &plc_id), ("role", "hmi"), ("purdue_level", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = app.signed_in("customer-admin").await;
+    let (_, page) = html(
+        &app,
+        &admin,
+        "portal/asset_html",
+        &[("id", &plc_id), ("lang", "Ja")],
+    )
+    .await;
+    assert!(
+        page.as_str().unwrap().contains("asset-decide"),
+        "an admin gets the form"
+    );
+    let (status, refused) = html(
+        &app,
+        &admin,
+        "portal/set_asset_decision",
+        &[("id", &plc_id), ("role", "boss"), ("purdue_level", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert!(refused.to_string().contains("role"), "{refused}");
+    let (status, answer) = html(
+        &app,
+        &admin,
+        "portal/set_asset_decision",
+        &[("id", &plc_id), ("role", "hmi"), ("purdue_level", "3")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let row = |c: reqwest::Client, id: String| {
+        let app = &app;
+        async move {
+            let detail: Value = app
+                .call(&c, "portal/asset", &[("id", &id)])
+                .await
+                .json()
+                .await
+                .unwrap();
+            detail
+        }
+    };
+    let detail = row(viewer.clone(), plc_id.clone()).await;
+    assert_eq!(detail["row"]["role"], "hmi", "{detail}");
+    assert_eq!(detail["row"]["purdue_level"], 3, "{detail}");
+    assert!(
+        detail["json"].as_str().unwrap().contains("set by a user"),
+        "{detail}"
+    );
+    upload_all(&app, &sensor.token, std::slice::from_ref(&later)).await;
+    wait_analysed(&app, "customer-viewer", &sensor.public_id, later.sequence).await;
+    let detail = row(viewer.clone(), plc_id.clone()).await;
+    assert_eq!(detail["row"]["role"], "hmi", "the decision holds: {detail}");
+    let (_, page) = html(
+        &app,
+        &admin,
+        "portal/asset_html",
+        &[("id", &plc_id), ("lang", "En")],
+    )
+    .await;
+    assert!(
+        page.as_str().unwrap().contains("customer-admin"),
+        "who decided is shown"
+    );
+    let (status, _) = html(
+        &app,
+        &admin,
+        "portal/set_asset_decision",
+        &[("id", &plc_id), ("role", ""), ("purdue_level", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let detail = row(viewer.clone(), plc_id.clone()).await;
+    assert_eq!(detail["row"]["role"], "controller", "{detail}");
+    assert_eq!(detail["row"]["purdue_level"], 1, "{detail}");
+
+    // A plain HTML form post (no script) is sent back where it came from.
+    let referer = format!(
+        "{}/portal/assets/{}",
+        app.base,
+        model::inventory::percent_encode(&plc_id)
+    );
+    let r = admin
+        .post(format!("{}/api/portal/set_asset_decision", app.base))
+        .header("Accept", "text/html")
+        .header("Origin", app.base.as_str())
+        .header("Referer", referer.as_str())
+        .form(&[
+            ("id", plc_id.as_str()),
+            ("role", "historian"),
+            ("purdue_level", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    // Back to the page (leptos leaves an empty query where error details
+    // would go).
+    let location = r.headers()["location"].to_str().unwrap();
+    assert_eq!(location.trim_end_matches('?'), referer);
+    assert_eq!(
+        row(viewer.clone(), plc_id.clone()).await["row"]["role"],
+        "historian"
+    );
+
+    // Server-rendered pages: the table, the asset, and 404 for a stranger.
+    let r = app.get(&viewer, "/portal/assets?role=historian").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("data-testid=\"asset-row\""), "{body}");
+    assert!(!body.contains("<script>alert"), "{body}");
+    let r = app
+        .get(
+            &viewer,
+            &format!(
+                "/portal/assets/{}",
+                model::inventory::percent_encode(&plc_id)
+            ),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("data-testid=\"asset-identity\"")
+    );
+    let r = app
+        .get(&viewer, "/portal/assets/mac%3A00%3A00%3A00%3A00%3A00%3A01")
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Another tenant: nothing, even with the id; its decisions cannot reach it.
+    let other = app.signed_in("other-admin").await;
+    let (status, theirs) = html(
+        &app,
+        &other,
+        "portal/asset_html",
+        &[("id", &plc_id), ("lang", "En")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(theirs, Value::Null);
+    let (_, theirs) = html(
+        &app,
+        &other,
+        "portal/assets_html",
+        &[("query", ""), ("lang", "En")],
+    )
+    .await;
+    assert!(!theirs.as_str().unwrap().contains(&plc_id), "{theirs}");
+    let (status, _) = html(
+        &app,
+        &other,
+        "portal/set_asset_decision",
+        &[("id", &plc_id), ("role", "hmi"), ("purdue_level", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(row(viewer, plc_id).await["row"]["role"], "historian");
+}
+
+on_both_databases!(the_inventory_pages_show_the_tenants_assets_as_text);

@@ -1,8 +1,11 @@
-//! `/portal`: the customer's page — overview, users, sensors' health,
-//! capture upload and contract. The read-only sections are HTML made on the
+//! `/portal`: the customer's page — the inventory's dashboard, overview,
+//! users, sensors' health, capture upload and contract; its other tabs are
+//! the asset table (`assets.rs`), an asset's page (`asset.rs`) and the map. The read-only sections are HTML made on the
 //! server (`components/portal_summary.rs`, `components/contract_statement.rs`);
 //! the upload form is the page's own code (`upload.rs`).
 
+pub mod asset;
+pub mod assets;
 pub mod statement;
 pub mod upload;
 
@@ -13,6 +16,7 @@ use self::statement::ContractStatementSection;
 use self::upload::PcapUpload;
 use crate::auth::Area;
 use crate::components::guard::RequireArea;
+use crate::components::portal_tabs::{PortalTab, PortalTabs};
 use crate::contracts::portal_statement;
 use crate::error::AppError;
 use crate::i18n::{use_lang, use_t};
@@ -62,6 +66,7 @@ fn PortalOverview(
     let t = use_t();
     view! {
         <section class="card" data-testid="portal-page">
+            <PortalTabs current=PortalTab::Overview />
             <h1>{move || t().portal_title}</h1>
             // A language switch refetches the HTML; the old one stays meanwhile.
             <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
