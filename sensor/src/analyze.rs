@@ -113,7 +113,11 @@ pub fn analyze_learning(
             *sequence += 1;
             let batch = minute.into_batch(&zone, *sequence, Health::default());
             inventory.observe(&batch);
-            detector.observe(&batch);
+            if is_learn {
+                detector.learn(&batch);
+            } else {
+                detector.observe(&batch);
+            }
         };
         let mut packets = 0u64;
         while let Some(packet) = reader.next_packet() {

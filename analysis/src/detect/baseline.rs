@@ -270,7 +270,10 @@ impl Baseline {
                     first: op.first_seen_ms,
                     last: op.last_seen_ms,
                 });
-            *seen.operations.entry(op.name.clone()).or_default() += op.count;
+            {
+                let n = seen.operations.entry(op.name.clone()).or_default();
+                *n = n.saturating_add(op.count);
+            }
             seen.first = seen.first.min(op.first_seen_ms);
             seen.last = seen.last.max(op.last_seen_ms);
         }
@@ -338,7 +341,10 @@ impl Baseline {
                     fl.last_seen_ms,
                 )
             });
-            *f.operations.entry(format!("{service}_flows")).or_default() += 1;
+            {
+                let n = f.operations.entry(format!("{service}_flows")).or_default();
+                *n = n.saturating_add(1);
+            }
             f.first_seen_ms = f.first_seen_ms.min(fl.first_seen_ms);
             f.last_seen_ms = f.last_seen_ms.max(fl.last_seen_ms);
         }

@@ -167,7 +167,10 @@ pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
         f.severity = f.severity.max(severity);
         f.first_seen_ms = f.first_seen_ms.min(op.first_seen_ms);
         f.last_seen_ms = f.last_seen_ms.max(op.last_seen_ms);
-        *f.operations.entry(op.name.clone()).or_default() += op.count;
+        {
+            let n = f.operations.entry(op.name.clone()).or_default();
+            *n = n.saturating_add(op.count);
+        }
     }
     out.extend(grouped.into_values());
 }

@@ -74,8 +74,11 @@ pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
                 first_ms: op.first_seen_ms,
                 last_ms: op.last_seen_ms,
             });
-        e.total += op.count;
-        *e.operations.entry(op.name.clone()).or_default() += op.count;
+        e.total = e.total.saturating_add(op.count);
+        {
+            let n = e.operations.entry(op.name.clone()).or_default();
+            *n = n.saturating_add(op.count);
+        }
         e.first_ms = e.first_ms.min(op.first_seen_ms);
         e.last_ms = e.last_ms.max(op.last_seen_ms);
     }

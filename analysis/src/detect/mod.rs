@@ -146,16 +146,27 @@ impl Detector {
     /// Takes in one minute of one sensor; returns the ids of the alerts it
     /// opened or updated.
     pub fn observe(&mut self, batch: &Batch) -> Vec<u64> {
-        let learning = {
-            let l = self
-                .learning
-                .entry(batch.sensor_id.clone())
-                .or_insert(Learning {
-                    started: batch.minute_start,
-                    ended: false,
-                });
-            l.learns_at(batch.minute_start, self.config)
-        };
+        self.take(batch, false)
+    }
+
+    /// Takes in one minute as baseline whatever its time says (offline:
+    /// the `--learn` captures, which may span more than the learning
+    /// period); always-on detections still alert.
+    pub fn learn(&mut self, batch: &Batch) -> Vec<u64> {
+        self.take(batch, true)
+    }
+
+    fn take(&mut self, batch: &Batch, force_learning: bool) -> Vec<u64> {
+        // The sensor's period starts with its first batch, learnt by force
+        // or not, so `end_learning` ends it.
+        let l = self
+            .learning
+            .entry(batch.sensor_id.clone())
+            .or_insert(Learning {
+                started: batch.minute_start,
+                ended: false,
+            });
+        let learning = force_learning || l.learns_at(batch.minute_start, self.config);
         self.now_ms = self.now_ms.max(batch.minute_start.saturating_mul(1000));
         let mut findings = Vec::new();
         // Names first, so a device is named the same way in the batch that
@@ -207,13 +218,14 @@ impl Detector {
             let id = match repeat {
                 Some(i) => {
                     let a = &mut self.alerts[i];
-                    a.count += 1;
+                    a.count = a.count.saturating_add(1);
                     a.severity = a.severity.max(f.severity);
                     a.first_seen_ms = a.first_seen_ms.min(f.first_seen_ms);
                     a.last_seen_ms = a.last_seen_ms.max(f.last_seen_ms);
                     if f.batch.is_some() {
-                        for (name, n) in f.operations {
-                            *a.operations.entry(name).or_default() += n;
+                        for (name, more) in f.operations {
+                            let n = a.operations.entry(name).or_default();
+                            *n = n.saturating_add(more);
                         }
                     } else {
                         // A finding from the report carries the edge's
@@ -223,7 +235,7 @@ impl Detector {
                     if let Some(b) = f.batch
                         && a.batches.last() != Some(&b)
                     {
-                        a.batches_total += 1;
+                        a.batches_total = a.batches_total.saturating_add(1);
                         if a.batches.len() < alert::MAX_BATCHES_PER_ALERT {
                             a.batches.push(b);
                         }

@@ -149,12 +149,15 @@ pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
                 ..Asked::default()
             });
         if is_group(op.server_ip, op.server_mac) {
-            a.to_group += op.count;
+            a.to_group = a.to_group.saturating_add(op.count);
         } else if let Some(server) = names.party(zone, op.server_ip, op.server_mac) {
             a.devices.insert(server.asset);
         }
         a.client = Some(client);
-        *a.operations.entry(op.name.clone()).or_default() += op.count;
+        {
+            let n = a.operations.entry(op.name.clone()).or_default();
+            *n = n.saturating_add(op.count);
+        }
         a.first_ms = a.first_ms.min(op.first_seen_ms);
         a.last_ms = a.last_ms.max(op.last_seen_ms);
     }

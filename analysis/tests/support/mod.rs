@@ -81,7 +81,7 @@ pub fn detect(learn: &[Batch], detect: &[Batch], config: Config) -> Vec<AlertVie
     let mut detector = Detector::new(config);
     for b in learn {
         inventory.observe(b);
-        detector.observe(b);
+        detector.learn(b);
     }
     if !learn.is_empty() {
         detector.review(&inventory.report());
