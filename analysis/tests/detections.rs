@@ -819,3 +819,27 @@ fn hostile_batches_do_not_panic() {
     d.review(&analysis::Inventory::default().report());
     let _ = d.views();
 }
+
+#[test]
+fn a_new_address_behind_a_router_is_a_new_asset_of_its_own() {
+    let router = "00:00:00:00:00:01";
+    let mut d = Detector::default();
+    d.observe(&batch(1, T0, |b| {
+        b.hosts.push(host_mac(router));
+        for i in 1..=4 {
+            b.hosts.push(host_ip(&format!("172.16.0.{i}"), router));
+        }
+    }));
+    d.end_learning();
+    d.observe(&batch(2, T0 + 60, |b| {
+        b.hosts.push(host_ip("172.16.0.1", router));
+        b.hosts.push(host_ip("172.16.0.9", router));
+        // An address that only received: nothing to say yet.
+        let mut quiet = host_ip("10.9.9.9", router);
+        quiet.macs.clear();
+        b.hosts.push(quiet);
+    }));
+    let views = d.views();
+    assert_eq!(types(&views), ["new_asset"]);
+    assert_eq!(views[0].assets, ["ip:sen_test/172.16.0.9"]);
+}

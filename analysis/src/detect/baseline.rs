@@ -186,9 +186,11 @@ impl Baseline {
                 ));
             }
             // A new address of a new MAC is that MAC's new asset, above; a
-            // new address behind a router (no MAC of its own) is one here.
-            let own_mac = macs.iter().any(|m| !names.is_router(m));
-            if !known_ip && !own_mac {
+            // new address behind a router (sent only from routers' MACs) is
+            // one here. An address that only received says nothing yet of
+            // whose it is: it counts when it sends.
+            let behind_router = !macs.is_empty() && macs.iter().all(|m| names.is_router(m));
+            if !known_ip && behind_router {
                 out.push(finding(
                     AlertType::NewAsset,
                     Severity::Medium,

@@ -35,6 +35,7 @@ pub mod names;
 pub mod review;
 pub mod scans;
 pub mod text;
+pub mod view;
 
 use std::collections::BTreeMap;
 
