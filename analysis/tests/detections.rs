@@ -843,3 +843,80 @@ fn a_new_address_behind_a_router_is_a_new_asset_of_its_own() {
     assert_eq!(types(&views), ["new_asset"]);
     assert_eq!(views[0].assets, ["ip:sen_test/172.16.0.9"]);
 }
+
+fn polls(sequence: u64, minute: i64, count: u64) -> Batch {
+    let mut b = poll(
+        sequence,
+        minute,
+        "10.0.0.5",
+        "read_holding_registers",
+        OperationClass::Read,
+    );
+    for o in &mut b.operations {
+        o.count = count;
+    }
+    b
+}
+
+fn quiet(sequence: u64, minute: i64) -> Batch {
+    batch(sequence, minute, |b| {
+        b.hosts.push(host_mac("00:00:00:00:00:0c"))
+    })
+}
+
+#[test]
+fn a_poll_that_triples_is_a_spike_and_one_that_stops_is_reported_once() {
+    let mut d = Detector::default();
+    for i in 0..20 {
+        d.observe(&polls(i as u64 + 1, T0 + 60 * i, 60));
+    }
+    d.end_learning();
+    d.observe(&polls(21, T0 + 60 * 20, 100));
+    assert!(d.alerts().is_empty(), "{:?}", d.alerts());
+    d.observe(&polls(22, T0 + 60 * 21, 180));
+    let views = d.views();
+    assert_eq!(types(&views), ["traffic_spike"]);
+    assert_eq!(views[0].subject, "learned average 60/min");
+    assert_eq!(views[0].evidence.operations["read_holding_registers"], 180);
+    // Silent from minute 22: the fifth quiet minute on, one alert updated.
+    for i in 22..30 {
+        d.observe(&quiet(i as u64 + 1, T0 + 60 * i));
+    }
+    let views = d.views();
+    let stopped = one(&views, "polling_stopped");
+    assert_eq!(stopped.subject, "active in 20 of 20 learned minutes");
+    // Minutes 26 to 29 are 300 s or more after minute 21.
+    assert_eq!(stopped.count, 4);
+    assert_eq!(stopped.first_seen_ms, (T0 + 60 * 21) * 1000);
+    // Polling again: no more repeats.
+    d.observe(&polls(31, T0 + 60 * 30, 60));
+    d.observe(&quiet(32, T0 + 60 * 31));
+    assert_eq!(one(&d.views(), "polling_stopped").count, 4);
+}
+
+#[test]
+fn an_edge_active_now_and_then_is_not_periodic_and_a_short_history_judges_nothing() {
+    let mut d = Detector::default();
+    for i in 0..40 {
+        let b = if i % 2 == 0 {
+            polls(i as u64 + 1, T0 + 60 * i, 60)
+        } else {
+            quiet(i as u64 + 1, T0 + 60 * i)
+        };
+        d.observe(&b);
+    }
+    d.end_learning();
+    for i in 40..60 {
+        d.observe(&quiet(i as u64 + 1, T0 + 60 * i));
+    }
+    assert!(d.alerts().is_empty(), "{:?}", d.alerts());
+
+    // Five learned minutes: not enough history for a spike.
+    let mut d = Detector::default();
+    for i in 0..5 {
+        d.observe(&polls(i as u64 + 1, T0 + 60 * i, 10));
+    }
+    d.end_learning();
+    d.observe(&polls(6, T0 + 300, 1_000));
+    assert!(d.alerts().is_empty(), "{:?}", d.alerts());
+}

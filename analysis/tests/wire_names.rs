@@ -67,10 +67,12 @@ fn every_alert_type_and_severity_is_in_all_and_as_str_is_the_serde_name() {
         | AlertType::NewRole
         | AlertType::ItProtocolToOt
         | AlertType::PurdueLevelSkip
-        | AlertType::IpMacChange => AlertType::ALL.contains(&t),
+        | AlertType::IpMacChange
+        | AlertType::TrafficSpike
+        | AlertType::PollingStopped => AlertType::ALL.contains(&t),
     };
     assert!(AlertType::ALL.into_iter().all(listed));
-    assert_eq!(AlertType::ALL.len(), 22);
+    assert_eq!(AlertType::ALL.len(), 24);
 
     for (i, s) in Severity::ALL.iter().enumerate() {
         assert_eq!(

@@ -54,11 +54,15 @@ pub enum AlertType {
     PurdueLevelSkip,
     /// A new MAC address for a known IP address, or a new IP address on a known MAC.
     IpMacChange,
+    /// An edge's requests in a minute at three times its learned average.
+    TrafficSpike,
+    /// A periodic edge silent for five minutes.
+    PollingStopped,
 }
 
 impl AlertType {
     /// Every type, in declaration order.
-    pub const ALL: [AlertType; 22] = [
+    pub const ALL: [AlertType; 24] = [
         AlertType::PlcModeChange,
         AlertType::DeviceRestart,
         AlertType::DeviceReconfigure,
@@ -81,6 +85,8 @@ impl AlertType {
         AlertType::ItProtocolToOt,
         AlertType::PurdueLevelSkip,
         AlertType::IpMacChange,
+        AlertType::TrafficSpike,
+        AlertType::PollingStopped,
     ];
 
     /// The name serde writes (stored, exported and shown).
@@ -108,6 +114,8 @@ impl AlertType {
             AlertType::ItProtocolToOt => "it_protocol_to_ot",
             AlertType::PurdueLevelSkip => "purdue_level_skip",
             AlertType::IpMacChange => "ip_mac_change",
+            AlertType::TrafficSpike => "traffic_spike",
+            AlertType::PollingStopped => "polling_stopped",
         }
     }
 
@@ -125,6 +133,8 @@ impl AlertType {
                 | AlertType::ItProtocolToOt
                 | AlertType::PurdueLevelSkip
                 | AlertType::IpMacChange
+                | AlertType::TrafficSpike
+                | AlertType::PollingStopped
         )
     }
 
@@ -154,7 +164,9 @@ impl AlertType {
             | AlertType::NewOperationClass
             | AlertType::NewFunction
             | AlertType::NewRole
-            | AlertType::PurdueLevelSkip => return None,
+            | AlertType::PurdueLevelSkip
+            | AlertType::TrafficSpike
+            | AlertType::PollingStopped => return None,
         };
         Some(Technique { id, name })
     }

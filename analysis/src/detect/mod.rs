@@ -15,6 +15,8 @@
 //! - [`baseline`]: after the learning period, what the baseline has not
 //!   seen — assets, edges, protocols, operation classes and functions, IT
 //!   protocols reaching OT assets, IP/MAC pairs.
+//! - [`volume`]: after the learning period, an edge's requests against
+//!   its own history — a poll that triples, a periodic poll that stops.
 //! - [`review`]: after the learning period, what the inventory's report
 //!   says changed — roles, edges that skip Purdue levels.
 //!
@@ -36,6 +38,7 @@ pub mod review;
 pub mod scans;
 pub mod text;
 pub mod view;
+pub mod volume;
 
 use std::collections::BTreeMap;
 
@@ -95,6 +98,7 @@ pub struct Detector {
     learning: BTreeMap<String, Learning>,
     names: names::Names,
     baseline: baseline::Baseline,
+    volume: volume::Volume,
     review: review::ReviewState,
     alerts: Vec<Alert>,
     /// Dedup key → index in `alerts` of the alert a repeat updates.
@@ -117,6 +121,7 @@ impl Detector {
             learning: BTreeMap::new(),
             names: names::Names::default(),
             baseline: baseline::Baseline::default(),
+            volume: volume::Volume::default(),
             review: review::ReviewState::default(),
             alerts: Vec::new(),
             open: BTreeMap::new(),
@@ -175,6 +180,8 @@ impl Detector {
         // own IP/MAC pairs to tell what changed).
         self.names.observe(batch);
         self.baseline
+            .observe(batch, &self.names, learning, &mut findings);
+        self.volume
             .observe(batch, &self.names, learning, &mut findings);
         commands::detect(batch, &self.names, &mut findings);
         scans::detect(batch, &self.names, &mut findings);

@@ -325,6 +325,34 @@ pub fn texts(a: &Alert) -> (Texts, Texts, Texts) {
                 "Check whether firewalls or VLANs allow this path on purpose and whether the communication is needed.",
             ),
         ),
+        TrafficSpike => (
+            t(
+                format!("{client} → {server} の通信量が急増（{proto}、{subject}: {ops}）"),
+                format!("Traffic from {client} to {server} jumped ({proto}, {subject}: {ops})"),
+            ),
+            t(
+                "いつもの周期で動いている通信が学習時の 3 倍以上に増えました。設定変更、機器の不調による再送、または攻撃（大量の書き込みや負荷をかける行為）の可能性があります。",
+                "A conversation that runs at a steady rate reached three times its learned rate: a configuration change, retries from a failing device, or an attack (a flood of writes or a load on the device).",
+            ),
+            t(
+                "送信元の設定変更や再起動がなかったか、増えた操作の種類（書き込みか読み出しか）、相手の機器の負荷と応答を確認してください。",
+                "Check for configuration changes or restarts on the sender, which operations grew (writes or reads), and the target device's load and answers.",
+            ),
+        ),
+        PollingStopped => (
+            t(
+                format!("{client} → {server} の定期通信が停止（{proto}、{subject}）"),
+                format!("Periodic polling from {client} to {server} stopped ({proto}, {subject})"),
+            ),
+            t(
+                "学習期間中ほぼ毎分あった通信が 5 分以上途絶えています。HMI や監視装置、コントローラ、あいだのネットワークが止まっていると、監視や制御ができません。",
+                "A conversation seen almost every minute while learning has been silent for five minutes or more: if the HMI, the controller or the network between them is down, nothing is monitored or controlled.",
+            ),
+            t(
+                "両方の機器が動いているか、HMI の画面が更新されているか、ケーブルやスイッチ、ファイアウォールの設定変更がなかったか確認してください。",
+                "Check that both devices are up, that the HMI screens still update, and whether cabling, switches or firewall rules changed.",
+            ),
+        ),
         IpMacChange => (
             t(
                 format!("IP と MAC の組み合わせの変化（{subject}）"),
