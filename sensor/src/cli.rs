@@ -46,8 +46,10 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub zone_per_file: bool,
     /// Captures of normal operation to learn the baseline from, read before
-    /// FILE...; detection on FILE... then compares with it. Repeat the flag
-    /// for several files. Without it only the always-on detections alert.
+    /// FILE...; detection on FILE... then compares with it. Takes every file
+    /// after it, so put FILE... first. Without it, the first seven days of
+    /// batch time are learning: a shorter capture gives only the always-on
+    /// alerts.
     #[arg(long = "learn", value_name = "FILE", num_args = 1..)]
     pub learn: Vec<PathBuf>,
 }
