@@ -174,3 +174,139 @@ pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
     }
     out.extend(grouped.into_values());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+    use traffic::operation::AddressRange;
+    use traffic::record::TransportKind;
+
+    fn op(protocol: Protocol, name: &str, class: OperationClass) -> OperationCount {
+        OperationCount {
+            transport: TransportKind::Tcp,
+            client_ip: None,
+            server_ip: None,
+            server_port: None,
+            client_mac: None,
+            server_mac: None,
+            protocol,
+            function_code: 0,
+            name: name.to_owned(),
+            class,
+            unit: None,
+            direction: Direction::Request,
+            error_code: None,
+            count: 1,
+            first_seen_ms: 0,
+            last_seen_ms: 0,
+            ranges: vec![],
+            ranges_truncated: false,
+        }
+    }
+
+    fn kind(protocol: Protocol, name: &str, class: OperationClass) -> Option<AlertType> {
+        classify(&op(protocol, name, class)).map(|(t, _)| t)
+    }
+
+    #[test]
+    fn each_family_of_command_by_protocol() {
+        use AlertType::*;
+        use OperationClass as C;
+        use Protocol as P;
+        let cases = [
+            (P::S7comm, "plc_stop", C::Control, Some(PlcModeChange)),
+            (P::Fins, "run", C::Control, Some(PlcModeChange)),
+            (P::Melsec, "remote_stop", C::Control, Some(PlcModeChange)),
+            (P::Modbus, "umas_stop_plc", C::Control, Some(PlcModeChange)),
+            (P::Ads, "write_control", C::Control, Some(PlcModeChange)),
+            (P::Cip, "reset", C::Control, Some(DeviceRestart)),
+            (P::Iec104, "c_rp_na_1", C::Control, Some(DeviceRestart)),
+            (P::Modbus, "diagnostics", C::Control, Some(DeviceRestart)),
+            (P::Modbus, "diagnostics", C::Diagnostic, None),
+            (
+                P::Dnp3,
+                "save_configuration",
+                C::Write,
+                Some(DeviceReconfigure),
+            ),
+            (P::S7comm, "upload", C::Program, Some(ProgramUpload)),
+            (
+                P::Modbus,
+                "umas_upload_block",
+                C::Program,
+                Some(ProgramUpload),
+            ),
+            (P::Melsec, "read_file", C::Program, Some(ProgramUpload)),
+            (
+                P::S7commPlus,
+                "begin_sequence",
+                C::Program,
+                Some(ProgramDownload),
+            ),
+            (
+                P::Modbus,
+                "umas_download_block",
+                C::Program,
+                Some(ProgramDownload),
+            ),
+            (P::S7comm, "pi_delete_block", C::Control, Some(LogicChange)),
+            (P::Fins, "program_area_clear", C::Program, Some(LogicChange)),
+            (
+                P::Cip,
+                "file_download_transfer",
+                C::Firmware,
+                Some(FirmwareUpdate),
+            ),
+            (P::S7comm, "set_clock", C::Write, Some(ClockChange)),
+            (P::Fins, "clock_write", C::Write, Some(ClockChange)),
+            (P::ProfinetDcp, "set", C::Write, Some(ProfinetDcpSet)),
+            // Routine process control is the baseline's business.
+            (P::Dnp3, "direct_operate", C::Control, None),
+            (P::Iec104, "c_sc_na_1", C::Control, None),
+            (P::OpcUa, "call_request", C::Control, None),
+            (P::C37118, "turn_off_transmission", C::Control, None),
+            (P::Modbus, "write_single_register", C::Write, None),
+            (P::Cip, "set_attribute_single", C::Write, None),
+        ];
+        for (protocol, name, class, want) in cases {
+            assert_eq!(kind(protocol, name, class), want, "{protocol:?} {name}");
+        }
+    }
+
+    #[test]
+    fn a_cip_write_to_a_time_object_is_a_clock_change() {
+        let mut o = op(Protocol::Cip, "set_attribute_list", OperationClass::Write);
+        o.ranges.push(AddressRange {
+            space: Cow::Borrowed("time_sync_rockwell"),
+            start: 1,
+            count: 1,
+        });
+        assert_eq!(
+            classify(&o),
+            Some((AlertType::ClockChange, Severity::Medium))
+        );
+    }
+
+    #[test]
+    fn time_sync_to_everyone_does_not_alert_but_to_one_device_does_lightly() {
+        let names = Names::default();
+        let mut b = Batch::empty("s", 1, 0);
+        let mut o = op(
+            Protocol::Bacnet,
+            "time_synchronization",
+            OperationClass::Write,
+        );
+        o.client_ip = Some("10.0.0.1".parse().unwrap());
+        o.server_ip = Some("10.0.0.255".parse().unwrap());
+        b.operations.push(o.clone());
+        let mut out = Vec::new();
+        detect(&b, &names, &mut out);
+        assert!(out.is_empty());
+        o.server_ip = Some("10.0.0.2".parse().unwrap());
+        b.operations = vec![o];
+        detect(&b, &names, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].severity, Severity::Low);
+    }
+}
