@@ -34,7 +34,7 @@ use traffic::operation::{Direction, OperationClass, Protocol};
 use traffic::record::{Batch, TransportKind};
 
 use super::alert::{AlertType, Finding, Party, Severity};
-use super::names::{Names, is_group};
+use super::names::{AssetKey, Names, is_group};
 use crate::observations::is_device_ip;
 
 /// Remote access, file sharing and web services, by port: the IT protocols
@@ -56,30 +56,36 @@ pub fn it_service(transport: TransportKind, port: u16) -> Option<&'static str> {
     })
 }
 
-type Pair = (String, String);
+/// What one edge did while learning.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Learned {
+    pub classes: BTreeSet<OperationClass>,
+    pub functions: BTreeSet<String>,
+}
 
 /// What was learned, and the assets known to serve industrial protocols.
+/// Keyed by [`AssetKey`] and by zone first, so a lookup compares addresses,
+/// not id text, and builds no key string.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Baseline {
     pub macs: BTreeSet<MacAddr>,
-    pub ips: BTreeSet<(String, IpAddr)>,
-    pub ip_macs: BTreeSet<(String, IpAddr, MacAddr)>,
+    /// Per zone, the IP addresses, and the MACs each was sent from.
+    pub ips: BTreeMap<String, BTreeSet<IpAddr>>,
+    pub ip_macs: BTreeMap<String, BTreeSet<(IpAddr, MacAddr)>>,
     /// MACs that sent for some IP address while learning.
     pub macs_with_ip: BTreeSet<MacAddr>,
-    pub pairs: BTreeSet<Pair>,
-    pub edges: BTreeSet<(String, String, Protocol)>,
-    pub classes: BTreeSet<(String, String, Protocol, OperationClass)>,
-    pub functions: BTreeSet<(String, String, Protocol, String)>,
+    pub pairs: BTreeSet<(AssetKey, AssetKey)>,
+    pub edges: BTreeMap<(AssetKey, AssetKey, Protocol), Learned>,
     /// (client, server, service) of IT traffic to OT assets.
-    pub it_to_ot: BTreeSet<(String, String, String)>,
+    pub it_to_ot: BTreeSet<(AssetKey, AssetKey, String)>,
     /// Assets that answered an industrial protocol (learned or since):
     /// controllers, field devices, IEDs.
-    pub ot_assets: BTreeSet<String>,
+    pub ot_assets: BTreeSet<AssetKey>,
 }
 
 impl Baseline {
     /// Learns from `batch` while `learning`, else compares it with what was
-    /// learned. `names` is how addresses were named before this batch.
+    /// learned.
     pub fn observe(
         &mut self,
         batch: &Batch,
@@ -111,10 +117,10 @@ impl Baseline {
             if op.direction == Direction::Request || is_group(op.server_ip, op.server_mac) {
                 continue;
             }
-            if let Some(server) = names.party(zone, op.server_ip, op.server_mac)
-                && !self.ot_assets.contains(&server.asset)
+            if let Some(server) = names.key(zone, op.server_ip, op.server_mac)
+                && !self.ot_assets.contains(&server)
             {
-                self.ot_assets.insert(server.asset);
+                self.ot_assets.insert(server);
             }
         }
 
@@ -142,30 +148,38 @@ impl Baseline {
             let Some(ip) = h.ip.filter(is_device_ip) else {
                 continue;
             };
-            let key = (zone.to_owned(), ip);
-            let macs: Vec<MacAddr> = h.macs.iter().copied().filter(MacAddr::is_unicast).collect();
+            let macs = || h.macs.iter().copied().filter(MacAddr::is_unicast);
             if learning {
-                self.ips.insert(key.clone());
-                for mac in &macs {
-                    self.ip_macs.insert((zone.to_owned(), ip, *mac));
-                    self.macs_with_ip.insert(*mac);
+                if !self.ips.get(zone).is_some_and(|ips| ips.contains(&ip)) {
+                    self.ips.entry(zone.to_owned()).or_default().insert(ip);
+                }
+                for mac in macs() {
+                    if !self
+                        .ip_macs
+                        .get(zone)
+                        .is_some_and(|p| p.contains(&(ip, mac)))
+                    {
+                        self.ip_macs
+                            .entry(zone.to_owned())
+                            .or_default()
+                            .insert((ip, mac));
+                    }
+                    self.macs_with_ip.insert(mac);
                 }
                 continue;
             }
-            let party = Party {
-                asset: names.ip_party(zone, ip).asset,
-                ip: Some(ip),
-                mac: None,
-            };
-            let known_ip = self.ips.contains(&key);
-            for mac in &macs {
-                if self.ip_macs.contains(&(zone.to_owned(), ip, *mac)) || names.is_router(mac) {
+            let known_ip = self.ips.get(zone).is_some_and(|ips| ips.contains(&ip));
+            for mac in macs() {
+                let known_pair = self
+                    .ip_macs
+                    .get(zone)
+                    .is_some_and(|p| p.contains(&(ip, mac)));
+                if known_pair || names.is_router(&mac) {
                     continue;
                 }
-                let mac_known_with_ips = self.macs_with_ip.contains(mac);
                 let subject = if known_ip {
                     format!("{ip} now from {mac}")
-                } else if mac_known_with_ips {
+                } else if self.macs_with_ip.contains(&mac) {
                     format!("{mac} now also {ip}")
                 } else {
                     continue;
@@ -174,9 +188,9 @@ impl Baseline {
                     AlertType::IpMacChange,
                     Severity::High,
                     Some(Party {
-                        asset: format!("mac:{mac}"),
+                        asset: AssetKey::Mac(mac).id(),
                         ip: Some(ip),
-                        mac: Some(*mac),
+                        mac: Some(mac),
                     }),
                     None,
                     None,
@@ -189,12 +203,16 @@ impl Baseline {
             // new address behind a router (sent only from routers' MACs) is
             // one here. An address that only received says nothing yet of
             // whose it is: it counts when it sends.
-            let behind_router = !macs.is_empty() && macs.iter().all(|m| names.is_router(m));
+            let behind_router = macs().next().is_some() && macs().all(|m| names.is_router(&m));
             if !known_ip && behind_router {
                 out.push(finding(
                     AlertType::NewAsset,
                     Severity::Medium,
-                    Some(party),
+                    Some(Party {
+                        asset: names.ip_key(zone, ip).id(),
+                        ip: Some(ip),
+                        mac: None,
+                    }),
                     None,
                     None,
                     String::new(),
@@ -206,68 +224,69 @@ impl Baseline {
 
         // Industrial conversations.
         struct Seen {
-            client: Party,
-            server: Party,
+            client: Option<Party>,
+            server: Option<Party>,
             operations: BTreeMap<String, u64>,
             first: i64,
             last: i64,
         }
-        let mut by_kind: BTreeMap<(AlertType, String, String, Protocol, String), Seen> =
+        let mut by_kind: BTreeMap<(AlertType, AssetKey, AssetKey, Protocol, String), Seen> =
             BTreeMap::new();
         for op in &batch.operations {
             if op.direction == Direction::Response {
                 continue;
             }
-            // A command that alerts always (a restart, a download) alerts
-            // once, as what it is, not again as something new.
-            let always = super::commands::classify(op).is_some();
-            let (Some(client), Some(server)) = (
-                names.party(zone, op.client_ip, op.client_mac),
-                names.party(zone, op.server_ip, op.server_mac),
+            let (Some(c), Some(s)) = (
+                names.key(zone, op.client_ip, op.client_mac),
+                names.key(zone, op.server_ip, op.server_mac),
             ) else {
                 continue;
             };
-            let (c, s, p) = (client.asset.clone(), server.asset.clone(), op.protocol);
+            let p = op.protocol;
             if learning {
-                self.pairs.insert((c.clone(), s.clone()));
-                self.edges.insert((c.clone(), s.clone(), p));
-                self.classes.insert((c.clone(), s.clone(), p, op.class));
-                self.functions.insert((c, s, p, op.name.clone()));
+                if !self.pairs.contains(&(c.clone(), s.clone())) {
+                    self.pairs.insert((c.clone(), s.clone()));
+                }
+                let learned = self.edges.entry((c, s, p)).or_default();
+                learned.classes.insert(op.class);
+                if !learned.functions.contains(op.name.as_str()) {
+                    learned.functions.insert(op.name.clone());
+                }
                 continue;
             }
+            // A command that alerts always (a restart, a download) alerts
+            // once, as what it is, not again as something new.
+            let always = super::commands::classify(op).is_some();
             // A pair learned the other way round is no new communication:
             // a sensor that joins a conversation mid-way (a restart) takes
             // the first sender as client when the port does not tell, and
             // peer protocols (BACnet) ask both ways.
             let pair_known = self.pairs.contains(&(c.clone(), s.clone()))
                 || self.pairs.contains(&(s.clone(), c.clone()));
-            let exact = self.edges.contains(&(c.clone(), s.clone(), p));
-            let reverse = self.edges.contains(&(s.clone(), c.clone(), p));
-            let (alert_type, subject) = if !pair_known {
-                (AlertType::NewEdge, String::new())
-            } else if !exact && !reverse {
-                (AlertType::NewProtocol, String::new())
-            } else if always || !exact {
+            let exact = self.edges.get(&(c.clone(), s.clone(), p));
+            let reverse = exact.is_none() && self.edges.contains_key(&(s.clone(), c.clone(), p));
+            let (alert_type, subject) = match exact {
+                _ if !pair_known => (AlertType::NewEdge, String::new()),
+                None if !reverse => (AlertType::NewProtocol, String::new()),
                 // Seen only the other way round, who asks is unclear: the
                 // classes and functions learned are the other side's.
-                continue;
-            } else if !self.classes.contains(&(c.clone(), s.clone(), p, op.class)) {
-                (AlertType::NewOperationClass, op.class.as_str().to_owned())
-            } else if !self
-                .functions
-                .contains(&(c.clone(), s.clone(), p, op.name.clone()))
-            {
+                None => continue,
+                Some(_) if always => continue,
+                Some(learned) if !learned.classes.contains(&op.class) => {
+                    (AlertType::NewOperationClass, op.class.as_str().to_owned())
+                }
                 // One alert per edge, listing the new functions: a client
                 // trying many (a function-code scan) is one thing to look at.
-                (AlertType::NewFunction, String::new())
-            } else {
-                continue;
+                Some(learned) if !learned.functions.contains(op.name.as_str()) => {
+                    (AlertType::NewFunction, String::new())
+                }
+                Some(_) => continue,
             };
             let seen = by_kind
                 .entry((alert_type, c, s, p, subject))
                 .or_insert_with(|| Seen {
-                    client,
-                    server,
+                    client: names.party(zone, op.client_ip, op.client_mac),
+                    server: names.party(zone, op.server_ip, op.server_mac),
                     operations: BTreeMap::new(),
                     first: op.first_seen_ms,
                     last: op.last_seen_ms,
@@ -291,8 +310,8 @@ impl Baseline {
             let mut f = finding(
                 alert_type,
                 severity,
-                Some(seen.client),
-                Some(seen.server),
+                seen.client,
+                seen.server,
                 Some(protocol),
                 subject,
                 seen.first,
@@ -303,7 +322,7 @@ impl Baseline {
         }
 
         // IT protocols to OT assets.
-        let mut it: BTreeMap<(String, String, &'static str), Finding> = BTreeMap::new();
+        let mut it: BTreeMap<(AssetKey, AssetKey, &'static str), Finding> = BTreeMap::new();
         for fl in &batch.flows {
             if fl.protocol.is_some() {
                 continue;
@@ -314,16 +333,12 @@ impl Baseline {
             if !is_device_ip(&fl.client_ip) || !is_device_ip(&fl.server_ip) {
                 continue;
             }
-            let server = names.ip_party(zone, fl.server_ip);
-            if !self.ot_assets.contains(&server.asset) {
+            let server = names.ip_key(zone, fl.server_ip);
+            if !self.ot_assets.contains(&server) {
                 continue;
             }
-            let client = names.ip_party(zone, fl.client_ip);
-            let key = (
-                client.asset.clone(),
-                server.asset.clone(),
-                service.to_owned(),
-            );
+            let client = names.ip_key(zone, fl.client_ip);
+            let key = (client, server, service.to_owned());
             if learning {
                 self.it_to_ot.insert(key);
                 continue;
@@ -335,8 +350,8 @@ impl Baseline {
                 finding(
                     AlertType::ItProtocolToOt,
                     Severity::High,
-                    Some(client),
-                    Some(server),
+                    Some(names.ip_party(zone, fl.client_ip)),
+                    Some(names.ip_party(zone, fl.server_ip)),
                     None,
                     service.to_owned(),
                     fl.first_seen_ms,

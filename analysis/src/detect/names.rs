@@ -21,15 +21,32 @@ use super::alert::Party;
 use crate::assets::ROUTER_MIN_IPS;
 use crate::observations::is_device_ip;
 
-/// Addresses seen so far, both ways.
+/// An asset's identity as a map key: the address itself, compared in a
+/// few bytes, where the id text (`mac:…`) would be compared character by
+/// character (the detection bench found those comparisons dominating).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum AssetKey {
+    Mac(MacAddr),
+    Ip(String, IpAddr),
+}
+
+impl AssetKey {
+    /// The inventory's id: `mac:<mac>` or `ip:<zone>/<ip>`.
+    pub fn id(&self) -> String {
+        match self {
+            AssetKey::Mac(mac) => format!("mac:{mac}"),
+            AssetKey::Ip(zone, ip) => format!("ip:{zone}/{ip}"),
+        }
+    }
+}
+
+/// Addresses seen so far.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Names {
-    /// MACs each IP address (in its zone) was sent from.
-    pub ip_macs: BTreeMap<(String, IpAddr), BTreeSet<MacAddr>>,
-    /// The MAC each IP address was first sent from: the device it names,
-    /// even when another MAC later sends for it (a second NIC, a
+    /// Per zone, the MAC each IP address was first sent from: the device it
+    /// names, even when another MAC later sends for it (a second NIC, a
     /// replacement, a spoofer), so baseline keys stay the same.
-    pub first_mac: BTreeMap<(String, IpAddr), MacAddr>,
+    pub first_mac: BTreeMap<String, BTreeMap<IpAddr, MacAddr>>,
     /// IP addresses each MAC sent for.
     pub mac_ips: BTreeMap<MacAddr, BTreeSet<(String, IpAddr)>>,
 }
@@ -42,15 +59,17 @@ impl Names {
                 continue;
             };
             if let Some(first) = h.macs.iter().find(|m| m.is_unicast()) {
-                self.first_mac.entry((zone.clone(), ip)).or_insert(*first);
+                let firsts = match self.first_mac.get_mut(zone.as_str()) {
+                    Some(f) => f,
+                    None => self.first_mac.entry(zone.clone()).or_default(),
+                };
+                firsts.entry(ip).or_insert(*first);
             }
             for mac in h.macs.iter().filter(|m| m.is_unicast()) {
-                let macs = self.ip_macs.entry((zone.clone(), ip)).or_default();
-                if !macs.contains(mac) {
-                    macs.insert(*mac);
-                }
                 let ips = self.mac_ips.entry(*mac).or_default();
-                if !ips.contains(&(zone.clone(), ip)) {
+                // A router's set stops growing at the count that makes it
+                // one; below that it holds a few pairs, searched in place.
+                if ips.len() < ROUTER_MIN_IPS && !ips.iter().any(|(z, i)| *i == ip && z == zone) {
                     ips.insert((zone.clone(), ip));
                 }
             }
@@ -64,31 +83,49 @@ impl Names {
             .is_some_and(|ips| ips.len() >= ROUTER_MIN_IPS)
     }
 
-    /// The device owning an IP address in a zone.
-    pub fn ip_party(&self, zone: &str, ip: IpAddr) -> Party {
+    /// The device owning an IP address in a zone, as a key.
+    pub fn ip_key(&self, zone: &str, ip: IpAddr) -> AssetKey {
         let own = self
             .first_mac
-            .get(&(zone.to_owned(), ip))
+            .get(zone)
+            .and_then(|f| f.get(&ip))
             .copied()
             .filter(|mac| !self.is_router(mac));
         match own {
-            Some(mac) => Party {
-                asset: format!("mac:{mac}"),
-                ip: Some(ip),
-                mac: Some(mac),
-            },
-            None => Party {
-                asset: format!("ip:{zone}/{ip}"),
-                ip: Some(ip),
-                mac: None,
-            },
+            Some(mac) => AssetKey::Mac(mac),
+            None => AssetKey::Ip(zone.to_owned(), ip),
+        }
+    }
+
+    /// The device at one end of an operation or flow, as a key: by IP
+    /// address when it has one that names a device, else by MAC; None for
+    /// group addresses.
+    pub fn key(&self, zone: &str, ip: Option<IpAddr>, mac: Option<MacAddr>) -> Option<AssetKey> {
+        match (ip, mac) {
+            (Some(ip), _) if is_device_ip(&ip) => Some(self.ip_key(zone, ip)),
+            (None, Some(mac)) if mac.is_unicast() => Some(AssetKey::Mac(mac)),
+            _ => None,
+        }
+    }
+
+    /// The device owning an IP address in a zone.
+    pub fn ip_party(&self, zone: &str, ip: IpAddr) -> Party {
+        let key = self.ip_key(zone, ip);
+        let mac = match key {
+            AssetKey::Mac(mac) => Some(mac),
+            AssetKey::Ip(..) => None,
+        };
+        Party {
+            asset: key.id(),
+            ip: Some(ip),
+            mac,
         }
     }
 
     /// The device of a layer-2 address.
     pub fn mac_party(&self, mac: MacAddr) -> Party {
         Party {
-            asset: format!("mac:{mac}"),
+            asset: AssetKey::Mac(mac).id(),
             ip: None,
             mac: Some(mac),
         }

@@ -19,7 +19,7 @@ use traffic::operation::{Direction, Protocol};
 use traffic::record::Batch;
 
 use super::alert::{AlertType, Finding, Party, Severity};
-use super::names::Names;
+use super::names::{AssetKey, Names};
 
 /// A minute this many times the learned average is a spike.
 pub const SPIKE_FACTOR: u64 = 3;
@@ -44,14 +44,15 @@ pub struct Rate {
     pub server: Option<Party>,
 }
 
-/// (sensor, client, server, protocol).
-type Key = (String, String, String, Protocol);
+/// (client, server, protocol).
+type Key = (AssetKey, AssetKey, Protocol);
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Volume {
     /// Batches each sensor sent while learning.
     pub sensor_minutes: BTreeMap<String, u64>,
-    pub edges: BTreeMap<Key, Rate>,
+    /// Per sensor, each edge's learned rate.
+    pub edges: BTreeMap<String, BTreeMap<Key, Rate>>,
     /// Per sensor, its periodic edges, settled at its first batch after
     /// learning.
     pub periodic: BTreeMap<String, Vec<Key>>,
@@ -69,45 +70,37 @@ impl Volume {
         let minute = batch.minute_start;
         let batch_ref = Some(super::batch_ref(batch));
 
+        /// One edge's requests this minute; the operations behind them by
+        /// index, read only when they make an alert.
         struct Now {
-            client: Party,
-            server: Party,
             requests: u64,
-            operations: BTreeMap<String, u64>,
-            first: i64,
-            last: i64,
+            ops: Vec<usize>,
         }
         let mut now: BTreeMap<Key, Now> = BTreeMap::new();
-        for op in &batch.operations {
+        for (i, op) in batch.operations.iter().enumerate() {
             if op.direction == Direction::Response {
                 continue;
             }
             let (Some(client), Some(server)) = (
-                names.party(zone, op.client_ip, op.client_mac),
-                names.party(zone, op.server_ip, op.server_mac),
+                names.key(zone, op.client_ip, op.client_mac),
+                names.key(zone, op.server_ip, op.server_mac),
             ) else {
                 continue;
             };
-            let key = (
-                zone.to_owned(),
-                client.asset.clone(),
-                server.asset.clone(),
-                op.protocol,
-            );
-            let n = now.entry(key).or_insert_with(|| Now {
-                client,
-                server,
+            let n = now.entry((client, server, op.protocol)).or_insert(Now {
                 requests: 0,
-                operations: BTreeMap::new(),
-                first: op.first_seen_ms,
-                last: op.last_seen_ms,
+                ops: Vec::new(),
             });
             n.requests = n.requests.saturating_add(op.count);
-            let c = n.operations.entry(op.name.clone()).or_default();
-            *c = c.saturating_add(op.count);
-            n.first = n.first.min(op.first_seen_ms);
-            n.last = n.last.max(op.last_seen_ms);
+            n.ops.push(i);
         }
+        let ends = |n: &Now| {
+            let first = n.ops.first().and_then(|i| batch.operations.get(*i));
+            (
+                first.and_then(|op| names.party(zone, op.client_ip, op.client_mac)),
+                first.and_then(|op| names.party(zone, op.server_ip, op.server_mac)),
+            )
+        };
 
         if learning {
             // Learning again (a later `learn`): the periodic edges are
@@ -115,20 +108,25 @@ impl Volume {
             self.periodic.remove(zone);
             let m = self.sensor_minutes.entry(zone.to_owned()).or_default();
             *m = m.saturating_add(1);
+            let edges = self.edges.entry(zone.to_owned()).or_default();
             for (key, n) in now {
-                let rate = self.edges.entry(key).or_default();
+                let rate = edges.entry(key).or_default();
                 rate.minutes = rate.minutes.saturating_add(1);
                 rate.requests = rate.requests.saturating_add(n.requests);
                 rate.last_minute = rate.last_minute.max(minute);
-                rate.client = Some(n.client);
-                rate.server = Some(n.server);
+                if rate.client.is_none() {
+                    (rate.client, rate.server) = ends(&n);
+                }
             }
             return;
         }
 
-        for (key, n) in now {
-            let protocol = key.3;
-            let Some(rate) = self.edges.get_mut(&key) else {
+        let Some(edges) = self.edges.get_mut(zone) else {
+            // Nothing learned for this sensor: nothing to compare with.
+            return;
+        };
+        for (key, n) in &now {
+            let Some(rate) = edges.get_mut(key) else {
                 // Not learned: a new edge, alerted by the baseline.
                 continue;
             };
@@ -137,25 +135,34 @@ impl Volume {
                 continue;
             }
             let average = (rate.requests / rate.minutes).max(1);
-            if n.requests >= SPIKE_MIN_REQUESTS
-                && n.requests >= average.saturating_mul(SPIKE_FACTOR)
+            if n.requests < SPIKE_MIN_REQUESTS || n.requests < average.saturating_mul(SPIKE_FACTOR)
             {
-                out.push(Finding {
-                    alert_type: AlertType::TrafficSpike,
-                    severity: Severity::Medium,
-                    sensor: zone.to_owned(),
-                    client: Some(n.client),
-                    server: Some(n.server),
-                    protocol: Some(protocol),
-                    // The learned figure is the same at every repeat, so it
-                    // can name the alert; the counts go in the operations.
-                    subject: format!("learned average {average}/min"),
-                    operations: n.operations,
-                    first_seen_ms: n.first,
-                    last_seen_ms: n.last,
-                    batch: batch_ref,
-                });
+                continue;
             }
+            let mut operations = BTreeMap::new();
+            let (mut first, mut last) = (i64::MAX, i64::MIN);
+            for op in n.ops.iter().filter_map(|i| batch.operations.get(*i)) {
+                let c: &mut u64 = operations.entry(op.name.clone()).or_default();
+                *c = c.saturating_add(op.count);
+                first = first.min(op.first_seen_ms);
+                last = last.max(op.last_seen_ms);
+            }
+            let (client, server) = ends(n);
+            out.push(Finding {
+                alert_type: AlertType::TrafficSpike,
+                severity: Severity::Medium,
+                sensor: zone.to_owned(),
+                client,
+                server,
+                protocol: Some(key.2),
+                // The learned figure is the same at every repeat, so it
+                // can name the alert; the counts go in the operations.
+                subject: format!("learned average {average}/min"),
+                operations,
+                first_seen_ms: first,
+                last_seen_ms: last,
+                batch: batch_ref,
+            });
         }
 
         // Periodic edges of this sensor gone quiet. Which edges are
@@ -163,16 +170,8 @@ impl Volume {
         // change after it), so each batch checks those only.
         let learned = self.sensor_minutes.get(zone).copied().unwrap_or(0);
         if !self.periodic.contains_key(zone) {
-            let start = (
-                zone.to_owned(),
-                String::new(),
-                String::new(),
-                Protocol::ALL[0],
-            );
-            let keys = self
-                .edges
-                .range(start..)
-                .take_while(|(k, _)| k.0 == zone)
+            let keys = edges
+                .iter()
                 .filter(|(_, rate)| {
                     rate.minutes >= MIN_LEARNED_MINUTES
                         && rate.minutes.saturating_mul(10) >= learned.saturating_mul(9)
@@ -183,10 +182,9 @@ impl Volume {
         }
         let periodic = self.periodic.get(zone).map(Vec::as_slice).unwrap_or(&[]);
         for key in periodic {
-            let Some(rate) = self.edges.get(key) else {
+            let Some(rate) = edges.get(key) else {
                 continue;
             };
-            let protocol = &key.3;
             if minute.saturating_sub(rate.last_minute) < STOP_AFTER_SECS {
                 continue;
             }
@@ -197,7 +195,7 @@ impl Volume {
                 sensor: zone.to_owned(),
                 client: rate.client.clone(),
                 server: rate.server.clone(),
-                protocol: Some(*protocol),
+                protocol: Some(key.2),
                 subject: format!("active in {} of {learned} learned minutes", rate.minutes),
                 operations: BTreeMap::new(),
                 // From the last active minute: a repeat every quiet minute
