@@ -220,12 +220,15 @@ impl Detector {
         let mut changed = Vec::new();
         for f in findings {
             let key = f.key();
+            // An index that points nowhere (a state stored by hand) opens
+            // a new alert rather than panicking.
             let repeat = self.open.get(&key).copied().filter(|&i| {
-                f.first_seen_ms.saturating_sub(self.alerts[i].last_seen_ms) <= window_ms
+                self.alerts
+                    .get(i)
+                    .is_some_and(|a| f.first_seen_ms.saturating_sub(a.last_seen_ms) <= window_ms)
             });
-            let id = match repeat {
-                Some(i) => {
-                    let a = &mut self.alerts[i];
+            let id = match repeat.and_then(|i| self.alerts.get_mut(i)) {
+                Some(a) => {
                     a.count = a.count.saturating_add(1);
                     a.severity = a.severity.max(f.severity);
                     a.first_seen_ms = a.first_seen_ms.min(f.first_seen_ms);
