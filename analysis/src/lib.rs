@@ -9,6 +9,7 @@
 //! - [`assets`]: which addresses are one device (routers, broadcast, zones).
 //! - [`roles`]: what each device is, with evidence and confidence.
 //! - [`report`]: the inventory as shown (docs/ANALYSIS.md).
+//! - [`detect`]: alerts from the same batches (docs/DETECTIONS.md).
 //!
 //! ```
 //! use analysis::Inventory;
@@ -21,6 +22,7 @@
 #![forbid(unsafe_code)]
 
 pub mod assets;
+pub mod detect;
 pub mod observations;
 pub mod report;
 pub mod roles;

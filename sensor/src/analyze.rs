@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::io::Read;
 use std::path::Path;
 
+use analysis::detect::{AlertView, Config as DetectConfig, Detector};
 use analysis::{Inventory, Report};
 use traffic::record::Health;
 use traffic::{Analyzer, AnalyzerConfig, CaptureReader};
@@ -26,23 +27,64 @@ pub enum AnalyzeError {
     },
 }
 
-/// What was read: the inventory, and the files that stopped early.
+/// What was read: the inventory, the alerts, and the files that stopped early.
 pub struct Analysis {
     pub report: Report,
+    /// Alerts of the detection engine, oldest first (docs/DETECTIONS.md).
+    pub alerts: Vec<AlertView>,
     /// (file, packets read, why reading stopped) for damaged files.
     pub stopped: Vec<(String, u64, String)>,
+}
+
+/// The JSON `sensor analyze --json` prints: the inventory's fields
+/// (docs/ANALYSIS.md) with the alerts beside them.
+#[derive(serde::Serialize)]
+pub struct AnalysisJson<'a> {
+    #[serde(flatten)]
+    pub report: &'a Report,
+    pub alerts: &'a [AlertView],
+}
+
+impl Analysis {
+    pub fn json(&self) -> AnalysisJson<'_> {
+        AnalysisJson {
+            report: &self.report,
+            alerts: &self.alerts,
+        }
+    }
 }
 
 /// The zone every file's devices are placed in unless each file gets its own.
 pub const CAPTURE_ZONE: &str = "capture";
 
 /// Analyzes `files` in order; with `zone_per_file`, each file is a zone of
-/// its own (captures of separate networks), else all share one.
+/// its own (captures of separate networks), else all share one. Without
+/// learning captures the sensors are in their learning period (seven days
+/// of batch time), so only the always-on detections alert.
 pub fn analyze_paths(files: &[&Path], zone_per_file: bool) -> Result<Analysis, AnalyzeError> {
+    analyze_learning(&[], files, zone_per_file)
+}
+
+/// Learns from `learn` (the baseline), ends learning, then detects on
+/// `files`. Always-on detections alert in both.
+pub fn analyze_learning(
+    learn: &[&Path],
+    files: &[&Path],
+    zone_per_file: bool,
+) -> Result<Analysis, AnalyzeError> {
     let mut inventory = Inventory::default();
+    let mut detector = Detector::new(DetectConfig::default());
     let mut stopped = Vec::new();
     let mut sequences = std::collections::BTreeMap::<String, u64>::new();
-    for path in files {
+    let learning = learn.iter().map(|p| (p, true));
+    let detecting = files.iter().map(|p| (p, false));
+    let mut learned = learn.is_empty();
+    for (path, is_learn) in learning.chain(detecting) {
+        if !is_learn && !learned {
+            detector.review(&inventory.report());
+            detector.end_learning();
+            learned = true;
+        }
         let name = path.display().to_string();
         let zone = if zone_per_file {
             name.clone()
@@ -69,7 +111,13 @@ pub fn analyze_paths(files: &[&Path], zone_per_file: bool) -> Result<Analysis, A
         let sequence = sequences.entry(zone.clone()).or_default();
         let mut take = |minute: traffic::analyzer::MinuteDigest| {
             *sequence += 1;
-            inventory.observe(&minute.into_batch(&zone, *sequence, Health::default()));
+            let batch = minute.into_batch(&zone, *sequence, Health::default());
+            inventory.observe(&batch);
+            if is_learn {
+                detector.learn(&batch);
+            } else {
+                detector.observe(&batch);
+            }
         };
         let mut packets = 0u64;
         while let Some(packet) = reader.next_packet() {
@@ -88,9 +136,13 @@ pub fn analyze_paths(files: &[&Path], zone_per_file: bool) -> Result<Analysis, A
             }
         }
         analyzer.finish().into_iter().for_each(take);
+        // Roles and levels as the inventory now sees them (each file: the
+        // server reviews after each step the same way).
+        detector.review(&inventory.report());
     }
     Ok(Analysis {
         report: inventory.report(),
+        alerts: detector.views(),
         stopped,
     })
 }
@@ -155,6 +207,37 @@ pub fn render_text(r: &Report) -> String {
             z.assets,
             or_dash(&z.networks.join(", "))
         );
+    }
+    out
+}
+
+/// The alerts as text, most severe first: one line each, then why and what
+/// to check (English; the JSON has Japanese too).
+pub fn render_alerts(alerts: &[AlertView]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\nAlerts: {}", alerts.len());
+    let mut sorted: Vec<&AlertView> = alerts.iter().collect();
+    sorted.sort_by_key(|a| (std::cmp::Reverse(a.severity), a.id));
+    for a in sorted {
+        let technique = a
+            .technique
+            .map(|t| format!("  {} {}", t.id, t.name))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\n  [{}] {}  {}{}",
+            a.severity.as_str(),
+            a.alert_type.as_str(),
+            a.title.en,
+            technique
+        );
+        let _ = writeln!(
+            out,
+            "    seen {} time(s), {} batch(es)",
+            a.count, a.evidence.batches_total
+        );
+        let _ = writeln!(out, "    why: {}", a.why.en);
+        let _ = writeln!(out, "    check: {}", a.check.en);
     }
     out
 }

@@ -28,7 +28,8 @@ pub enum Command {
     /// spooling to disk while the server is unreachable.
     Run(RunArgs),
     /// Run the server's analysis over capture files and print the inventory:
-    /// assets with roles and evidence, edges, zones (JSON: docs/ANALYSIS.md).
+    /// assets with roles and evidence, edges, zones, and the alerts of the
+    /// detection engine (JSON: docs/ANALYSIS.md, docs/DETECTIONS.md).
     Analyze(AnalyzeArgs),
 }
 
@@ -44,6 +45,13 @@ pub struct AnalyzeArgs {
     /// default all files are one network.
     #[arg(long)]
     pub zone_per_file: bool,
+    /// Captures of normal operation to learn the baseline from, read before
+    /// FILE...; detection on FILE... then compares with it. Takes every file
+    /// after it, so put FILE... first. Without it, the first seven days of
+    /// batch time are learning: a shorter capture gives only the always-on
+    /// alerts.
+    #[arg(long = "learn", value_name = "FILE", num_args = 1..)]
+    pub learn: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -118,7 +126,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 
 fn run_analyze(args: &AnalyzeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let files: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();
-    let analysis = match crate::analyze::analyze_paths(&files, args.zone_per_file) {
+    let learn: Vec<&std::path::Path> = args.learn.iter().map(PathBuf::as_path).collect();
+    let analysis = match crate::analyze::analyze_learning(&learn, &files, args.zone_per_file) {
         Ok(a) => a,
         Err(e) => {
             let _ = writeln!(err, "sensor: {e}");
@@ -131,8 +140,11 @@ fn run_analyze(args: &AnalyzeArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
             "sensor: warning: {file}: reading stopped after {packets} packets: {why}"
         );
     }
-    let text = || crate::analyze::render_text(&analysis.report);
-    emit(out, err, args.json, &analysis.report, text)
+    let text = || {
+        crate::analyze::render_text(&analysis.report)
+            + &crate::analyze::render_alerts(&analysis.alerts)
+    };
+    emit(out, err, args.json, &analysis.json(), text)
 }
 
 fn run_sensor(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {

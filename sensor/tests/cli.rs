@@ -238,3 +238,96 @@ fn analyze_prints_the_inventory_of_several_captures() {
     assert_eq!(code, 1);
     assert!(err.contains("/no/such/file.pcap: cannot open"), "{err}");
 }
+
+#[test]
+fn analyze_prints_always_on_alerts_without_learning_captures() {
+    let s7 = pcap("s7comm/s7comm_downloading_block_db1.pcap");
+    let (code, out, err) = run(&["analyze", "--json", s7.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // The inventory's fields are still there, the alerts beside them.
+    assert!(v["assets"].as_array().unwrap().len() >= 2);
+    let types: Vec<&str> = v["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["program_download", "logic_change"]);
+    let download = &v["alerts"][0];
+    assert_eq!(download["technique"]["id"], "T0843");
+    assert_eq!(download["edge"]["protocol"], "s7comm");
+    assert_eq!(download["evidence"]["operations"]["download_block"], 3);
+    assert!(
+        download["title"]["ja"]
+            .as_str()
+            .unwrap()
+            .contains("192.168.1.10")
+    );
+
+    let (code, text, _) = run(&["analyze", s7.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(text.contains("Alerts: 2"), "{text}");
+    assert!(text.contains("[high] program_download"), "{text}");
+}
+
+#[test]
+fn analyze_learns_from_the_learn_captures_then_detects_on_the_others() {
+    let normal = pcap("s7comm/s7comm_clean.pcap");
+    let download = pcap("s7comm/s7comm_downloading_block_db1.pcap");
+    // FILE... first; --learn takes the files after it.
+    let (code, out, err) = run(&[
+        "analyze",
+        "--json",
+        download.to_str().unwrap(),
+        "--learn",
+        normal.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut types: Vec<&str> = v["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["type"].as_str().unwrap())
+        .collect();
+    types.sort();
+    // The download capture's two devices and their edge were never seen
+    // in the learning capture; the download alerts as what it is.
+    assert_eq!(
+        types,
+        [
+            "logic_change",
+            "new_asset",
+            "new_asset",
+            "new_edge",
+            "program_download"
+        ]
+    );
+    let always: Vec<bool> = v["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["always_on"].as_bool().unwrap())
+        .collect();
+    assert_eq!(always.iter().filter(|a| **a).count(), 2);
+
+    // Learning the very capture it then reads: only the always-on alerts.
+    let (code, out, _) = run(&[
+        "analyze",
+        "--json",
+        download.to_str().unwrap(),
+        "--learn",
+        download.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["always_on"] == true),
+        "{out}"
+    );
+}
