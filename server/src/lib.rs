@@ -11,6 +11,7 @@ pub mod demo;
 pub mod guard;
 pub mod ingest;
 pub mod pcap_upload;
+pub mod retention_job;
 pub mod settings;
 pub mod static_files;
 
@@ -48,6 +49,8 @@ pub struct Application {
     state: ServerState,
     /// The analysis job, stopped when the server stops.
     analysis: tokio::task::JoinHandle<()>,
+    /// The retention job (none when minute rows are kept for ever).
+    retention: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -88,11 +91,13 @@ impl Application {
         });
         let router = router(state.clone(), leptos_options, pkg_dir);
         let analysis = analysis_job::spawn(state.analysis.clone());
+        let retention = retention_job::spawn(state.retention.clone(), settings.retention_days);
         Ok(Application {
             listener,
             router,
             state,
             analysis,
+            retention,
         })
     }
 
@@ -120,6 +125,11 @@ impl Application {
         // A step cut short rolls back; the next start does it again.
         self.analysis.abort();
         let _ = self.analysis.await;
+        if let Some(retention) = self.retention {
+            // A purge cut short rolls back; the next start does it again.
+            retention.abort();
+            let _ = retention.await;
+        }
         self.state.db.close().await;
         result
     }

@@ -63,6 +63,12 @@ pub struct Settings {
     #[arg(long, env = "OTLENS_DEMO_CAPTURES")]
     pub demo_captures: Option<std::path::PathBuf>,
 
+    /// Days a batch's minute rows (flows, operations, identities, hosts)
+    /// are kept once analysed; the batch's totals and everything the
+    /// analysis made of it stay. 0 keeps them for ever.
+    #[arg(long, env = "OTLENS_RETENTION_DAYS", default_value = "30")]
+    pub retention_days: u32,
+
     /// Log filter, e.g. info, debug, or server=debug,sqlx=warn.
     #[arg(long, env = "OTLENS_LOG", default_value = "info")]
     pub log_level: String,
@@ -103,6 +109,7 @@ impl Settings {
             demo: false,
             demo_password: None,
             demo_captures: None,
+            retention_days: 30,
             log_level: "warn".into(),
             log_format: LogFormat::Text,
             cookie_secure: false,

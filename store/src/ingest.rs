@@ -767,7 +767,8 @@ impl Ingest {
         use sqlx::Row;
         let row = sqlx::query(
             "SELECT COUNT(*) AS batches, CAST(COALESCE(SUM(flows), 0) AS BIGINT) AS flows, \
-             (SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM operation_minutes WHERE tenant_id = $1) AS operations \
+             (SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM operation_minutes WHERE tenant_id = $1) \
+             + (SELECT CAST(COALESCE(SUM(operations), 0) AS BIGINT) FROM retention_totals WHERE tenant_id = $1) AS operations \
              FROM batches WHERE tenant_id = $1",
         )
         .bind(tenant_id)

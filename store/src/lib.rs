@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod inventory;
 pub mod password;
 pub mod quotes;
+pub mod retention;
 pub mod sensors;
 pub mod sessions;
 pub mod throttle;
@@ -48,6 +49,7 @@ pub struct Store {
     pub ingest: Ingest,
     pub analysis: Analysis,
     pub inventory: Inventory,
+    pub retention: retention::Retention,
 }
 
 impl Store {
@@ -63,6 +65,7 @@ impl Store {
             ingest: Ingest::new(db.clone(), wake.clone()),
             analysis: Analysis::new(db.clone(), wake),
             inventory: Inventory::new(db.clone()),
+            retention: retention::Retention::new(db.clone()),
             db,
         }
     }

@@ -1,0 +1,114 @@
+//! Retention: a batch's minute rows (flows, operations, identities, hosts)
+//! are the bulk of the database, and only the analysis reads them. Once a
+//! batch is analysed and was stored longer ago than the retention period,
+//! they are deleted; the batch's row stays (the minute's totals, and the
+//! key that makes a late retry a duplicate), and so does everything the
+//! analysis made of it (assets, edges, history). The operations the rows
+//! counted move to `retention_totals`, so the portal's totals do not drop.
+//!
+//! A batch is never purged before the analysis job took it in, however
+//! old: nothing is lost that the inventory has not seen.
+
+use sqlx::Row;
+
+use crate::StoreError;
+use crate::db::{Db, internal};
+
+/// Batches one purge transaction takes at most: on SQLite it holds the
+/// write lock, which ingestion waits for.
+pub const BATCHES_PER_PURGE: i64 = 50;
+
+const MINUTE_TABLES: [&str; 4] = [
+    "flow_minutes",
+    "operation_minutes",
+    "identity_observations",
+    "host_minutes",
+];
+
+#[derive(Clone)]
+pub struct Retention {
+    db: Db,
+}
+
+impl Retention {
+    pub fn new(db: Db) -> Self {
+        Retention { db }
+    }
+
+    /// Deletes the minute rows of up to [`BATCHES_PER_PURGE`] analysed
+    /// batches stored before `stored_before` (Unix seconds), in one
+    /// transaction; returns how many batches it purged (0: nothing left).
+    pub async fn purge_some(&self, stored_before: i64) -> Result<usize, StoreError> {
+        let mut tx = self.db.pool().begin().await.map_err(internal)?;
+        let keys = sqlx::query(
+            "SELECT b.tenant_id, b.sensor_id, b.sequence FROM batches b \
+             JOIN analysis_progress p ON p.tenant_id = b.tenant_id AND p.sensor_id = b.sensor_id \
+             WHERE NOT b.details_purged AND b.received_at < $1 AND b.sequence <= p.analysed_sequence \
+             ORDER BY b.received_at LIMIT $2",
+        )
+        .bind(stored_before)
+        .bind(BATCHES_PER_PURGE)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal)?;
+        for key in &keys {
+            let tenant_id: i64 = key.try_get("tenant_id").map_err(internal)?;
+            let sensor_id: i64 = key.try_get("sensor_id").map_err(internal)?;
+            let sequence: i64 = key.try_get("sequence").map_err(internal)?;
+            let operations: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM operation_minutes \
+                 WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3",
+            )
+            .bind(tenant_id)
+            .bind(sensor_id)
+            .bind(sequence)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal)?;
+            sqlx::query(
+                "INSERT INTO retention_totals (tenant_id, operations) VALUES ($1, $2) \
+                 ON CONFLICT (tenant_id) DO UPDATE SET operations = retention_totals.operations + excluded.operations",
+            )
+            .bind(tenant_id)
+            .bind(operations)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+            for table in MINUTE_TABLES {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3"
+                ))
+                .bind(tenant_id)
+                .bind(sensor_id)
+                .bind(sequence)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+            }
+            sqlx::query(
+                "UPDATE batches SET details_purged = TRUE \
+                 WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3",
+            )
+            .bind(tenant_id)
+            .bind(sensor_id)
+            .bind(sequence)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        }
+        tx.commit().await.map_err(internal)?;
+        Ok(keys.len())
+    }
+
+    /// Purges until nothing older than `stored_before` is left; returns
+    /// how many batches it purged.
+    pub async fn purge(&self, stored_before: i64) -> Result<usize, StoreError> {
+        let mut purged = 0;
+        loop {
+            match self.purge_some(stored_before).await? {
+                0 => return Ok(purged),
+                n => purged += n,
+            }
+        }
+    }
+}
