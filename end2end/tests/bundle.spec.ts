@@ -7,10 +7,10 @@ import { hydrated, logIn } from './helpers';
 // does not depend on how busy the machine is. The login page meets the
 // budget of 400 KB; the portal does not yet (docs/BENCHMARKS.md: 495 KB
 // when the split was made, 440 KB once its read-only sections became server
-// HTML), so its bound only keeps it from growing while the portal's budget
-// is still open.
+// HTML, 454 KB with leptos 0.8.23 and the inventory's pages), so its bound
+// only keeps it from growing while the portal's budget is still open.
 const BUDGET = 400_000;
-const PORTAL_TODAY = 450_000;
+const PORTAL_TODAY = 460_000;
 
 /** Opens `path` and returns the WASM and JS files it loaded, with their gzip sizes. */
 async function codeOf(page: Page, path: string) {
