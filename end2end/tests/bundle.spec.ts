@@ -56,3 +56,24 @@ test('the login page loads at most 400 KB of code, gzip, the portal no more than
   expect(own.length, `simulator: ${JSON.stringify([...simulator.files])}`).toBeGreaterThan(0);
   console.log(`code loaded, gzip: login ${login.total} B, portal ${portal.total} B, simulator ${simulator.total} B`);
 });
+
+test("the map's code comes in a file of its own, which neither the login page nor the portal loads", async ({ browser }) => {
+  const fresh = async () => (await browser.newContext()).newPage();
+  const login = await codeOf(await fresh(), '/login');
+  const customer = await fresh();
+  await logIn(customer, 'customer-viewer');
+  const portal = await codeOf(customer, '/portal');
+  const map = await codeOf(customer, '/portal/map');
+  await expect(customer.getByTestId('map-page')).toBeVisible();
+  // The layout, the canvas code and the map's parser: only on the map page.
+  const own = [...map.files.keys()].filter(
+    (f) => f.endsWith('.wasm') && !login.files.has(f) && !portal.files.has(f),
+  );
+  expect(own.length, `map: ${JSON.stringify([...map.files])}`).toBeGreaterThan(0);
+  for (const f of own) {
+    expect(portal.files.has(f)).toBe(false);
+    expect(login.files.has(f)).toBe(false);
+  }
+  expect(map.total, `map: ${JSON.stringify([...map.files])}`).toBeLessThanOrEqual(BUDGET);
+  console.log(`code loaded, gzip: map ${map.total} B (${JSON.stringify([...map.files])})`);
+});

@@ -63,6 +63,7 @@ fn PortalOverview(
     view! {
         <section class="card" data-testid="portal-page">
             <h1>{move || t().portal_title}</h1>
+            <p><a href="/portal/map" data-testid="portal-map-link">{move || t().m.link}</a></p>
             // A language switch refetches the HTML; the old one stays meanwhile.
             <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
                 {move || Suspend::new(async move {
