@@ -41,13 +41,14 @@
 //!
 //! # Why not a crate from crates.io
 //!
-//! `fdg` (force-directed graph) depends on `petgraph` and `nalgebra` and
-//! has no notion of groups or bands; `forceatlas2` is close to what this
-//! does but holds no group areas either, and each would have been a second
-//! large dependency in the map's WASM chunk for the part that matters here
-//! (the group areas), which would still have been ours. A hundred lines of
-//! arithmetic with no dependency builds for wasm32 and with rust-version
-//! 1.95 without question.
+//! Read on docs.rs, not built: `fdg-sim` is a simulation loop on top of
+//! `petgraph` and `glam`; `forceatlas2` is AGPL-3.0-only, which this
+//! Apache-2.0 product cannot ship to browsers; `fa2` (ForceAtlas2 with
+//! Barnes–Hut) is the closest. None holds nodes inside group areas (discs
+//! per zone, bands per Purdue level), which is what makes the map readable
+//! for a plant, so that part would have been ours anyway, on top of a
+//! dependency in the map's WASM chunk. What is here has no dependency, so
+//! it builds for wasm32 and with rust-version 1.95 as the rest does.
 
 #![forbid(unsafe_code)]
 
