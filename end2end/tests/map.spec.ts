@@ -12,6 +12,10 @@ function assetHref(id: string) {
   return '/portal/assets/' + encodeURIComponent(id).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
+// Tall enough for the whole canvas below the filters: the wheel and the
+// drags must land on it.
+test.use({ viewport: { width: 1366, height: 1000 } });
+
 async function attr(page: Page, name: string) {
   return (await page.getByTestId('map').getAttribute(name)) ?? '';
 }
@@ -38,7 +42,10 @@ test('a customer pans, zooms, filters the map and opens an asset from it', async
     )
     .toBeGreaterThan(10);
   const all = Number(await attr(page, 'data-nodes'));
+  // Reported, not asserted (a timing depends on the machine's load).
+  console.log(`map: ${all} assets, ${await attr(page, 'data-edges')} edges, laid out in ${await attr(page, 'data-layout-ms')} ms`);
   const canvas = page.locator('[data-testid="map"] canvas');
+  await canvas.scrollIntoViewIfNeeded();
   const box = (await canvas.boundingBox())!;
 
   // The wheel zooms in around the cursor.
