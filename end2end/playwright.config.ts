@@ -35,6 +35,8 @@ export default defineConfig({
     timeout: 60_000,
     env: {
       OTLENS_DEMO_PASSWORD: DEMO_PASSWORD,
+      // The demo tenant's traffic, as start.sh gives it: the map and the
+      // inventory pages have assets to show.
       LEPTOS_SITE_ROOT: '../target/site',
       OTLENS_LOG: 'warn',
     },

@@ -15,7 +15,7 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CRATES = ["app", "contract", "model", "store", "traffic", "sensor", "server", "frontend", "analysis"]
+CRATES = ["app", "contract", "model", "store", "traffic", "sensor", "server", "frontend", "analysis", "maplayout"]
 PATH = re.compile(r"\b(crate|super)((?:::[A-Za-z_][A-Za-z0-9_]*)+)")
 GROUP = re.compile(r"\b(crate|super)::\{([^}]*)\}")
 

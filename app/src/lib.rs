@@ -12,6 +12,7 @@ pub mod contracts;
 pub mod error;
 pub mod i18n;
 pub mod inventory;
+pub mod map;
 pub mod portal;
 pub mod quotes;
 pub mod routes;
@@ -97,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("portal") ssr=SsrMode::Async view={Lazy::<routes::portal::PortalPage>::new()} />
                     <Route path=(StaticSegment("portal"), StaticSegment("assets")) ssr=SsrMode::Async view={Lazy::<routes::portal::assets::AssetsPage>::new()} />
                     <Route path=(StaticSegment("portal"), StaticSegment("assets"), ParamSegment("id")) ssr=SsrMode::Async view={Lazy::<routes::portal::asset::AssetPage>::new()} />
+                    <Route path=(StaticSegment("portal"), StaticSegment("map")) ssr=SsrMode::Async view={Lazy::<routes::map::MapPage>::new()} />
                     <Route path=StaticSegment("quotes") ssr=SsrMode::Async view={Lazy::<routes::quotes::QuotesPage>::new()} />
                     <Route path=(StaticSegment("quotes"), ParamSegment("id"), StaticSegment("print")) ssr=SsrMode::Async view={Lazy::<routes::quote_print::QuotePrintPage>::new()} />
                     <Route path=StaticSegment("admin") ssr=SsrMode::Async view={Lazy::<routes::admin::AdminPage>::new()} />

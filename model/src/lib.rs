@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod contracts;
 pub mod invalid;
 pub mod inventory;
+pub mod map;
 pub mod portal;
 pub mod quotes;
 pub mod sensors;

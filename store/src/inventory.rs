@@ -6,6 +6,7 @@ use model::inventory::{
     AssetCounts, AssetDetail, AssetFacets, AssetFilter, AssetPage, AssetQuery, AssetRow, AssetSort,
     EdgeRow, NewAssets, ProtocolUse, TrafficHour, ZoneRow,
 };
+use model::map::{MAX_MAP_EDGES, MAX_MAP_NODES, MapData, MapEdge, MapNode, node_label};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -427,6 +428,82 @@ impl Inventory {
             }
         }
         Ok(rows)
+    }
+
+    /// The tenant's communication map: its assets (by id) and the busiest
+    /// edges between them, each cut at the map's limits. Edges name their
+    /// ends by position in the node list.
+    pub async fn map(&self, tenant_id: i64) -> Result<MapData, StoreError> {
+        // One more than the limit tells whether anything was left out.
+        let rows = sqlx::query(&format!(
+            "SELECT asset_id, role, purdue_level, vendor, names, ips, zones FROM assets \
+             WHERE tenant_id = $1 ORDER BY asset_id LIMIT {}",
+            MAX_MAP_NODES + 1
+        ))
+        .bind(tenant_id)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(internal)?;
+        let mut truncated = rows.len() > MAX_MAP_NODES;
+        let mut nodes = rows
+            .iter()
+            .take(MAX_MAP_NODES)
+            .map(|r| {
+                let id: String = r.try_get("asset_id").map_err(internal)?;
+                Ok(MapNode {
+                    label: node_label(&id, &list(r, "names")?, &list(r, "ips")?),
+                    role: r.try_get("role").map_err(internal)?,
+                    purdue_level: r.try_get("purdue_level").map_err(internal)?,
+                    zone: wrapped(r, "zones")?.into_iter().next(),
+                    vendor: r.try_get("vendor").map_err(internal)?,
+                    id,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        // Sorted here rather than trusted from SQL: PostgreSQL may collate
+        // by locale, and the binary search below needs byte order.
+        nodes.sort_by(|a, b| a.id.cmp(&b.id));
+        let index = |id: &str| {
+            nodes
+                .binary_search_by(|n| n.id.as_str().cmp(id))
+                .ok()
+                .and_then(|i| u32::try_from(i).ok())
+        };
+        let sql = format!(
+            "SELECT client_id, server_id, protocol, requests, packets, {} FROM edges \
+             WHERE tenant_id = $1 ORDER BY requests DESC, client_id, server_id, protocol LIMIT {}",
+            flag_column("skips_levels"),
+            MAX_MAP_EDGES + 1
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tenant_id)
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(internal)?;
+        truncated |= rows.len() > MAX_MAP_EDGES;
+        let mut edges = Vec::with_capacity(rows.len().min(MAX_MAP_EDGES));
+        for r in rows.iter().take(MAX_MAP_EDGES) {
+            let client: String = r.try_get("client_id").map_err(internal)?;
+            let server: String = r.try_get("server_id").map_err(internal)?;
+            // An end left out by the node limit takes its edges with it.
+            let (Some(client), Some(server)) = (index(&client), index(&server)) else {
+                truncated = true;
+                continue;
+            };
+            edges.push(MapEdge {
+                client,
+                server,
+                protocol: r.try_get("protocol").map_err(internal)?,
+                requests: r.try_get("requests").map_err(internal)?,
+                packets: r.try_get("packets").map_err(internal)?,
+                skips_levels: r.try_get::<i64, _>("skips_levels").map_err(internal)? != 0,
+            });
+        }
+        Ok(MapData {
+            nodes,
+            edges,
+            truncated,
+        })
     }
 
     /// Assets per role and per Purdue level.

@@ -235,6 +235,8 @@ pub struct Catalogue {
     pub q: QuoteWords,
     pub c: ContractWords,
     pub s: SensorWords,
+    /// The communication map.
+    pub m: MapWords,
     // the quote form's validation messages
     pub v: ValidationWords,
     // admin
@@ -486,6 +488,53 @@ pub struct SensorWords {
     pub traffic: &'static str,
     pub flow_records: &'static str,
     pub operations: &'static str,
+}
+
+/// The communication map (`/portal/map`).
+pub struct MapWords {
+    pub title: &'static str,
+    pub hint: &'static str,
+    pub protocol: &'static str,
+    pub zone: &'static str,
+    pub role: &'static str,
+    pub level: &'static str,
+    pub all: &'static str,
+    /// `{n}`: a Purdue level.
+    pub level_n: &'static str,
+    pub no_level: &'static str,
+    pub no_zone: &'static str,
+    pub group_by: &'static str,
+    pub by_level: &'static str,
+    pub by_zone: &'static str,
+    pub zoom_in: &'static str,
+    pub zoom_out: &'static str,
+    pub fit: &'static str,
+    /// `{nodes}` assets and `{edges}` connections shown.
+    pub shown: &'static str,
+    pub empty: &'static str,
+    pub truncated: &'static str,
+    pub unreadable: &'static str,
+    pub legend: &'static str,
+    pub legend_edge: &'static str,
+    pub legend_skip: &'static str,
+    pub id: &'static str,
+    pub vendor: &'static str,
+    pub neighbours: &'static str,
+    pub open_asset: &'static str,
+    pub close: &'static str,
+    /// Each role's wire name and its name for users, in the legend's order.
+    pub roles: [(&'static str, &'static str); 8],
+}
+
+impl MapWords {
+    /// A role's name for users; a role this build does not know shows its
+    /// wire name.
+    pub fn role_name<'a>(&self, wire: &'a str) -> &'a str {
+        self.roles
+            .iter()
+            .find(|(w, _)| *w == wire)
+            .map_or(wire, |(_, name)| name)
+    }
 }
 
 #[cfg(test)]

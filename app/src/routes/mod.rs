@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod home;
 pub mod login;
+pub mod map;
 pub mod not_found;
 pub mod portal;
 pub mod quote_print;

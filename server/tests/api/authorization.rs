@@ -132,6 +132,11 @@ const SERVER_FNS: &[ServerFn] = &[
         body: Form(&[("tenant_id", "{other}")]),
     },
     ServerFn {
+        endpoint: "portal/map",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("tenant_id", "{other}")]),
+    },
+    ServerFn {
         endpoint: "portal/asset_counts",
         allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
         body: Form(&[("tenant_id", "{other}")]),

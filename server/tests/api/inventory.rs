@@ -555,3 +555,84 @@ async fn the_inventory_pages_show_the_tenants_assets_as_text(backend: Backend) {
 }
 
 on_both_databases!(the_inventory_pages_show_the_tenants_assets_as_text);
+
+/// `portal/map`'s answer: JSON text, parsed.
+async fn map(app: &TestApp, c: &reqwest::Client) -> (StatusCode, Value) {
+    let r = app.call(c, "portal/map", &[]).await;
+    let status = r.status();
+    let body: Value = r.json().await.unwrap_or(Value::Null);
+    let parsed = body
+        .as_str()
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or(body);
+    (status, parsed)
+}
+
+async fn a_customer_sees_only_its_own_tenants_map(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sensor = register(&app, app.tenant_demo, "line 1").await;
+    let sent = batches(S7_CAPTURE, &sensor.public_id);
+    upload_all(&app, &sensor.token, &sent).await;
+    wait_analysed(
+        &app,
+        "customer-viewer",
+        &sensor.public_id,
+        sent.len() as u64,
+    )
+    .await;
+
+    let viewer = app.signed_in("customer-viewer").await;
+    let (status, ours) = map(&app, &viewer).await;
+    assert_eq!(status, StatusCode::OK, "{ours}");
+    let nodes = ours["nodes"].as_array().expect("nodes");
+    let edges = ours["edges"].as_array().expect("edges");
+    assert_eq!(ours["truncated"], false);
+    // The S7 PLC, labelled by its address, with the workstation that talks
+    // to it over s7comm; edges name their ends by position.
+    let plc = nodes
+        .iter()
+        .position(|n| n["label"] == "192.168.1.40")
+        .expect("the S7 PLC");
+    assert_eq!(nodes[plc]["role"], "controller");
+    assert_eq!(nodes[plc]["purdue_level"], 1);
+    assert_eq!(nodes[plc]["zone"], sensor.public_id.as_str());
+    assert!(
+        edges.iter().any(|e| e["server"] == plc
+            && e["protocol"] == "s7comm"
+            && e["requests"].as_i64() > Some(0)
+            && e["skips_levels"].is_boolean()),
+        "{ours}"
+    );
+    assert!(edges.iter().all(|e| {
+        let index = |k: &str| e[k].as_u64().map(|i| (i as usize) < nodes.len());
+        index("client") == Some(true) && index("server") == Some(true)
+    }));
+    // The same assets as the inventory lists.
+    let (_, all) = assets(&app, &viewer, query(json!({}))).await;
+    assert_eq!(nodes.len() as i64, all["total"].as_i64().unwrap());
+
+    // Another tenant's customer gets its own (empty) map, whatever it sends.
+    let other = app.signed_in("other-admin").await;
+    let r = app
+        .call(
+            &other,
+            "portal/map",
+            &[("tenant_id", &app.tenant_demo.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, theirs) = map(&app, &other).await;
+    assert_eq!(
+        theirs,
+        json!({ "nodes": [], "edges": [], "truncated": false })
+    );
+
+    // Only a customer's users read a map.
+    let (status, _) = map(&app, &client()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let sales = app.signed_in("sales").await;
+    let (status, _) = map(&app, &sales).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+on_both_databases!(a_customer_sees_only_its_own_tenants_map);
