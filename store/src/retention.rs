@@ -74,27 +74,20 @@ impl Retention {
             .execute(&mut *tx)
             .await
             .map_err(internal)?;
+            let key = (tenant_id, sensor_id, sequence);
             for table in MINUTE_TABLES {
-                sqlx::query(&format!(
+                let sql = format!(
                     "DELETE FROM {table} WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3"
-                ))
-                .bind(tenant_id)
-                .bind(sensor_id)
-                .bind(sequence)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
+                );
+                by_batch(&mut tx, &sql, key).await?;
             }
-            sqlx::query(
+            by_batch(
+                &mut tx,
                 "UPDATE batches SET details_purged = TRUE \
                  WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3",
+                key,
             )
-            .bind(tenant_id)
-            .bind(sensor_id)
-            .bind(sequence)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
         }
         tx.commit().await.map_err(internal)?;
         Ok(keys.len())
@@ -111,4 +104,21 @@ impl Retention {
             }
         }
     }
+}
+
+/// Runs `sql` for one batch: `$1`, `$2`, `$3` are its tenant, sensor and
+/// sequence.
+async fn by_batch(
+    conn: &mut sqlx::AnyConnection,
+    sql: &str,
+    (tenant_id, sensor_id, sequence): (i64, i64, i64),
+) -> Result<(), StoreError> {
+    sqlx::query(sql)
+        .bind(tenant_id)
+        .bind(sensor_id)
+        .bind(sequence)
+        .execute(&mut *conn)
+        .await
+        .map_err(internal)?;
+    Ok(())
 }

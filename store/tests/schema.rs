@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 const DISTRIBUTED: &[&str] = &[
     "analysis_progress",
     "analysis_state",
+    "asset_overrides",
     "assets",
     "batches",
     "edges",
@@ -22,6 +23,7 @@ const DISTRIBUTED: &[&str] = &[
     "host_minutes",
     "identity_observations",
     "operation_minutes",
+    "retention_totals",
     "zones",
 ];
 

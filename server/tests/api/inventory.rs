@@ -269,18 +269,36 @@ async fn the_inventory_pages_show_the_tenants_assets_as_text(backend: Backend) {
         .as_str()
         .expect("the PLC")
         .to_owned();
+    // The pages' server functions, as the browser calls them.
+    let table_html = async |c: &reqwest::Client, query: &str, lang: &str| {
+        html(
+            &app,
+            c,
+            "portal/assets_html",
+            &[("query", query), ("lang", lang)],
+        )
+        .await
+    };
+    let asset_page = async |c: &reqwest::Client, lang: &str| {
+        html(
+            &app,
+            c,
+            "portal/asset_html",
+            &[("id", &plc_id), ("lang", lang)],
+        )
+        .await
+    };
+    let decide = async |c: &reqwest::Client, role: &str, level: &str| {
+        let form = [
+            ("id", plc_id.as_str()),
+            ("role", role),
+            ("purdue_level", level),
+        ];
+        html(&app, c, "portal/set_asset_decision", &form).await
+    };
 
     // The table: the PLC found by its address, its name escaped.
-    let (status, table) = html(
-        &app,
-        &viewer,
-        "portal/assets_html",
-        &[
-            ("query", "q=192.168.1.40&sort=last_seen&desc=1"),
-            ("lang", "En"),
-        ],
-    )
-    .await;
+    let (status, table) = table_html(&viewer, "q=192.168.1.40&sort=last_seen&desc=1", "En").await;
     assert_eq!(status, StatusCode::OK, "{table}");
     let table = table.as_str().unwrap();
     assert_eq!(
@@ -306,46 +324,22 @@ async fn the_inventory_pages_show_the_tenants_assets_as_text(backend: Backend) {
         "{table}"
     );
     assert!(table.contains("aria-sort=\"descending\""), "{table}");
-    let (_, refused) = html(
-        &app,
-        &viewer,
-        "portal/assets_html",
-        &[("query", "level=9"), ("lang", "Ja")],
-    )
-    .await;
+    let (_, refused) = table_html(&viewer, "level=9", "Ja").await;
     assert!(
         refused.as_str().unwrap().contains("asset-filter-error"),
         "{refused}"
     );
-    let (_, controllers) = html(
-        &app,
-        &viewer,
-        "portal/assets_html",
-        &[("query", "role=controller"), ("lang", "Ja")],
-    )
-    .await;
+    let (_, controllers) = table_html(&viewer, "role=controller", "Ja").await;
     assert!(
         controllers.as_str().unwrap().contains(&plc_id),
         "{controllers}"
     );
-    let (_, hmis) = html(
-        &app,
-        &viewer,
-        "portal/assets_html",
-        &[("query", "role=hmi"), ("lang", "Ja")],
-    )
-    .await;
+    let (_, hmis) = table_html(&viewer, "role=hmi", "Ja").await;
     assert!(!hmis.as_str().unwrap().contains(&plc_id), "{hmis}");
 
     // The asset page: facts with their source, evidence, the S7 peer; no
     // form for a viewer.
-    let (status, page) = html(
-        &app,
-        &viewer,
-        "portal/asset_html",
-        &[("id", &plc_id), ("lang", "En")],
-    )
-    .await;
+    let (status, page) = asset_page(&viewer, "En").await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let page = page.as_str().expect("the page").to_owned();
     assert!(page.contains("data-testid=\"asset-facts\""), "{page}");
@@ -385,42 +379,18 @@ async fn the_inventory_pages_show_the_tenants_assets_as_text(backend: Backend) {
 
     // Correcting the role: viewers may not; an admin's choice shows at once
     // and holds for later batches; blank gives it back to the engine.
-    let (status, _) = html(
-        &app,
-        &viewer,
-        "portal/set_asset_decision",
-        &[("id", &plc_id), ("role", "hmi"), ("purdue_level", "")],
-    )
-    .await;
+    let (status, _) = decide(&viewer, "hmi", "").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let admin = app.signed_in("customer-admin").await;
-    let (_, page) = html(
-        &app,
-        &admin,
-        "portal/asset_html",
-        &[("id", &plc_id), ("lang", "Ja")],
-    )
-    .await;
+    let (_, page) = asset_page(&admin, "Ja").await;
     assert!(
         page.as_str().unwrap().contains("asset-decide"),
         "an admin gets the form"
     );
-    let (status, refused) = html(
-        &app,
-        &admin,
-        "portal/set_asset_decision",
-        &[("id", &plc_id), ("role", "boss"), ("purdue_level", "")],
-    )
-    .await;
+    let (status, refused) = decide(&admin, "boss", "").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
     assert!(refused.to_string().contains("role"), "{refused}");
-    let (status, answer) = html(
-        &app,
-        &admin,
-        "portal/set_asset_decision",
-        &[("id", &plc_id), ("role", "hmi"), ("purdue_level", "3")],
-    )
-    .await;
+    let (status, answer) = decide(&admin, "hmi", "3").await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     let row = |c: reqwest::Client, id: String| {
         let app = &app;
@@ -445,24 +415,12 @@ async fn the_inventory_pages_show_the_tenants_assets_as_text(backend: Backend) {
     wait_analysed(&app, "customer-viewer", &sensor.public_id, later.sequence).await;
     let detail = row(viewer.clone(), plc_id.clone()).await;
     assert_eq!(detail["row"]["role"], "hmi", "the decision holds: {detail}");
-    let (_, page) = html(
-        &app,
-        &admin,
-        "portal/asset_html",
-        &[("id", &plc_id), ("lang", "En")],
-    )
-    .await;
+    let (_, page) = asset_page(&admin, "En").await;
     assert!(
         page.as_str().unwrap().contains("customer-admin"),
         "who decided is shown"
     );
-    let (status, _) = html(
-        &app,
-        &admin,
-        "portal/set_asset_decision",
-        &[("id", &plc_id), ("role", ""), ("purdue_level", "")],
-    )
-    .await;
+    let (status, _) = decide(&admin, "", "").await;
     assert_eq!(status, StatusCode::OK);
     let detail = row(viewer.clone(), plc_id.clone()).await;
     assert_eq!(detail["row"]["role"], "controller", "{detail}");
@@ -526,30 +484,12 @@ async fn the_inventory_pages_show_the_tenants_assets_as_text(backend: Backend) {
 
     // Another tenant: nothing, even with the id; its decisions cannot reach it.
     let other = app.signed_in("other-admin").await;
-    let (status, theirs) = html(
-        &app,
-        &other,
-        "portal/asset_html",
-        &[("id", &plc_id), ("lang", "En")],
-    )
-    .await;
+    let (status, theirs) = asset_page(&other, "En").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(theirs, Value::Null);
-    let (_, theirs) = html(
-        &app,
-        &other,
-        "portal/assets_html",
-        &[("query", ""), ("lang", "En")],
-    )
-    .await;
+    let (_, theirs) = table_html(&other, "", "En").await;
     assert!(!theirs.as_str().unwrap().contains(&plc_id), "{theirs}");
-    let (status, _) = html(
-        &app,
-        &other,
-        "portal/set_asset_decision",
-        &[("id", &plc_id), ("role", "hmi"), ("purdue_level", "")],
-    )
-    .await;
+    let (status, _) = decide(&other, "hmi", "").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(row(viewer, plc_id).await["row"]["role"], "historian");
 }
