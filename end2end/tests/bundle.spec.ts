@@ -17,7 +17,9 @@ const LOGIN_TODAY = 402_000;
 // 388,217 B of it; session 9: 371,854 B): what of the growth is the map's
 // route and catalogue strings and what came before it was not measured
 // apart (docs/BENCHMARKS.md, "Communication map").
-const PORTAL_TODAY = 460_000;
+// With the map's bindings in the main file (+6.7 KB gzip) the portal is
+// about 461 KB (estimated from the parts, not yet printed by a run).
+const PORTAL_TODAY = 466_000;
 // The map page, over the budget like the portal (521,535 B when it was
 // made: the main file, the map's own chunk 95 KB); the bound keeps it from
 // growing.
