@@ -140,10 +140,8 @@ pub async fn asset_html(id: String, lang: crate::i18n::Lang) -> Result<Option<St
                 .collect();
             let decision = state
                 .analysis
-                .decisions(tenant_id)
+                .decision(tenant_id, &id)
                 .await?
-                .into_iter()
-                .find(|d| d.asset_id == id)
                 .map(|d| Decision {
                     role: d.role,
                     purdue_level: d.purdue_level,

@@ -75,7 +75,9 @@ impl fmt::Display for Yen {
     }
 }
 
-fn group_thousands(v: i128) -> String {
+/// `v` with thousands separators, e.g. `-1,049,354`: amounts, and any
+/// count a page shows.
+pub fn group_thousands(v: i128) -> String {
     let mut out = String::new();
     // Writing into a String cannot fail.
     let _ = write_grouped(&mut out, v);

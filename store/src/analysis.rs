@@ -322,14 +322,37 @@ impl Analysis {
 
     /// The tenant's decisions about its assets, by asset id.
     pub async fn decisions(&self, tenant_id: i64) -> Result<Vec<StoredDecision>, StoreError> {
-        let rows = sqlx::query(
+        self.decisions_where(tenant_id, None).await
+    }
+
+    /// The tenant's decision about one asset, if any.
+    pub async fn decision(
+        &self,
+        tenant_id: i64,
+        asset_id: &str,
+    ) -> Result<Option<StoredDecision>, StoreError> {
+        Ok(self.decisions_where(tenant_id, Some(asset_id)).await?.pop())
+    }
+
+    async fn decisions_where(
+        &self,
+        tenant_id: i64,
+        asset_id: Option<&str>,
+    ) -> Result<Vec<StoredDecision>, StoreError> {
+        let condition = if asset_id.is_some() {
+            "AND asset_id = $2"
+        } else {
+            ""
+        };
+        let sql = format!(
             "SELECT asset_id, role, purdue_level, set_by, set_at FROM asset_overrides \
-             WHERE tenant_id = $1 ORDER BY asset_id",
-        )
-        .bind(tenant_id)
-        .fetch_all(self.db.pool())
-        .await
-        .map_err(internal)?;
+             WHERE tenant_id = $1 {condition} ORDER BY asset_id"
+        );
+        let mut query = sqlx::query(&sql).bind(tenant_id);
+        if let Some(asset_id) = asset_id {
+            query = query.bind(asset_id);
+        }
+        let rows = query.fetch_all(self.db.pool()).await.map_err(internal)?;
         rows.iter()
             .map(|r| {
                 Ok(StoredDecision {

@@ -773,6 +773,18 @@ async fn a_decision_about_an_asset_shows_at_once_and_holds(backend: Backend) {
     assert_eq!(decisions.len(), 1);
     assert_eq!(decisions[0].set_by, "someone");
     assert_eq!(decisions[0].role.as_deref(), Some("hmi"));
+    assert_eq!(
+        store.analysis.decision(s.tenant_id, &plc.id).await.unwrap(),
+        Some(decisions[0].clone())
+    );
+    assert_eq!(
+        store
+            .analysis
+            .decision(s.tenant_id, "mac:00:00:00:00:00:01")
+            .await
+            .unwrap(),
+        None
+    );
 
     // Later batches, from a second sensor seeing the same PLC, on an
     // instance that just started: still the decision.

@@ -42,27 +42,18 @@ pub fn label(row: &AssetRow) -> String {
         .unwrap_or_else(|| row.id.clone())
 }
 
-/// `2026-11-25 09:14 UTC` from Unix milliseconds; a dash for none.
+/// `2026-11-25 09:14 UTC` from Unix milliseconds (the sensor table's
+/// format); a dash for none.
 pub fn utc_ms(ms: Option<i64>) -> String {
-    ms.and_then(chrono::DateTime::from_timestamp_millis)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_else(|| "—".into())
+    match ms.map(|ms| crate::components::sensor_table::utc_minute(ms.div_euclid(1000))) {
+        Some(minute) if !minute.is_empty() => minute,
+        _ => "—".into(),
+    }
 }
 
 /// `1,234,567`: counts read at a glance.
 pub fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    contract::money::group_thousands(i128::from(n))
 }
 
 /// Bars of `values` as an SVG chart `width`×`height`, each bar titled.
@@ -106,6 +97,8 @@ mod tests {
         assert_eq!(grouped(1000), "1,000");
         assert_eq!(grouped(-1_234_567), "-1,234,567");
         assert_eq!(grouped(i64::MIN), "-9,223,372,036,854,775,808");
+        assert_eq!(utc_ms(Some(1_764_000_059_999)), "2025-11-24 16:00 UTC");
+        assert_eq!(utc_ms(None), "—");
     }
 
     #[test]
