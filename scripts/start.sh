@@ -10,7 +10,7 @@ export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # otherwise redo the WASM's post-processing (wasm-bindgen, wasm-opt), about
 # two minutes, every time. The stamp is written only after a whole build.
 stamp=target/site/.built-from-sources
-sources=(Cargo.toml Cargo.lock app frontend server store model contract traffic analysis style public)
+sources=(Cargo.toml Cargo.lock app frontend server store model contract traffic analysis maplayout style public)
 if [ -x target/release/server ] && [ -f "$stamp" ] \
   && [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
   echo "[start] nothing changed since the last build: starting it"
@@ -18,6 +18,9 @@ else
   echo "[start] building the release (server and WASM; first time about 15 minutes on 2 cores)"
   # --split: each area of the app (portal, simulator, admin) is its own WASM
   # chunk, loaded with its page (lazy routes in app/src/lib.rs).
+  # File names carry their content hash: an earlier build's files would
+  # only pile up (cargo-leptos would even hash their names again).
+  rm -rf target/site/pkg
   cargo leptos build --release --split
   touch "$stamp"
 fi

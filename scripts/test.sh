@@ -52,9 +52,11 @@ step "fuzzing: every dissector and file reader, 20 s each, seeded from the test 
 
 step "release build (server and WASM)"
 # --split as in start.sh: the lazy routes need it.
+# Hashed file names: an earlier build's files would only pile up.
+rm -rf target/site/pkg
 cargo leptos build --release --split
 # The engine benchmark's entry points belong to the `bench` build only.
-if grep -q bench_quote target/site/pkg/otlens.js; then
+if grep -q bench_quote target/site/pkg/otlens.*.js; then
   echo "the release bundle exports bench_quote (frontend's bench feature leaked in)" >&2
   exit 1
 fi

@@ -2,7 +2,8 @@
 # Size of the release WASM bundle, raw and gzipped (gzip -9).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-f=target/site/pkg/otlens.wasm
+# The main file: otlens.<content hash>.wasm (hash-files in Cargo.toml).
+f=$(ls target/site/pkg/otlens.*.wasm | head -1)
 raw=$(stat -c %s "$f")
 gz=$(gzip -9 -c "$f" | wc -c)
-echo "otlens.wasm: $raw bytes raw, $gz bytes gzip -9"
+echo "$(basename "$f"): $raw bytes raw, $gz bytes gzip -9"

@@ -7,12 +7,13 @@ use crate::error::AppError;
 pub use model::accounts::{NewUser, Tenant, UserSummary};
 
 #[server(endpoint = "admin/list_tenants")]
-pub async fn list_tenants() -> Result<Vec<Tenant>, AppError> {
+/// As JSON text: the admin page's data, decoded by the page's own code.
+pub async fn list_tenants() -> Result<model::JsonText<Vec<Tenant>>, AppError> {
     use crate::ssr::*;
     respond(
         async {
             require_area(crate::auth::Area::Admin).await?;
-            Ok(server_state()?.accounts.list_tenants().await?)
+            encoded(&server_state()?.accounts.list_tenants().await?)
         }
         .await,
     )
@@ -33,15 +34,18 @@ pub async fn create_tenant(name: String) -> Result<Tenant, AppError> {
 }
 
 #[server(endpoint = "admin/list_users")]
-pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
+/// As JSON text: the admin page's data, decoded by the page's own code.
+pub async fn list_users() -> Result<model::JsonText<Vec<UserSummary>>, AppError> {
     use crate::ssr::*;
     respond(
         async {
             require_area(crate::auth::Area::Admin).await?;
-            Ok(server_state()?
-                .accounts
-                .list_users(accounts::UserScope::All)
-                .await?)
+            encoded(
+                &server_state()?
+                    .accounts
+                    .list_users(accounts::UserScope::All)
+                    .await?,
+            )
         }
         .await,
     )

@@ -50,6 +50,17 @@ impl AppError {
     }
 }
 
+/// A lazy page's data sent as [`model::JsonText`], decoded by the page's
+/// own code (called in its view, so the decoder is in the page's file).
+pub fn decoded<T: serde::de::DeserializeOwned>(
+    answer: Result<model::JsonText<T>, AppError>,
+) -> Result<T, AppError> {
+    answer.and_then(|text| {
+        text.parse()
+            .map_err(|e| AppError::Transport(format!("unreadable answer: {e}")))
+    })
+}
+
 impl From<model::Invalid> for AppError {
     fn from(e: model::Invalid) -> Self {
         AppError::Invalid {

@@ -9,12 +9,13 @@ use crate::error::AppError;
 pub use model::sensors::{SensorHealth, SensorSummary, SensorToken};
 
 #[server(endpoint = "admin/list_sensors")]
-pub async fn list_sensors() -> Result<Vec<SensorSummary>, AppError> {
+/// As JSON text: the admin page's data, decoded by the page's own code.
+pub async fn list_sensors() -> Result<model::JsonText<Vec<SensorSummary>>, AppError> {
     use crate::ssr::*;
     respond(
         async {
             require_area(crate::auth::Area::Admin).await?;
-            Ok(server_state()?.sensors.list(None).await?)
+            encoded(&server_state()?.sensors.list(None).await?)
         }
         .await,
     )

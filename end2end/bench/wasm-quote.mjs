@@ -7,6 +7,9 @@ import { chromium } from '@playwright/test';
 
 const base = process.env.OTLENS_BENCH_URL ?? 'http://127.0.0.1:3199';
 const runs = Number(process.env.RUNS ?? 1000);
+// The build's file names carry their content hash; the script passes them.
+const js = process.env.OTLENS_BENCH_JS ?? '/pkg/otlens.js';
+const wasm = process.env.OTLENS_BENCH_WASM ?? '/pkg/otlens.wasm';
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -15,9 +18,9 @@ const browser = await chromium.launch({
 const page = await browser.newPage();
 // Any same-origin page will do; /healthz loads nothing else.
 await page.goto(`${base}/healthz`);
-const result = await page.evaluate(async (runs) => {
-  const m = await import('/pkg/otlens.js');
-  await m.default({ module_or_path: '/pkg/otlens.wasm' });
+const result = await page.evaluate(async ({ runs, js, wasm }) => {
+  const m = await import(js);
+  await m.default({ module_or_path: wasm });
   const lines = m.bench_quote_lines();
   // Warm-up, then the measured runs.
   m.bench_quote(20);
@@ -28,7 +31,7 @@ const result = await page.evaluate(async (runs) => {
   const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
   const mean = times.reduce((a, b) => a + b, 0) / times.length;
   return { runs: times.length, lines, mean, wallPerRun: wall / times.length, median: at(0.5), p95: at(0.95), max: times[times.length - 1], min: times[0] };
-}, runs);
+}, { runs, js, wasm });
 const version = browser.version();
 await browser.close();
 const ms = (v) => v.toFixed(3);

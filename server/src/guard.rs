@@ -86,6 +86,15 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     set(headers, "x-frame-options", "DENY");
     set(headers, "x-content-type-options", "nosniff");
     set(headers, "referrer-policy", "same-origin");
+    // Pages are made per user and change with every batch: never kept by a
+    // shared cache, always asked again (the code they load is what caches).
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        set(headers, "cache-control", "private, no-cache");
+    }
     if response.status() == StatusCode::SERVICE_UNAVAILABLE {
         response
             .headers_mut()
@@ -109,11 +118,19 @@ fn is_page_request(request: &Request) -> bool {
         && !matches!(path, "/healthz" | "/readyz")
 }
 
+/// What the outage page needs: the database to ask, and the stylesheet's
+/// address (hashed in a release build).
+#[derive(Clone)]
+pub struct OutagePage {
+    pub state: ServerState,
+    pub stylesheet: std::sync::Arc<str>,
+}
+
 /// A page asks the database first, with a short deadline: during an outage
 /// the user gets a 503 page at once instead of a page that hangs and then
 /// renders errors.
 pub async fn unavailable_page_when_db_is_down(
-    State(state): State<ServerState>,
+    State(OutagePage { state, stylesheet }): State<OutagePage>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -133,11 +150,12 @@ pub async fn unavailable_page_when_db_is_down(
     );
     let page = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/otlens.css\"></head><body><main class=\"page\">\
+         <link rel=\"stylesheet\" href=\"{}\"></head><body><main class=\"page\">\
          <section class=\"card notice\" data-testid=\"unavailable\"><h1>{}</h1><p>{}</p></section>\
          </main></body></html>",
         lang.code(),
         t.app_name,
+        stylesheet,
         t.unavailable_title,
         t.unavailable_body
     );

@@ -75,6 +75,10 @@ impl Application {
             .map_err(|e| StartError::Leptos(e.to_string()))?
             .leptos_options;
         leptos_options.site_root = settings.site_root.clone().into();
+        // The release build's file names carry their content hash (long
+        // caching); leptos links them when told, and must not be told
+        // without the list of hashes (it would fail every page).
+        leptos_options.hash_files = static_files::built_with_hashed_names(&leptos_options);
         if let Ok(addr) = listener.local_addr() {
             leptos_options.site_addr = addr;
         }
@@ -160,7 +164,7 @@ fn router(
             move || provide_context(fallback_state.clone()),
             shell,
         ))
-        .with_state(leptos_options)
+        .with_state(leptos_options.clone())
         .layer(axum::middleware::map_response(
             undecodable_requests_are_client_errors,
         ))
@@ -171,7 +175,10 @@ fn router(
         .merge(ingest::routes(state.clone()))
         .merge(pcap_upload::routes(state.clone()))
         .layer(axum::middleware::from_fn_with_state(
-            state,
+            guard::OutagePage {
+                state,
+                stylesheet: static_files::stylesheet_href(&leptos_options).into(),
+            },
             guard::unavailable_page_when_db_is_down,
         ))
         .layer(axum::middleware::from_fn(guard::refuse_cross_site))

@@ -5,17 +5,23 @@
 //! `otlens.wasm.gz`), when the server starts and finds them missing or older
 //! than the file: compressing a 2.8 MB WASM on every request would cost
 //! more CPU than serving it. Until they exist, the file goes out as it is.
-//! File names carry no content hash, so they are not cached for long: the
-//! browser keeps them and asks with `If-Modified-Since`, and an unchanged
-//! file is answered 304 without a body.
+//! The release build names each file after its content (`hash-files` in
+//! Cargo.toml: `otlens.<hash>.wasm`), so such a name never changes content
+//! and browsers keep it a year without asking. A name without a hash (a
+//! build without `hash-files`, the WASM's JS snippets) is revalidated: the
+//! browser asks with `If-Modified-Since`, and an unchanged file is answered
+//! 304 without a body.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use axum::Router;
+use axum::extract::Request;
 use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use leptos::prelude::LeptosOptions;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Files worth compressing: text and WASM; images and fonts already are.
 const COMPRESSED_EXTENSIONS: [&str; 4] = ["wasm", "js", "css", "map"];
@@ -31,10 +37,86 @@ pub fn routes(pkg_dir: PathBuf) -> Router {
         .precompressed_gzip();
     Router::new()
         .nest_service("/pkg", files)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
+        .layer(axum::middleware::from_fn(
+            cache_for_as_long_as_the_name_allows,
         ))
+}
+
+/// A year, the longest `max-age` caches honour.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "no-cache";
+
+async fn cache_for_as_long_as_the_name_allows(request: Request, next: Next) -> Response {
+    let policy = match request.uri().path().rsplit('/').next() {
+        Some(name) if has_content_hash(name) => IMMUTABLE,
+        _ => REVALIDATE,
+    };
+    let mut response = next.run(request).await;
+    if response.status().is_success() || response.status() == axum::http::StatusCode::NOT_MODIFIED {
+        response
+            .headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static(policy));
+    } else {
+        // A 404 for a name the next build will have must not be kept.
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(REVALIDATE));
+    }
+    response
+}
+
+/// True for a file name with a content hash between its stem and its
+/// extension, as cargo-leptos writes them: 22 characters of unpadded
+/// base64url (an MD5), e.g. `otlens.3kQy…Zw.wasm`. Its unhashed split
+/// loader is named with 22 underscores as the placeholder: not a hash.
+fn has_content_hash(file_name: &str) -> bool {
+    let parts: Vec<&str> = file_name.split('.').collect();
+    parts.len() >= 3
+        && parts[1..parts.len() - 1].iter().any(|part| {
+            part.len() == 22
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && part.bytes().any(|b| b != b'_')
+        })
+}
+
+/// The list of content hashes the release build writes beside the server
+/// binary (`hash.txt`), which leptos reads to link the hashed names.
+fn hash_list(options: &LeptosOptions) -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.join(options.hash_file.as_ref()))
+}
+
+/// Whether this server was built with hashed file names: the hash list is
+/// beside its binary. A debug build or a test has none, and links the
+/// plain names.
+pub fn built_with_hashed_names(options: &LeptosOptions) -> bool {
+    hash_list(options).is_some_and(|list| list.is_file())
+}
+
+/// The stylesheet's address, hashed like leptos links it, for pages the
+/// app does not render (the outage page).
+pub fn stylesheet_href(options: &LeptosOptions) -> String {
+    let hash = options
+        .hash_files
+        .then(|| hash_list(options))
+        .flatten()
+        .and_then(|list| std::fs::read_to_string(list).ok())
+        .and_then(|text| {
+            text.lines().find_map(|line| {
+                let (file, hash) = line.split_once(':')?;
+                (file.trim() == "css").then(|| hash.trim().to_owned())
+            })
+        });
+    match hash {
+        Some(hash) => format!(
+            "/{}/{}.{hash}.css",
+            options.site_pkg_dir, options.output_name
+        ),
+        None => format!("/{}/{}.css", options.site_pkg_dir, options.output_name),
+    }
 }
 
 fn is_stale(copy: &Path, original_modified: std::time::SystemTime) -> bool {
@@ -126,6 +208,28 @@ pub fn precompress(pkg_dir: &Path) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_names_with_a_content_hash_are_kept_for_a_year() {
+        for hashed in [
+            "otlens.3kQyLw0_mB2-cX9aZ1pQZw.wasm",
+            "otlens.3kQyLw0_mB2-cX9aZ1pQZw.js",
+            "__wasm_split.aaaaaaaaaaaaaaaaaaaaa1.js",
+            "__wasm_split_manifest.3kQyLw0_mB2-cX9aZ1pQZw.json",
+        ] {
+            assert!(has_content_hash(hashed), "{hashed}");
+        }
+        for plain in [
+            "otlens.wasm",
+            "otlens_bg.wasm",
+            "__wasm_split.______________________.js",
+            "otlens.short.css",
+            "inline0.js",
+            "otlens.3kQyLw0_mB2-cX9aZ1pQZw",
+        ] {
+            assert!(!has_content_hash(plain), "{plain}");
+        }
+    }
 
     #[test]
     fn copies_are_made_once_and_remade_when_the_file_changes() {

@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 
 use crate::admin::Tenant;
-use crate::error::AppError;
+use crate::error::{AppError, decoded};
 use crate::i18n::{Catalogue, use_t};
 
-/// The list of tenants every section of the admin page chooses from.
-pub type TenantList = Resource<Result<Vec<Tenant>, AppError>>;
+/// The list of tenants every section of the admin page chooses from (JSON
+/// text, decoded by the page's own code: see [`model::JsonText`]).
+pub type TenantList = Resource<Result<model::JsonText<Vec<Tenant>>, AppError>>;
 
 /// A `<select>` of the tenants, valued by tenant id.
 ///
@@ -33,7 +34,7 @@ pub fn TenantSelect(
     view! {
         <Transition fallback=move || view! { <select name=name disabled></select> }>
             {move || Suspend::new(async move {
-                let tenants = tenants.await.unwrap_or_default();
+                let tenants = decoded(tenants.await).unwrap_or_default();
                 view! {
                     <select
                         name=name

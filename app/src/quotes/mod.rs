@@ -10,6 +10,7 @@ pub mod form;
 pub mod table;
 
 use leptos::prelude::*;
+use model::JsonText;
 
 use crate::error::AppError;
 pub use form::QuoteForm;
@@ -36,12 +37,12 @@ pub fn today_in_japan() -> chrono::NaiveDate {
 
 /// A fresh form dated today (Japan), for a new scenario.
 #[server(endpoint = "quotes/defaults")]
-pub async fn quote_defaults() -> Result<QuoteForm, AppError> {
+pub async fn quote_defaults() -> Result<JsonText<QuoteForm>, AppError> {
     use crate::ssr::*;
     respond(
         async {
             require_area(crate::auth::Area::Quotes).await?;
-            Ok(QuoteForm::starter(today_in_japan()))
+            encoded(&QuoteForm::starter(today_in_japan()))
         }
         .await,
     )
@@ -95,24 +96,24 @@ pub async fn save_quote(form: QuoteForm, figures: QuoteFigures) -> Result<QuoteL
 }
 
 #[server(endpoint = "quotes/list")]
-pub async fn list_quotes() -> Result<Vec<QuoteListing>, AppError> {
+pub async fn list_quotes() -> Result<JsonText<Vec<QuoteListing>>, AppError> {
     use crate::ssr::*;
     respond(
         async {
             require_area(crate::auth::Area::Quotes).await?;
-            Ok(server_state()?.quotes.list().await?)
+            encoded(&server_state()?.quotes.list().await?)
         }
         .await,
     )
 }
 
 #[server(endpoint = "quotes/get")]
-pub async fn get_quote(id: i64) -> Result<SavedQuote, AppError> {
+pub async fn get_quote(id: i64) -> Result<JsonText<SavedQuote>, AppError> {
     use crate::ssr::*;
     respond(
         async {
             require_area(crate::auth::Area::Quotes).await?;
-            Ok(server_state()?.quotes.get(id).await?)
+            encoded(&server_state()?.quotes.get(id).await?)
         }
         .await,
     )

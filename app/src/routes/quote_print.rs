@@ -6,18 +6,20 @@ use contract::{Quote, SensorType};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use leptos_router::{LazyRoute, lazy_route};
+use model::JsonText;
 
 use crate::auth::Area;
 use crate::components::guard::{RequireArea, set_http_status};
-use crate::error::AppError;
+use crate::error::{AppError, decoded};
 use crate::i18n::{Lang, fill, use_lang, use_t};
 use crate::quotes::table::{SheetItem, SheetLine, month_rows, sheet_lines, terms_label, yen};
 use crate::quotes::{SavedQuote, TARIFF, get_quote};
 
 /// The saved quote, requested as soon as the route matches, while the
-/// browser loads the page's code (its own WASM chunk, with the engine).
+/// browser loads the page's code (its own WASM chunk, with the engine). As
+/// JSON text, decoded by the page's own code: `data()` is in the main file.
 pub struct QuotePrintPage {
-    saved: Resource<Result<SavedQuote, AppError>>,
+    saved: Resource<Result<JsonText<SavedQuote>, AppError>>,
 }
 
 #[lazy_route]
@@ -46,12 +48,12 @@ impl LazyRoute for QuotePrintPage {
 }
 
 #[component]
-fn QuoteSheet(saved: Resource<Result<SavedQuote, AppError>>) -> impl IntoView {
+fn QuoteSheet(saved: Resource<Result<JsonText<SavedQuote>, AppError>>) -> impl IntoView {
     let t = use_t();
     view! {
         <Suspense fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
             {move || Suspend::new(async move {
-                match saved.await {
+                match decoded(saved.await) {
                     Ok(saved) => match saved.form.compute(&TARIFF) {
                         Ok((_, quote)) => view! { <Sheet saved=saved quote=quote /> }.into_any(),
                         // Saved quotes were verified when saved; this means the

@@ -6,13 +6,14 @@
 use contract::Quote;
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
+use model::JsonText;
 
 use crate::auth::Area;
 use crate::components::guard::RequireArea;
 use crate::components::quote::{
     CostChart, Details, Editor, MonthlyTable, Summary, TermsComparison, with_quote,
 };
-use crate::error::AppError;
+use crate::error::{AppError, decoded};
 use crate::i18n::use_t;
 use crate::quotes::form::{Computed, MAX_SCENARIOS, QuoteForm};
 use crate::quotes::table::{QuoteFigures, yen};
@@ -20,9 +21,12 @@ use crate::quotes::{QuoteListing, TARIFF, get_quote, list_quotes, quote_defaults
 
 /// The page's data, requested as soon as the route matches, while the
 /// browser loads the page's code (its own WASM chunk, with the engine).
+///
+/// Both come as JSON text ([`model::JsonText`]), decoded in the page's own
+/// code: `data()` is in the main file every page loads.
 pub struct QuotesPage {
-    defaults: Resource<Result<QuoteForm, AppError>>,
-    list: Resource<Result<Vec<QuoteListing>, AppError>>,
+    defaults: Resource<Result<JsonText<QuoteForm>, AppError>>,
+    list: Resource<Result<JsonText<Vec<QuoteListing>>, AppError>>,
 }
 
 #[lazy_route]
@@ -73,14 +77,14 @@ fn scenario_letter(i: usize) -> char {
 /// order as on the server.
 #[component]
 fn Simulator(
-    defaults: Resource<Result<QuoteForm, AppError>>,
-    list: Resource<Result<Vec<QuoteListing>, AppError>>,
+    defaults: Resource<Result<JsonText<QuoteForm>, AppError>>,
+    list: Resource<Result<JsonText<Vec<QuoteListing>>, AppError>>,
 ) -> impl IntoView {
     let t = use_t();
     view! {
         <Suspense fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
             {move || Suspend::new(async move {
-                match defaults.await {
+                match decoded(defaults.await) {
                     Ok(form) => view! { <Workbench initial=form list=list /> }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
@@ -92,7 +96,7 @@ fn Simulator(
 #[component]
 fn Workbench(
     initial: QuoteForm,
-    list: Resource<Result<Vec<QuoteListing>, AppError>>,
+    list: Resource<Result<JsonText<Vec<QuoteListing>>, AppError>>,
 ) -> impl IntoView {
     let t = use_t();
     let owner = StoredValue::new(Owner::current());
@@ -127,7 +131,7 @@ fn Workbench(
     };
     let open_saved = Callback::new(move |(id, as_new): (i64, bool)| {
         leptos::task::spawn_local(async move {
-            if let Ok(saved) = get_quote(id).await {
+            if let Ok(saved) = decoded(get_quote(id).await) {
                 if as_new {
                     let full = scenarios.with_untracked(|s| s.len() >= MAX_SCENARIOS);
                     if full {
@@ -346,7 +350,7 @@ fn ScenarioComparison(scenarios: RwSignal<Vec<Scenario>>) -> impl IntoView {
 #[component]
 fn SavedQuotes(
     open: Callback<(i64, bool)>,
-    list: Resource<Result<Vec<QuoteListing>, AppError>>,
+    list: Resource<Result<JsonText<Vec<QuoteListing>>, AppError>>,
 ) -> impl IntoView {
     let t = use_t();
     let just_saved = use_context::<JustSaved>();
@@ -358,7 +362,7 @@ fn SavedQuotes(
             <h2>{move || t().q.saved}</h2>
             <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
                 {move || Suspend::new(async move {
-                    let fetched = list.await;
+                    let fetched = decoded(list.await);
                     Effect::new(move |_| ready.set(true));
                     let fetched = move || fetched.clone().map(|fetched| {
                         // Until hydrated, exactly what the server rendered: a quote

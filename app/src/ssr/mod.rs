@@ -74,6 +74,14 @@ fn request_header(name: http::header::HeaderName) -> Option<String> {
     })
 }
 
+/// A lazy page's data as JSON text (see [`model::JsonText`]).
+pub fn encoded<T: serde::Serialize>(value: &T) -> Result<model::JsonText<T>, AppError> {
+    model::JsonText::encode(value).map_err(|error| {
+        tracing::error!(%error, "a page's data could not be encoded");
+        AppError::Internal
+    })
+}
+
 /// The peer address of the connection (never a client-supplied header, which could be forged).
 pub fn client_address() -> String {
     use_context::<http::request::Parts>()

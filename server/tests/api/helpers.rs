@@ -129,6 +129,13 @@ pub async fn spawn_app_on(connect_url: &str, db_url: &str, dir: tempfile::TempDi
     }
 }
 
+/// The value inside an answer sent as JSON text (`model::JsonText`: a lazy
+/// page's data, a JSON string holding the JSON).
+pub async fn json_text(response: Response) -> serde_json::Value {
+    let text: String = response.json().await.expect("a JSON string");
+    serde_json::from_str(&text).expect("JSON inside the string")
+}
+
 pub fn client() -> Client {
     Client::builder()
         .cookie_store(true)

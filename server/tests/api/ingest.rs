@@ -6,7 +6,7 @@ use serde_json::Value;
 use traffic::analyzer::{AnalyzerConfig, digest_capture};
 use traffic::record::{Batch, Health};
 
-use crate::helpers::{Backend, TestApp, client, spawn_app};
+use crate::helpers::{Backend, TestApp, client, json_text, spawn_app};
 use crate::on_both_databases;
 
 const CAPTURE: &[u8] =
@@ -229,12 +229,7 @@ async fn rotation_and_revocation_take_effect_at_once(backend: Backend) {
         upload(&app, new_token, cbor_zstd(&second)).await.0,
         StatusCode::UNAUTHORIZED
     );
-    let listed: Value = app
-        .call(&admin, "admin/list_sensors", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = json_text(app.call(&admin, "admin/list_sensors", &[]).await).await;
     assert_eq!(listed[0]["revoked"], true);
     // The token is never stored or shown again.
     assert!(!listed.to_string().contains(new_token));

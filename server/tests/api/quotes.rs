@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, client, spawn_app};
+use crate::helpers::{Backend, client, json_text, spawn_app};
 use crate::on_both_databases;
 
 fn form(prospect: &str) -> QuoteForm {
@@ -48,23 +48,17 @@ async fn a_verified_quote_is_saved_listed_reopened_and_printed(backend: Backend)
     assert_eq!(saved["total"], q.totals.total.0);
     assert_eq!(saved["created_by"], "sales");
 
-    let list: Value = app
-        .call(&sales, "quotes/list", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = json_text(app.call(&sales, "quotes/list", &[]).await).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["prospect"], "株式会社テスト工業");
 
     // An operator admin sees and reopens it too: quotes belong to the operator.
     let admin = app.signed_in("admin").await;
-    let got: Value = app
-        .call(&admin, "quotes/get", &[("id", &id.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let got: Value = json_text(
+        app.call(&admin, "quotes/get", &[("id", &id.to_string())])
+            .await,
+    )
+    .await;
     let reopened: QuoteForm = serde_json::from_value(got["form"].clone()).unwrap();
     assert_eq!(reopened, f);
 
@@ -109,12 +103,7 @@ async fn figures_that_differ_from_the_server_are_refused_and_nothing_is_saved(ba
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.text().await.unwrap().contains("invoice 2025-09"));
 
-    let list: Value = app
-        .call(&sales, "quotes/list", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = json_text(app.call(&sales, "quotes/list", &[]).await).await;
     assert_eq!(list, json!([]));
 }
 

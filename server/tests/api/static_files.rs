@@ -1,5 +1,6 @@
 //! `/pkg` over HTTP: brotli or gzip as the browser accepts, the same bytes
-//! after decompression, and a 304 for a file the browser already has.
+//! after decompression, a 304 for a file the browser already has, a year's
+//! caching for a name with a content hash; pages revalidated.
 
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -16,6 +17,9 @@ async fn static_files_are_served_compressed_and_revalidated() {
         .flat_map(|i| (i % 251).to_le_bytes())
         .collect();
     std::fs::write(site.join("pkg/otlens.wasm"), &wasm).unwrap();
+    // A release build's name carries the content's hash.
+    let hashed = "otlens.3kQyLw0_mB2-cX9aZ1pQZw.js";
+    std::fs::write(site.join("pkg").join(hashed), b"export default 1;").unwrap();
     let mut settings =
         Settings::for_tests(&format!("sqlite://{}", dir.path().join("t.db").display()));
     settings.site_root = site.display().to_string();
@@ -77,5 +81,31 @@ async fn static_files_are_served_compressed_and_revalidated() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
     assert!(r.bytes().await.unwrap().is_empty());
+
+    // A hashed name never changes content: kept a year without asking.
+    let r = c.get(format!("{base}/pkg/{hashed}")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    // A hashed name that is missing now may exist after the next build.
+    let r = c
+        .get(format!("{base}/pkg/otlens.AAAAAAAAAAAAAAAAAAAAAA.wasm"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+
+    // Pages are per user: revalidated, never kept by a shared cache.
+    let r = c
+        .get(format!("{base}/login"))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "private, no-cache");
     let _ = stop.send(());
 }

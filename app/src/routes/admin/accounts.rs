@@ -3,21 +3,25 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use super::Changed;
 use crate::admin::{CreateTenant, CreateUser, UserSummary};
 use crate::auth::Role;
 use crate::components::tenant_select::{TenantList, TenantSelect};
-use crate::error::AppError;
+use crate::error::{AppError, decoded};
 use crate::i18n::{Catalogue, use_t};
 
 /// Tenants and users: the lists and the forms that create them.
 #[component]
 pub fn AdminConsole(
-    create_tenant: ServerAction<CreateTenant>,
-    create_user: ServerAction<CreateUser>,
+    changed: Changed,
     tenants: TenantList,
-    users: Resource<Result<Vec<UserSummary>, AppError>>,
+    users: Resource<Result<model::JsonText<Vec<UserSummary>>, AppError>>,
 ) -> impl IntoView {
     let t = use_t();
+    let create_tenant = ServerAction::<CreateTenant>::new();
+    let create_user = ServerAction::<CreateUser>::new();
+    changed.after(create_tenant);
+    changed.after(create_user);
     let result_line = |value: Option<Result<String, crate::error::AppError>>| {
         value.map(|r| match r {
             Ok(name) => view! { <p class="ok" role="status">{move || use_t()().admin_created} ": " {name}</p> }.into_any(),
@@ -33,7 +37,7 @@ pub fn AdminConsole(
                     <h2>{move || t().admin_tenants}</h2>
                     <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
                         {move || Suspend::new(async move {
-                            match tenants.await {
+                            match decoded(tenants.await) {
                                 Ok(list) => view! {
                                     <table data-testid="tenants">
                                         <thead><tr><th>{move || t().admin_id}</th><th>{move || t().admin_tenant_name}</th></tr></thead>
@@ -60,7 +64,7 @@ pub fn AdminConsole(
                     <h2>{move || t().admin_users}</h2>
                     <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
                         {move || Suspend::new(async move {
-                            match users.await {
+                            match decoded(users.await) {
                                 Ok(list) => view! {
                                     <table data-testid="users">
                                         <thead>

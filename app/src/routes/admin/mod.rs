@@ -7,11 +7,12 @@ pub mod sensors;
 
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
+use model::JsonText;
 
 use self::accounts::AdminConsole;
 use self::contracts::ContractRecorder;
 use self::sensors::{SensorAdmin, SensorAdminData};
-use crate::admin::{CreateTenant, CreateUser, UserSummary, list_tenants, list_users};
+use crate::admin::{UserSummary, list_tenants, list_users};
 use crate::auth::Area;
 use crate::components::guard::RequireArea;
 use crate::components::tenant_select::TenantList;
@@ -24,27 +25,55 @@ use crate::error::AppError;
 /// suspense boundary: resources first created inside an already resolved
 /// boundary hydrated intermittently out of step with the server's HTML (an
 /// unrecoverable hydration panic on about one load in ten).
+///
+/// The lists come as JSON text and the forms' actions are made by the
+/// sections: `data()` is in the main file every page loads, so what it
+/// names (decoders, actions' client code) would be too.
 pub struct AdminPage {
-    create_tenant: ServerAction<CreateTenant>,
-    create_user: ServerAction<CreateUser>,
+    accounts_changed: Changed,
     tenants: TenantList,
-    users: Resource<Result<Vec<UserSummary>, AppError>>,
+    users: Resource<Result<JsonText<Vec<UserSummary>>, AppError>>,
     sensors: SensorAdminData,
+}
+
+/// Bumped by a section's form when it changed what the page's lists show,
+/// so they are fetched again.
+#[derive(Clone, Copy)]
+pub struct Changed(RwSignal<u32>);
+
+impl Changed {
+    fn new() -> Changed {
+        Changed(RwSignal::new(0))
+    }
+
+    fn track(self) -> u32 {
+        self.0.get()
+    }
+
+    /// Bumps on every completed dispatch of `action` (in the browser, where
+    /// actions run; the first run of the effect sees none).
+    pub fn after<A>(self, action: ServerAction<A>)
+    where
+        A: leptos::server_fn::ServerFn + Send + Sync + Clone + 'static,
+        A::Output: Send + Sync + 'static,
+        A::Error: Send + Sync + 'static,
+    {
+        Effect::new(move |_| {
+            if action.version().get() > 0 {
+                self.0.update(|n| *n = n.wrapping_add(1));
+            }
+        });
+    }
 }
 
 #[lazy_route]
 impl LazyRoute for AdminPage {
     fn data() -> Self {
-        let create_tenant = ServerAction::<CreateTenant>::new();
-        let create_user = ServerAction::<CreateUser>::new();
+        let accounts_changed = Changed::new();
         AdminPage {
-            create_tenant,
-            create_user,
-            tenants: Resource::new(move || create_tenant.version().get(), |_| list_tenants()),
-            users: Resource::new(
-                move || (create_tenant.version().get(), create_user.version().get()),
-                |_| list_users(),
-            ),
+            accounts_changed,
+            tenants: Resource::new(move || accounts_changed.track(), |_| list_tenants()),
+            users: Resource::new(move || accounts_changed.track(), |_| list_users()),
             sensors: SensorAdminData::new(),
         }
     }
@@ -53,7 +82,7 @@ impl LazyRoute for AdminPage {
         let tenants = this.tenants;
         view! {
             <RequireArea area=Area::Admin>
-                <AdminConsole create_tenant=this.create_tenant create_user=this.create_user tenants=tenants users=this.users />
+                <AdminConsole changed=this.accounts_changed tenants=tenants users=this.users />
                 <SensorAdmin tenants=tenants data=this.sensors />
                 <ContractRecorder tenants=tenants />
             </RequireArea>

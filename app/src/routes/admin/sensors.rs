@@ -4,12 +4,15 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use super::Changed;
 use crate::components::sensor_table::SensorTable;
 use crate::components::tenant_select::{TenantList, TenantSelect};
+use crate::error::{AppError, decoded};
 use crate::i18n::use_t;
 use crate::sensors::{
     CreateSensor, RevokeSensor, RotateSensorToken, SensorSummary, SensorToken, list_sensors,
 };
+use model::JsonText;
 
 /// The token of a new or rotated sensor, shown once.
 #[component]
@@ -24,36 +27,21 @@ fn TokenOnce(token: SensorToken) -> impl IntoView {
     }
 }
 
-/// The sensor section's actions and list, created by the admin page before
-/// its role check (see `AdminPage`).
+/// The sensor section's list (JSON text) and what makes it refetch, created
+/// by the admin page before its role check (see `AdminPage`); the section
+/// makes its actions itself.
 #[derive(Clone, Copy)]
 pub struct SensorAdminData {
-    create: ServerAction<CreateSensor>,
-    rotate: ServerAction<RotateSensorToken>,
-    revoke: ServerAction<RevokeSensor>,
-    sensors: Resource<Result<Vec<SensorSummary>, crate::error::AppError>>,
+    changed: Changed,
+    sensors: Resource<Result<JsonText<Vec<SensorSummary>>, AppError>>,
 }
 
 impl SensorAdminData {
     pub fn new() -> Self {
-        let create = ServerAction::<CreateSensor>::new();
-        let rotate = ServerAction::<RotateSensorToken>::new();
-        let revoke = ServerAction::<RevokeSensor>::new();
-        let sensors = Resource::new(
-            move || {
-                (
-                    create.version().get(),
-                    rotate.version().get(),
-                    revoke.version().get(),
-                )
-            },
-            |_| list_sensors(),
-        );
+        let changed = Changed::new();
         SensorAdminData {
-            create,
-            rotate,
-            revoke,
-            sensors,
+            changed,
+            sensors: Resource::new(move || changed.track(), |_| list_sensors()),
         }
     }
 }
@@ -67,12 +55,13 @@ impl Default for SensorAdminData {
 #[component]
 pub fn SensorAdmin(tenants: TenantList, data: SensorAdminData) -> impl IntoView {
     let t = use_t();
-    let SensorAdminData {
-        create,
-        rotate,
-        revoke,
-        sensors,
-    } = data;
+    let SensorAdminData { changed, sensors } = data;
+    let create = ServerAction::<CreateSensor>::new();
+    let rotate = ServerAction::<RotateSensorToken>::new();
+    let revoke = ServerAction::<RevokeSensor>::new();
+    changed.after(create);
+    changed.after(rotate);
+    changed.after(revoke);
     view! {
         <section class="card" data-testid="sensor-admin">
             <h2>{move || t().s.title}</h2>
@@ -97,7 +86,7 @@ pub fn SensorAdmin(tenants: TenantList, data: SensorAdminData) -> impl IntoView 
             })}
             <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
                 {move || Suspend::new(async move {
-                    match sensors.await {
+                    match decoded(sensors.await) {
                         Ok(list) => view! { <SensorTable sensors=list rotate=Some(rotate) revoke=Some(revoke) /> }.into_any(),
                         Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                     }
