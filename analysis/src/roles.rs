@@ -86,6 +86,8 @@ fn is_controller_protocol(p: Protocol) -> bool {
             | Protocol::Iec104
             | Protocol::Bacnet
             | Protocol::Ads
+            // An MMS server is an IEC 61850 IED (relay, bay controller).
+            | Protocol::Mms
     )
 }
 

@@ -26,11 +26,13 @@ pub enum Protocol {
     C37118,
     /// IEC 61850 GOOSE.
     Goose,
+    /// ISO 9506 MMS (IEC 61850-8-1 client/server) over ISO-on-TCP.
+    Mms,
 }
 
 impl Protocol {
     /// Every protocol, in declaration order.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::Modbus,
         Self::Enip,
         Self::Cip,
@@ -46,6 +48,7 @@ impl Protocol {
         Self::Ads,
         Self::C37118,
         Self::Goose,
+        Self::Mms,
     ];
 
     /// The name serde writes, e.g. "s7comm_plus", "opc_ua".
@@ -66,6 +69,7 @@ impl Protocol {
             Self::Ads => "ads",
             Self::C37118 => "c37118",
             Self::Goose => "goose",
+            Self::Mms => "mms",
         }
     }
 }

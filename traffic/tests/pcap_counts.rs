@@ -304,6 +304,11 @@ fn walk_frame(
                 dst_port: dport,
                 to_server,
             };
+            // Like the analyzer: a 1-byte keep-alive probe does not classify.
+            if d.buf.len() == 1 && !conn_proto.contains_key(&conn) {
+                d.buf.clear();
+                return;
+            }
             let p = *conn_proto
                 .entry(conn)
                 .or_insert_with(|| classify(&ctx, &d.buf));
@@ -892,8 +897,9 @@ fn goose_matches_tshark() {
     );
 }
 
-const ALL_CAPTURES: [&str; 18] = [
+const ALL_CAPTURES: [&str; 19] = [
     "iec61850/iec61850_mms_goose_sample.pcap",
+    "iec61850/iec61850_mms_stop_request.pcap",
     "ads/ads_beckhoff_addroute.pcapng",
     "c37118/c37118_1pmu_tcp.pcap",
     "bacnet/bacnet_icsnpp_example.pcap",
@@ -995,4 +1001,53 @@ fn tcp_stream_chunking_does_not_change_operations() {
             }
         }
     }
+}
+
+#[test]
+fn mms_matches_tshark() {
+    use traffic::dissect::mms::codes::{PDU_CODE_BASE as PDU, UNCONFIRMED_CODE_BASE};
+    let resp = |o: &Operation| o.direction == Direction::Response;
+    let r = run("iec61850/iec61850_mms_goose_sample.pcap");
+    // tshark: mms.confirmedServiceRequest 4 (read) ×1, 6 (getVariableAccessAttributes) ×1;
+    // mms.confirmedServiceResponse 4 (read) ×1.
+    assert_eq!(
+        r.hist(Protocol::Mms, req),
+        expect(&[(4, 1), (6, 1), (PDU | 8, 1), (PDU | 11, 1)])
+    );
+    assert_eq!(
+        r.hist(Protocol::Mms, resp),
+        expect(&[(4, 1), (PDU | 2, 1), (PDU | 9, 1), (PDU | 12, 1)])
+    );
+    // tshark's highest layer is `mms` in 8 frames: initiate request / response,
+    // getVariableAccessAttributes and its confirmed-error (access class 7, code 2),
+    // read and its response, conclude request / response — the 8 above.
+    let err: Vec<_> = r.ops(Protocol::Mms).filter_map(|o| o.error_code).collect();
+    assert_eq!(err, [7 << 16 | 2]);
+    // The other 28 MMS PDUs are informationReports (IEC 61850 buffered reports,
+    // "RPT") on four connections opened before the capture began; tshark, which
+    // saw no presentation context negotiated for them, stops at `pres`. Counted
+    // by walking each TPKT of those streams: 21 from 172.16.201.2, 5 from .4,
+    // 1 each from .5 and .7 (the last after a 1-byte keep-alive probe).
+    assert_eq!(
+        r.hist(Protocol::Mms, |o| o.direction == Direction::Unknown),
+        expect(&[(UNCONFIRMED_CODE_BASE, 28)])
+    );
+    assert_eq!(r.out.malformed, 0);
+
+    let r = run("iec61850/iec61850_mms_stop_request.pcap");
+    // tshark: mms.confirmedServiceRequest 40 (start) ×1, 41 (stop) ×1; MMS in 3
+    // frames (initiate, start, stop). The conclude request (frame 20, `8b 00`
+    // straight after COTP) tshark shows as data; we decode it.
+    assert_eq!(
+        r.hist(Protocol::Mms, all),
+        expect(&[(40, 1), (41, 1), (PDU | 8, 1), (PDU | 11, 1)])
+    );
+    assert_eq!(r.count(Protocol::Mms, req), 4);
+    // The server's 5 replies are broken at the transport (TPKT lengths 5 and 7
+    // leave no room for a COTP header; the bytes after them are no TPKT): tshark
+    // shows them as data. Each broken unit counts once as the stream skips to the
+    // next TPKT: frames 6 and 14 once, 10 and 18 twice (COTP, then the rest); the
+    // last (frame 22) waits for a next TPKT that never comes (the client resets).
+    assert_eq!(r.out.malformed, 6);
+    assert_eq!(r.count(Protocol::S7comm, all), 0);
 }

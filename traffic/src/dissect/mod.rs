@@ -18,6 +18,7 @@ pub mod goose;
 pub mod harness;
 pub mod iec104;
 pub mod melsec;
+pub mod mms;
 pub mod modbus;
 pub mod opcua;
 pub mod profinet;
@@ -234,7 +235,8 @@ pub fn dissect(
         Protocol::C37118 => c37118::dissect(ctx, data, out),
         Protocol::Goose => goose::dissect(ctx, data, out),
         Protocol::Enip | Protocol::Cip => enip::dissect(ctx, data, out),
-        Protocol::S7comm | Protocol::S7commPlus => s7comm::dissect(ctx, data, out),
+        // One ISO-on-TCP reassembler; each TSDU goes to S7comm or MMS by content.
+        Protocol::S7comm | Protocol::S7commPlus | Protocol::Mms => s7comm::dissect(ctx, data, out),
     };
     Consumed {
         bytes: bytes.min(data.len()),
