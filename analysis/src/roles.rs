@@ -298,6 +298,34 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
             evidence,
         };
     }
+    // CC-Link IE: the master station sends every slave's outputs (Field /
+    // Control cyclic RWw, RY, Out; Field Basic's cyclic request, broadcast);
+    // slave stations only send their inputs and replies.
+    let cclink_used = b.used.get(&Protocol::CclinkIe);
+    let cclink_outputs = cclink_used.map_or(0, |(_, c)| class_count(c, OperationClass::Write))
+        + b.asks_everyone
+            .get(&Protocol::CclinkIe)
+            .copied()
+            .unwrap_or(0);
+    if cclink_outputs > 0 {
+        evidence.push(format!(
+            "sends CC-Link IE outputs to its stations (cyclic RWw / RY, parameters: {cclink_outputs}): the master station"
+        ));
+        return Assessment {
+            role: Role::Controller,
+            confidence: 70,
+            evidence,
+        };
+    }
+    if cclink_used.is_some() {
+        evidence
+            .push("sends CC-Link IE cyclic inputs or replies to a master: a slave station".into());
+        return Assessment {
+            role: Role::FieldDevice,
+            confidence: 60,
+            evidence,
+        };
+    }
     if let Some((requests, _)) = b.served.get(&Protocol::C37118) {
         evidence.push(format!(
             "answers C37.118 synchrophasor requests ({requests}) as a PMU"

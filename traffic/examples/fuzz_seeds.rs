@@ -36,6 +36,7 @@ fn target_of(p: Protocol) -> &'static str {
         Protocol::C37118 => "dissect_c37118",
         Protocol::Goose => "dissect_goose",
         Protocol::Mms => "dissect_mms",
+        Protocol::CclinkIe => "dissect_cclink",
     }
 }
 
@@ -128,8 +129,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     u.destination_port(),
                     d.payload,
                 ),
-                // PROFINET and GOOSE (the harness replays both as carrier 2).
-                _ if matches!(d.ethertype, Some(0x8892 | 0x88B8)) => (
+                // PROFINET, GOOSE and CC-Link IE (the harness replays them
+                // as carrier 2).
+                _ if matches!(d.ethertype, Some(0x8892 | 0x88B8 | 0x890F)) => (
                     Carrier::Ethernet {
                         ethertype: d.ethertype.unwrap_or_default(),
                     },

@@ -28,11 +28,13 @@ pub enum Protocol {
     Goose,
     /// ISO 9506 MMS (IEC 61850-8-1 client/server) over ISO-on-TCP.
     Mms,
+    /// CC-Link IE Field and CC-Link IE Control (EtherType 0x890F).
+    CclinkIe,
 }
 
 impl Protocol {
     /// Every protocol, in declaration order.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::Modbus,
         Self::Enip,
         Self::Cip,
@@ -49,6 +51,7 @@ impl Protocol {
         Self::C37118,
         Self::Goose,
         Self::Mms,
+        Self::CclinkIe,
     ];
 
     /// The name serde writes, e.g. "s7comm_plus", "opc_ua".
@@ -70,6 +73,7 @@ impl Protocol {
             Self::C37118 => "c37118",
             Self::Goose => "goose",
             Self::Mms => "mms",
+            Self::CclinkIe => "cclink_ie",
         }
     }
 }

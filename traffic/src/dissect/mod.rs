@@ -10,6 +10,7 @@
 pub mod ads;
 pub mod bacnet;
 pub mod c37118;
+pub mod cclink;
 pub mod common;
 pub mod dnp3;
 pub mod enip;
@@ -108,6 +109,7 @@ pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> 
         return match ethertype {
             profinet::ETHERTYPE => Some(Protocol::ProfinetDcp),
             goose::codes::ETHERTYPE => Some(Protocol::Goose),
+            cclink::codes::ETHERTYPE => Some(Protocol::CclinkIe),
             _ => None,
         };
     }
@@ -158,6 +160,13 @@ pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> 
         })
     {
         return Some(Protocol::Fins);
+    }
+    // CC-Link IE Field Basic: SLMP-framed cyclic data on its own ports.
+    if !tcp
+        && cclink::parser::BASIC_PORTS.iter().any(|&p| ctx.has_port(p))
+        && melsec::looks_like_slmp(b)
+    {
+        return Some(Protocol::CclinkIe);
     }
     // Found by content on any port.
     if tcp && (ctx.has_port(opcua::PORT) || opcua::looks_like_opcua(b)) {
@@ -234,6 +243,7 @@ pub fn dissect(
         Protocol::Ads => ads::dissect(ctx, data, out),
         Protocol::C37118 => c37118::dissect(ctx, data, out),
         Protocol::Goose => goose::dissect(ctx, data, out),
+        Protocol::CclinkIe => cclink::dissect(ctx, data, out),
         Protocol::Enip | Protocol::Cip => enip::dissect(ctx, data, out),
         // One ISO-on-TCP reassembler; each TSDU goes to S7comm or MMS by content.
         Protocol::S7comm | Protocol::S7commPlus | Protocol::Mms => s7comm::dissect(ctx, data, out),
