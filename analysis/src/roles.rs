@@ -299,8 +299,9 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
         };
     }
     // CC-Link IE: the master station sends every slave's outputs (Field /
-    // Control cyclic RWw, RY, Out; Field Basic's cyclic request, broadcast);
-    // slave stations only send their inputs and replies.
+    // Control cyclic RWw, RY, Out, parameters; Field Basic's cyclic request,
+    // broadcast) and the TSN network configuration; slave stations only send
+    // their inputs and replies.
     let cclink_used = b.used.get(&Protocol::CclinkIe);
     let cclink_outputs = cclink_used.map_or(0, |(_, c)| class_count(c, OperationClass::Write))
         + b.asks_everyone
@@ -309,7 +310,7 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
             .unwrap_or(0);
     if cclink_outputs > 0 {
         evidence.push(format!(
-            "sends CC-Link IE outputs to its stations (cyclic RWw / RY, parameters: {cclink_outputs}): the master station"
+            "sends CC-Link IE outputs or configuration to its stations ({cclink_outputs}): the master station"
         ));
         return Assessment {
             role: Role::Controller,

@@ -1117,8 +1117,30 @@ fn cclink_ie_field_basic_cyclic_exchange() {
     );
     assert_eq!(r.count(Protocol::Melsec, all), 0);
     assert_eq!(r.out.malformed, 0);
-    // The TSN capture's SLMP frames (subheaders 0x6800 / 0xE800 on UDP 45238)
-    // are not recognised: no operations.
+}
+
+#[test]
+fn cclink_ie_tsn_link_management_commands() {
     let r = run("cclink/cclink_ie_tsn_slmp_nttcom.pcap");
-    assert_eq!(r.out.operations.len(), 0);
+    // 7156 UDP datagrams 10.0.0.1:45238 -> 10.0.0.2:45238 (tshark: 7156 `data`);
+    // subheader, command and subcommand of each read from the capture.
+    let req = |o: &Operation| o.direction == Direction::Request;
+    assert_eq!(
+        r.hist(Protocol::CclinkIe, req),
+        expect(&[
+            (0x0E90_0000, 894),
+            (0x0E90_0001, 894),
+            (0x0E92_0000, 894),
+            (0x0E93_0000, 895),
+            (0x0E93_0001, 895),
+            (0x0E93_0002, 895),
+            (0x0E93_0003, 895),
+        ])
+    );
+    assert_eq!(
+        r.hist(Protocol::CclinkIe, |o| o.direction == Direction::Response),
+        expect(&[(0x0E94_0000, 894)])
+    );
+    // Every data length agrees with its datagram.
+    assert_eq!(r.out.malformed, 0);
 }

@@ -161,6 +161,13 @@ pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> 
     {
         return Some(Protocol::Fins);
     }
+    // CC-Link IE TSN link management: its own SLMP subheaders on its ports.
+    if !tcp
+        && cclink::parser::TSN_PORTS.iter().any(|&p| ctx.has_port(p))
+        && (starts(&cclink::codes::TSN_REQUEST) || starts(&cclink::codes::TSN_RESPONSE))
+    {
+        return Some(Protocol::CclinkIe);
+    }
     // CC-Link IE Field Basic: SLMP-framed cyclic data on its own ports.
     if !tcp
         && cclink::parser::BASIC_PORTS.iter().any(|&p| ctx.has_port(p))

@@ -1,10 +1,11 @@
 //! CC-Link IE Field and CC-Link IE Control (EtherType 0x890F): frame types,
-//! their names and classes, and transient command types.
+//! their names and classes, and transient command types; CC-Link IE TSN
+//! link-management SLMP commands.
 //!
-//! The CLPA specifications are not public; the frame type codes and header
-//! layout follow NTT Communications' Zeek parser for these networks
-//! (nttcom/zeek-parser-CCLinkField-CCLinkControl, BSD-2-Clause), read for the
-//! facts only.
+//! The CLPA specifications are not public; the frame type codes, header
+//! layouts and TSN command codes follow NTT Communications' Zeek parsers
+//! (nttcom/zeek-parser-CCLinkField-CCLinkControl, -CCLinkTSNSLMP,
+//! BSD-2-Clause), read for the facts only.
 
 use crate::operation::OperationClass;
 
@@ -96,6 +97,30 @@ pub fn transient2_command(ct: u8) -> Option<(&'static str, OperationClass)> {
         0x10 => ("transient_read_memory", Read),
         0x12 => ("transient_write_memory", Write),
         0x20 => ("transient_message_transfer", Other),
+        _ => return None,
+    })
+}
+
+/// CC-Link IE TSN link-management SLMP (UDP 45238 / 45239): subheaders of a
+/// request and a response.
+pub const TSN_REQUEST: [u8; 2] = [0x68, 0x00];
+pub const TSN_RESPONSE: [u8; 2] = [0xE8, 0x00];
+
+/// Name and class of a TSN link-management command (command, subcommand):
+/// the master distributes the network, master, slave and cyclic
+/// configuration to the stations (writes); notifications report state.
+pub fn tsn_command(command: u16, subcommand: u16) -> Option<(&'static str, OperationClass)> {
+    use OperationClass::*;
+    Some(match (command, subcommand) {
+        (0x0E90, 0) => ("tsn_network_config_main", Write),
+        (0x0E90, 1) => ("tsn_network_config_tslt", Write),
+        (0x0E91, 0) => ("tsn_master_config", Write),
+        (0x0E92, 0) => ("tsn_slave_config", Write),
+        (0x0E93, 0) => ("tsn_cyclic_config_main", Write),
+        (0x0E93, 1) => ("tsn_cyclic_config_trn_sub_payload", Write),
+        (0x0E93, 2) => ("tsn_cyclic_config_rcv_sub_payload", Write),
+        (0x0E93, 3) => ("tsn_cyclic_config_rcv_src_info", Write),
+        (0x0E94, 0) => ("tsn_notification", Other),
         _ => return None,
     })
 }

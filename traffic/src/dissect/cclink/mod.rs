@@ -17,6 +17,13 @@
 //! `ief_basic_cyclic_response` (read, the SLMP end code of a failed one in
 //! `error_code`). The master and slave ids (IPv4 addresses) are not kept:
 //! the IP header already says who sent.
+//!
+//! CC-Link IE TSN link management (UDP 45238 / 45239): SLMP-like frames with
+//! subheader 0x6800 (request) / 0xE800 (response); `function_code` is
+//! `command << 16 | subcommand` (0x0E92_0000 `tsn_slave_config`, ...): the
+//! master's network, master, slave and cyclic configuration (write) and
+//! notifications. Standard SLMP over TSN (read / write / remote run, stop,
+//! ...) uses the ordinary SLMP subheaders and is decoded as `melsec`.
 
 pub mod codes;
 pub mod parser;
@@ -36,12 +43,12 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
     if data.is_empty() {
         return 0;
     }
-    if ctx.carrier
-        != (Carrier::Ethernet {
-            ethertype: ETHERTYPE,
-        })
-    {
-        dissect_basic(data, out);
+    if !matches!(ctx.carrier, Carrier::Ethernet { .. }) {
+        if TSN_PORTS.iter().any(|&p| ctx.has_port(p)) {
+            dissect_tsn(data, out);
+        } else {
+            dissect_basic(data, out);
+        }
         return data.len();
     }
     let h = match parse_header(data) {
@@ -77,6 +84,36 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
     op.unit = Some(u32::from(h.src_node));
     out.operations.push(op);
     data.len()
+}
+
+fn dissect_tsn(data: &[u8], out: &mut DissectOutput) {
+    let t = match parse_tsn(data) {
+        Ok(t) => t,
+        Err(_) => {
+            out.malformed += 1;
+            return;
+        }
+    };
+    let code = (u32::from(t.command) << 16) | u32::from(t.subcommand);
+    let (name, class) = match tsn_command(t.command, t.subcommand) {
+        Some((n, c)) => (Some(n), c),
+        None => (None, OperationClass::Other),
+    };
+    let direction = if t.response {
+        Direction::Response
+    } else {
+        Direction::Request
+    };
+    out.operations.push(new_op(
+        Protocol::CclinkIe,
+        direction,
+        code,
+        code_name(name, code),
+        class,
+    ));
+    if t.length_mismatch {
+        out.malformed += 1;
+    }
 }
 
 fn dissect_basic(data: &[u8], out: &mut DissectOutput) {
@@ -209,6 +246,29 @@ mod tests {
         assert_eq!((op.ranges[0].start, op.ranges[0].count), (1, 1));
         dissect(&ctx, &b[..20], &mut out);
         assert_eq!(out.malformed, 1);
+    }
+
+    #[test]
+    fn tsn_link_management_command() {
+        let ctx = PayloadContext {
+            carrier: Carrier::UdpDatagram,
+            src_port: 45238,
+            dst_port: 45238,
+            to_server: true,
+        };
+        let mut out = DissectOutput::default();
+        dissect(&ctx, &super::parser::tests::TSN_SLAVE_CONFIG, &mut out);
+        let op = &out.operations[0];
+        assert_eq!(
+            (op.function_code, op.name.as_ref(), op.class, op.direction),
+            (
+                0x0E92_0000,
+                "tsn_slave_config",
+                OperationClass::Write,
+                Direction::Request
+            )
+        );
+        assert_eq!(out.malformed, 0);
     }
 
     #[test]

@@ -92,6 +92,50 @@ pub fn parse_basic(datagram: &[u8]) -> PResult<Basic> {
     }
 }
 
+/// CC-Link IE TSN link-management SLMP ports.
+pub const TSN_PORTS: [u16; 2] = [45238, 45239];
+
+/// A TSN link-management frame: subheader (2: 0x6800 request, 0xE800
+/// response), 12 header bytes, data length (2, little-endian: the bytes
+/// after the next two), 2 bytes (timer / end code), command (2) and
+/// subcommand (2), both little-endian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tsn {
+    pub response: bool,
+    pub command: u16,
+    pub subcommand: u16,
+    /// The data length disagrees with the datagram.
+    pub length_mismatch: bool,
+}
+
+pub fn parse_tsn(datagram: &[u8]) -> PResult<Tsn> {
+    use super::codes::{TSN_REQUEST, TSN_RESPONSE};
+    let mut r = Reader::new("cclink_ie_tsn", datagram);
+    let sub = r.take(2, "subheader")?;
+    let response = match [sub[0], sub[1]] {
+        TSN_REQUEST => false,
+        TSN_RESPONSE => true,
+        _ => {
+            return Err(crate::dissect::common::malformed(
+                "cclink_ie_tsn",
+                "subheader",
+                "not 0x6800 / 0xE800",
+            ));
+        }
+    };
+    r.skip(12, "header")?;
+    let len = usize::from(r.le16("data_length")?);
+    r.skip(2, "timer_or_end_code")?;
+    let command = r.le16("command")?;
+    let subcommand = r.le16("subcommand")?;
+    Ok(Tsn {
+        response,
+        command,
+        subcommand,
+        length_mismatch: 16 + len != datagram.len(),
+    })
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -141,6 +185,32 @@ pub(crate) mod tests {
         for n in 0..b.len() {
             assert!(parse_basic(&b[..n]).is_err(), "{n}");
         }
+    }
+
+    /// cclink_ie_tsn_slmp_nttcom.pcap frame 8: a request (0x6800), data
+    /// length 16, command 0x0E92 (slave configuration), subcommand 0.
+    pub const TSN_SLAVE_CONFIG: [u8; 32] = [
+        0x68, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x03, 0x00, 0x00, 0x00, 0x00, 0x10,
+        0x00, 0x00, 0x00, 0x92, 0x0E, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x02, 0x00,
+    ];
+
+    #[test]
+    fn tsn_command_and_length() {
+        let t = parse_tsn(&TSN_SLAVE_CONFIG).unwrap();
+        assert_eq!(
+            t,
+            Tsn {
+                response: false,
+                command: 0x0E92,
+                subcommand: 0,
+                length_mismatch: false
+            }
+        );
+        for n in 0..22 {
+            assert!(parse_tsn(&TSN_SLAVE_CONFIG[..n]).is_err());
+        }
+        assert!(parse_tsn(&TSN_SLAVE_CONFIG[..30]).unwrap().length_mismatch);
     }
 
     #[test]
