@@ -516,3 +516,38 @@ fn mms_reads_and_reports_of_the_iec61850_sample() {
         ])
     );
 }
+
+#[test]
+fn cclink_ie_frames_cyclic_exchange_and_tsn_configuration() {
+    let r = report("cclink/cclink_ie_field_control_nttcom.pcap");
+    let c = protocol(&r, "cclink_ie");
+    // 500 CC-Link IE Field frames on EtherType 0x890F (tshark: 500 `data`),
+    // 22 frame types.
+    assert_eq!((c.total, c.distinct_functions), (500, 22));
+    assert_eq!(
+        c.by_class,
+        BTreeMap::from([
+            ("session".to_owned(), 300),
+            ("other".to_owned(), 94),
+            ("write".to_owned(), 65),
+            ("read".to_owned(), 41),
+        ])
+    );
+    let r = report("cclink/cclink_ie_field_basic_nttcom.pcap");
+    let c = protocol(&r, "cclink_ie");
+    assert_eq!((c.total, c.requests, c.responses), (444, 222, 222));
+    assert!(
+        c.top_functions
+            .iter()
+            .any(|f| f.name == "ief_basic_cyclic_request" && f.function_code == 0x0E70)
+    );
+    assert!(
+        r.operations
+            .protocols
+            .iter()
+            .all(|p| p.protocol != "melsec")
+    );
+    let r = report("cclink/cclink_ie_tsn_slmp_nttcom.pcap");
+    let c = protocol(&r, "cclink_ie");
+    assert_eq!((c.total, c.requests, c.responses), (7156, 6262, 894));
+}
