@@ -374,6 +374,40 @@ mod tests {
     }
 
     #[test]
+    fn classify_cclink_ie_and_iso_on_tcp_for_mms() {
+        let field = PayloadContext {
+            carrier: Carrier::Ethernet { ethertype: 0x890F },
+            src_port: 0,
+            dst_port: 0,
+            to_server: true,
+        };
+        assert_eq!(classify(&field, &[0x26, 0x04]), Some(Protocol::CclinkIe));
+        // Field Basic: an SLMP 3E request on UDP 61450 is CC-Link IE, the
+        // same frame on another UDP port MELSEC.
+        let basic = cclink::parser::tests::basic_request();
+        assert_eq!(
+            classify(&udp(61450, 61450), &basic),
+            Some(Protocol::CclinkIe)
+        );
+        assert_eq!(classify(&udp(5000, 5001), &basic), Some(Protocol::Melsec));
+        // TSN link management by subheader on its ports only.
+        let tsn = cclink::parser::tests::TSN_SLAVE_CONFIG;
+        assert_eq!(classify(&udp(45238, 45238), &tsn), Some(Protocol::CclinkIe));
+        assert_eq!(classify(&udp(45238, 53), &[0x16, 0x03, 0x01]), None);
+        assert_eq!(classify(&udp(5000, 5001), &tsn), None);
+        // TCP 102 starts as S7comm (its COTP connect says nothing more); the
+        // TSDUs decide, MMS ones reporting `Mms` operations.
+        let cr = [0x03, 0x00, 0x00, 0x0B, 0x06, 0xE0, 0, 0, 0, 1, 0];
+        assert_eq!(classify(&tcp(50000, 102), &cr), Some(Protocol::S7comm));
+        let stop = mms::parser::tests::in_tpkt(mms::parser::tests::STOP_REQ);
+        let mut out = DissectOutput::default();
+        let used = dissect(Protocol::S7comm, &tcp(50000, 102), &stop, &mut out);
+        assert_eq!(used.bytes, stop.len());
+        assert_eq!(out.operations[0].protocol, Protocol::Mms);
+        assert_eq!(out.operations[0].name, "stop");
+    }
+
+    #[test]
     fn an_enip_session_opening_with_a_legacy_command_is_enip() {
         let legacy = encap(0x0001, &[], 0, 0);
         assert_eq!(classify(&tcp(50000, 44818), &legacy), Some(Protocol::Enip));
