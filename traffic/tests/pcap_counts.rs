@@ -1024,6 +1024,15 @@ fn mms_matches_tshark() {
     // tshark's highest layer is `mms` in 8 frames: initiate request / response,
     // getVariableAccessAttributes and its confirmed-error (access class 7, code 2),
     // read and its response, conclude request / response — the 8 above.
+    // Both requests address the same report control block.
+    for code in [4, 6] {
+        let op = r
+            .ops(Protocol::Mms)
+            .find(|o| o.function_code == code && o.direction == Direction::Request)
+            .unwrap();
+        assert_eq!(op.ranges.len(), 1);
+        assert_eq!(op.ranges[0].space, "AA1E1Q01FP2LD0/LLN0$BR$rcb_B02");
+    }
     let err: Vec<_> = r.ops(Protocol::Mms).filter_map(|o| o.error_code).collect();
     assert_eq!(err, [7 << 16 | 2]);
     // The other 28 MMS PDUs are informationReports (IEC 61850 buffered reports,

@@ -16,7 +16,10 @@
 //! unconfirmed services `0x2000 | service` (0 informationReport), the
 //! others (initiate, conclude, cancel, reject, confirmed-error)
 //! `0x1000 | PDU tag`. Identify responses become identities (`vendor`,
-//! `model`, `firmware` from vendorName, modelName, revision).
+//! `model`, `firmware` from vendorName, modelName, revision). Read, write and
+//! getVariableAccessAttributes requests name their variables as ranges
+//! (`space` = "domain/item", e.g. "LD0/LLN0$BR$brcb01"; start 0, count 1),
+//! at most [`MAX_NAMED_VARIABLES`].
 
 pub mod codes;
 pub mod parser;
@@ -25,8 +28,12 @@ use self::codes::*;
 use self::parser::*;
 use crate::dissect::DissectOutput;
 use crate::dissect::common::{code_name, new_op, text};
-use crate::operation::{Direction, IdentityObservation, OperationClass, Protocol};
+use crate::operation::{AddressRange, Direction, IdentityObservation, OperationClass, Protocol};
 use std::borrow::Cow;
+
+/// Variables named per read / write request at most (a read of a whole
+/// data set names one list; a long list of single variables is cut here).
+pub const MAX_NAMED_VARIABLES: usize = 8;
 
 /// Where an identity learned from MMS comes from.
 pub const IDENTITY_SOURCE: &str = "mms_identify";
@@ -88,6 +95,18 @@ fn report(m: &MmsPdu<'_>, out: &mut DissectOutput) {
     };
     let mut op = new_op(Protocol::Mms, direction, code, name, class);
     op.error_code = m.error;
+    if m.pdu == PduType::CONFIRMED_REQUEST
+        && let Some(service) = m.service
+    {
+        match parse_variable_names(service, m.body, MAX_NAMED_VARIABLES) {
+            Ok(names) => op.ranges.extend(names.into_iter().map(|n| AddressRange {
+                space: Cow::Owned(n),
+                start: 0,
+                count: 1,
+            })),
+            Err(_) => out.malformed += 1,
+        }
+    }
     if m.pdu == PduType::CONFIRMED_RESPONSE && m.service == Some(ConfirmedService::IDENTIFY.0) {
         match parse_identify_response(m.body) {
             Ok(fields) => {

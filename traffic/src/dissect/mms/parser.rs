@@ -332,6 +332,61 @@ pub fn parse_mms(bytes: &[u8]) -> PResult<MmsPdu<'_>> {
     Ok(m)
 }
 
+/// ObjectName (ISO 9506-2 §7.5.2): vmd-specific [0] or aa-specific [2]
+/// Identifier, or domain-specific [1] { domainId, itemId } written
+/// "domain/item" (IEC 61850: "LD/LN$FC$DO...").
+fn object_name(t: &Tlv<'_>) -> PResult<String> {
+    use crate::dissect::common::text;
+    match t.number {
+        1 => {
+            let mut r = Reader::new("mms.object_name", t.value);
+            let domain = parse_tlv(&mut r)?;
+            let item = parse_tlv(&mut r)?;
+            Ok(format!("{}/{}", text(domain.value), text(item.value)))
+        }
+        _ => Ok(text(t.value)),
+    }
+}
+
+/// The variables a read, write or getVariableAccessAttributes request
+/// names, at most `max` (names are kept as owned strings: the one place
+/// MMS allocates beyond the operation). Reads carry the
+/// VariableAccessSpecification as [1], writes first in their body; it is
+/// listOfVariable [0] (each item's variableSpecification name [0]) or
+/// variableListName [1]. getVariableAccessAttributes asks by name [0].
+pub fn parse_variable_names(service: u32, body: &[u8], max: usize) -> PResult<Vec<String>> {
+    let mut names = Vec::new();
+    let spec = match service {
+        4 => match find(body, CONTEXT, 1)? {
+            Some(t) => first_tlv(t.value)?,
+            None => return Ok(names),
+        },
+        5 => first_tlv(body)?,
+        6 => {
+            let choice = first_tlv(body)?;
+            if choice.number == 0 {
+                names.push(object_name(&first_tlv(choice.value)?)?);
+            }
+            return Ok(names);
+        }
+        _ => return Ok(names),
+    };
+    match spec.number {
+        0 => {
+            let mut items = Reader::new("mms.list_of_variable", spec.value);
+            while items.remaining() > 0 && names.len() < max {
+                let item = parse_tlv(&mut items)?;
+                if let Some(name) = find(item.value, CONTEXT, 0)? {
+                    names.push(object_name(&first_tlv(name.value)?)?);
+                }
+            }
+        }
+        1 => names.push(object_name(&first_tlv(spec.value)?)?),
+        _ => {}
+    }
+    Ok(names)
+}
+
 /// Identify response fields: vendorName [0], modelName [1], revision [2].
 pub fn parse_identify_response(body: &[u8]) -> PResult<[&[u8]; 3]> {
     let mut fields: [&[u8]; 3] = [&[]; 3];
@@ -355,7 +410,7 @@ pub(crate) mod tests {
     /// GIVE TOKENS `01 00`, DATA TRANSFER `01 00`; presentation fully-encoded
     /// data `61 3b`, PDV `30 39`, context 3 `02 01 03`, single-ASN1-type
     /// `a0 34`; MMS confirmed-RequestPDU `a0 32`, invokeID `02 03 04 a2 74`,
-    /// read `a4 2b` (variable "AA1E1Q01FP2LD0" / "LLN0$BR$brcb_B02").
+    /// read `a4 2b` (variable "AA1E1Q01FP2LD0" / "LLN0$BR$rcb_B02").
     pub const READ_REQ: &str = "0100010061 3b3039020103a034a032020304a274a42ba129a0273025a023a1211a0e41413145315130314650324c44301a0f4c4c4e30244252247263625f423032";
 
     /// The MMS stop request of iec61850_mms_stop_request.pcap frame 16:
@@ -395,6 +450,32 @@ pub(crate) mod tests {
         assert_eq!(m.pdu, PduType::CONFIRMED_REQUEST);
         assert_eq!(m.invoke_id, Some(0x04a274));
         assert_eq!(m.service, Some(ConfirmedService::READ.0));
+    }
+
+    #[test]
+    fn read_and_gvaa_name_their_variables() {
+        let b = hex(READ_REQ);
+        let s = parse_session(&b).unwrap();
+        let m = parse_mms(mms_in_presentation(s.user).unwrap().unwrap()).unwrap();
+        assert_eq!(
+            parse_variable_names(4, m.body, 8).unwrap(),
+            ["AA1E1Q01FP2LD0/LLN0$BR$rcb_B02"]
+        );
+        // Sample frame 124: getVariableAccessAttributes by name.
+        let gvaa =
+            hex("a625a023a1211a0e41413145315130314650324c44301a0f4c4c4e30244252247263625f423032");
+        let t = first_tlv(&gvaa).unwrap();
+        assert_eq!(
+            parse_variable_names(6, t.value, 8).unwrap(),
+            ["AA1E1Q01FP2LD0/LLN0$BR$rcb_B02"]
+        );
+        // A write of variable list "DS1" (vmd-specific): a1 05 80 03 "DS1", data.
+        let write = hex("a1058003445331a0038301ff");
+        assert_eq!(parse_variable_names(5, &write, 8).unwrap(), ["DS1"]);
+        // Cut names fail cleanly.
+        for n in 0..t.value.len() {
+            let _ = parse_variable_names(6, &t.value[..n], 8);
+        }
     }
 
     #[test]
