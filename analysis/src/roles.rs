@@ -86,6 +86,8 @@ fn is_controller_protocol(p: Protocol) -> bool {
             | Protocol::Iec104
             | Protocol::Bacnet
             | Protocol::Ads
+            // An MMS server is an IEC 61850 IED (relay, bay controller).
+            | Protocol::Mms
     )
 }
 
@@ -293,6 +295,35 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
         return Assessment {
             role: Role::Historian,
             confidence: 50,
+            evidence,
+        };
+    }
+    // CC-Link IE: the master station sends every slave's outputs (Field /
+    // Control cyclic RWw, RY, Out, parameters; Field Basic's cyclic request,
+    // broadcast) and the TSN network configuration; slave stations only send
+    // their inputs and replies.
+    let cclink_used = b.used.get(&Protocol::CclinkIe);
+    let cclink_outputs = cclink_used.map_or(0, |(_, c)| class_count(c, OperationClass::Write))
+        + b.asks_everyone
+            .get(&Protocol::CclinkIe)
+            .copied()
+            .unwrap_or(0);
+    if cclink_outputs > 0 {
+        evidence.push(format!(
+            "sends CC-Link IE outputs or configuration to its stations ({cclink_outputs}): the master station"
+        ));
+        return Assessment {
+            role: Role::Controller,
+            confidence: 70,
+            evidence,
+        };
+    }
+    if cclink_used.is_some() {
+        evidence
+            .push("sends CC-Link IE cyclic inputs or replies to a master: a slave station".into());
+        return Assessment {
+            role: Role::FieldDevice,
+            confidence: 60,
             evidence,
         };
     }

@@ -220,3 +220,27 @@ fn an_inventory_survives_cbor_and_goes_on_the_same() {
     assert_eq!(resumed.report(), whole.report());
     assert!(!whole.report().assets.is_empty());
 }
+
+#[test]
+fn the_iec61850_ieds_serve_mms_and_the_station_computer_polls_them() {
+    let r = inventory_of("iec61850/iec61850_mms_goose_sample.pcap");
+    // The IEDs on port 102 send MMS reports and answer the client's reads.
+    for ied in ["172.16.201.2", "172.16.201.4", "172.16.202.5"] {
+        let a = with_ip(&r, ied);
+        assert_eq!(a.role, Role::Controller, "{ied}: {:?}", a.evidence);
+        assert!(a.protocols_served.contains(&"mms"), "{ied}");
+    }
+}
+
+#[test]
+fn cclink_ie_field_basic_master_and_slave() {
+    let r = inventory_of("cclink/cclink_ie_field_basic_nttcom.pcap");
+    // 172.16.134.128 broadcasts the cyclic requests (every slave's outputs);
+    // 172.16.134.129 answers with its inputs.
+    let master = with_ip(&r, "172.16.134.128");
+    assert_eq!(master.role, Role::Controller, "{:?}", master.evidence);
+    assert!(master.evidence.iter().any(|e| e.contains("master station")));
+    let slave = with_ip(&r, "172.16.134.129");
+    assert_eq!(slave.role, Role::FieldDevice, "{:?}", slave.evidence);
+    assert_eq!(slave.purdue_level, Some(0));
+}

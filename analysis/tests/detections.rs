@@ -165,13 +165,22 @@ fn malformed_opc_ua_messages_alert() {
 }
 
 #[test]
-fn an_mms_stop_shows_as_malformed_s7comm_until_mms_is_decoded() {
-    // MMS shares ISO-on-TCP port 102 with S7comm; without an MMS decoder
-    // (issue #14) its messages are S7comm that does not parse. When MMS is
-    // decoded this test should expect plc_mode_change instead.
+fn an_mms_stop_changes_the_operating_mode() {
+    // MMS shares ISO-on-TCP port 102 with S7comm; the MMS start and stop
+    // requests are one operating-mode finding (ATT&CK T0858). The server's
+    // replies are broken at the transport (TPKT lengths that leave no room
+    // for COTP; tshark shows them as data): malformed MMS, 6 units.
     let alerts = always_on("iec61850_mms_stop_request.pcap");
-    assert_eq!(types(&alerts), ["malformed_packets"]);
-    assert_eq!(alerts[0].protocol, Some("s7comm"));
+    assert_eq!(types(&alerts), ["malformed_packets", "plc_mode_change"]);
+    let mode = one(&alerts, "plc_mode_change");
+    assert_eq!(mode.protocol, Some("mms"));
+    assert_eq!(mode.evidence.operations["stop"], 1);
+    assert_eq!(mode.evidence.operations["start"], 1);
+    assert_eq!(one(&alerts, "malformed_packets").protocol, Some("mms"));
+    assert_eq!(
+        one(&alerts, "malformed_packets").evidence.operations["malformed"],
+        6
+    );
 }
 
 #[test]
@@ -180,6 +189,9 @@ fn captures_of_normal_operation_raise_no_always_on_alert() {
         "ads/ads_beckhoff_addroute.pcapng",
         "bacnet/bacnet_iti_test.pcap",
         "c37118/c37118_1pmu_tcp.pcap",
+        "cclink/cclink_ie_field_basic_nttcom.pcap",
+        "cclink/cclink_ie_field_control_nttcom.pcap",
+        "cclink/cclink_ie_tsn_slmp_nttcom.pcap",
         "enip/enip_test.pcap",
         "fins/fins_omron_test.pcap",
         "iec104/iec104_090813_diverse.pcap",
@@ -200,6 +212,9 @@ fn learning_the_first_half_of_normal_captures_leaves_only_what_the_second_half_r
     for name in [
         "ads/ads_beckhoff_addroute.pcapng",
         "bacnet/bacnet_iti_test.pcap",
+        "cclink/cclink_ie_field_basic_nttcom.pcap",
+        "cclink/cclink_ie_field_control_nttcom.pcap",
+        "cclink/cclink_ie_tsn_slmp_nttcom.pcap",
         "fins/fins_omron_test.pcap",
         "melsec/melsec_melsoft_129_clean.pcap",
         "modbus/modbus_test_2.pcap",
@@ -221,8 +236,17 @@ fn learning_the_first_half_of_normal_captures_leaves_only_what_the_second_half_r
         "192.168.0.21 now from b0:83:fe:75:35:74"
     );
     // 00:1b:21:0a:e8:eb sends for 172.16.201.8, later for 172.16.201.6.
+    // The MMS client's connection to 172.16.201.7 carries only keep-alive
+    // probes in the first half; its first MMS PDU (an informationReport)
+    // comes in the second.
     let alerts = learn_half("iec61850/iec61850_mms_goose_sample.pcap");
-    assert_eq!(types(&alerts), ["ip_mac_change", "new_asset"]);
+    assert_eq!(types(&alerts), ["ip_mac_change", "new_asset", "new_edge"]);
+    let edge = one(&alerts, "new_edge");
+    assert_eq!(
+        edge.title.en,
+        "New communication 172.16.0.101 → 172.16.201.7 (mms)"
+    );
+    assert_eq!(edge.evidence.operations["information_report"], 1);
     assert_eq!(
         one(&alerts, "ip_mac_change").subject,
         "00:1b:21:0a:e8:eb now also 172.16.201.6"

@@ -467,3 +467,87 @@ fn goose_publications_and_their_publishers() {
         r.identities
     );
 }
+
+#[test]
+fn mms_stop_request_is_mms_and_not_malformed_s7comm() {
+    let r = report("iec61850/iec61850_mms_stop_request.pcap");
+    let m = protocol(&r, "mms");
+    // tshark: mms.confirmedServiceRequest start ×1, stop ×1; we add the
+    // initiate and conclude requests.
+    assert_eq!((m.total, m.requests, m.responses), (4, 4, 0));
+    assert_eq!(
+        m.by_class,
+        BTreeMap::from([("control".to_owned(), 2), ("session".to_owned(), 2)])
+    );
+    assert!(
+        m.top_functions
+            .iter()
+            .any(|f| f.name == "stop" && f.function_code == 41)
+    );
+    // The connection is MMS, named so from its first MMS PDU on; the
+    // server's broken replies (TPKT too short for COTP) are malformed MMS,
+    // the one before the first MMS PDU included.
+    assert_eq!(r.conversations.top[0].protocol.as_deref(), Some("mms"));
+    assert_eq!(r.malformed.by_name.get("mms"), Some(&6));
+    assert_eq!(r.malformed.by_name.get("s7comm"), None);
+    assert!(
+        r.operations
+            .protocols
+            .iter()
+            .all(|p| p.protocol != "s7comm")
+    );
+}
+
+#[test]
+fn mms_reads_and_reports_of_the_iec61850_sample() {
+    let r = report("iec61850/iec61850_mms_goose_sample.pcap");
+    let m = protocol(&r, "mms");
+    // 8 PDUs tshark decodes as MMS (initiate, GVAA, error, read, conclude,
+    // each way) and 28 informationReports on connections opened before the
+    // capture began.
+    assert_eq!(m.total, 36);
+    assert_eq!(m.errors, 1);
+    assert_eq!(
+        m.by_class,
+        BTreeMap::from([
+            ("read".to_owned(), 31),
+            ("session".to_owned(), 4),
+            ("other".to_owned(), 1)
+        ])
+    );
+}
+
+#[test]
+fn cclink_ie_frames_cyclic_exchange_and_tsn_configuration() {
+    let r = report("cclink/cclink_ie_field_control_nttcom.pcap");
+    let c = protocol(&r, "cclink_ie");
+    // 500 CC-Link IE Field frames on EtherType 0x890F (tshark: 500 `data`),
+    // 22 frame types.
+    assert_eq!((c.total, c.distinct_functions), (500, 22));
+    assert_eq!(
+        c.by_class,
+        BTreeMap::from([
+            ("session".to_owned(), 300),
+            ("other".to_owned(), 94),
+            ("write".to_owned(), 65),
+            ("read".to_owned(), 41),
+        ])
+    );
+    let r = report("cclink/cclink_ie_field_basic_nttcom.pcap");
+    let c = protocol(&r, "cclink_ie");
+    assert_eq!((c.total, c.requests, c.responses), (444, 222, 222));
+    assert!(
+        c.top_functions
+            .iter()
+            .any(|f| f.name == "ief_basic_cyclic_request" && f.function_code == 0x0E70)
+    );
+    assert!(
+        r.operations
+            .protocols
+            .iter()
+            .all(|p| p.protocol != "melsec")
+    );
+    let r = report("cclink/cclink_ie_tsn_slmp_nttcom.pcap");
+    let c = protocol(&r, "cclink_ie");
+    assert_eq!((c.total, c.requests, c.responses), (7156, 6262, 894));
+}

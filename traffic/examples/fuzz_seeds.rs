@@ -35,6 +35,8 @@ fn target_of(p: Protocol) -> &'static str {
         Protocol::Ads => "dissect_ads",
         Protocol::C37118 => "dissect_c37118",
         Protocol::Goose => "dissect_goose",
+        Protocol::Mms => "dissect_mms",
+        Protocol::CclinkIe => "dissect_cclink",
     }
 }
 
@@ -127,8 +129,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     u.destination_port(),
                     d.payload,
                 ),
-                // PROFINET and GOOSE (the harness replays both as carrier 2).
-                _ if matches!(d.ethertype, Some(0x8892 | 0x88B8)) => (
+                // PROFINET, GOOSE and CC-Link IE (the harness replays them
+                // as carrier 2).
+                _ if matches!(d.ethertype, Some(0x8892 | 0x88B8 | 0x890F)) => (
                     Carrier::Ethernet {
                         ethertype: d.ethertype.unwrap_or_default(),
                     },
@@ -150,7 +153,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 to_server: dst_port <= src_port,
             };
             if let Some(protocol) = classify(&ctx, payload) {
-                corpus.add(target_of(protocol), &harness::encode(&ctx, payload))?;
+                let seed = harness::encode(&ctx, payload);
+                corpus.add(target_of(protocol), &seed)?;
+                // Port 102 is classified S7comm until a TSDU says otherwise;
+                // segments that are no S7comm (no protocol id 0x32 / 0x72
+                // after a 7-byte TPKT + COTP DT head) also seed MMS.
+                if protocol == Protocol::S7comm && !matches!(payload.get(7), Some(0x32 | 0x72)) {
+                    corpus.add(target_of(Protocol::Mms), &seed)?;
+                }
             }
         }
         if !framed.is_empty() {

@@ -300,6 +300,13 @@ pub struct Flow {
     pub end_reported: bool,
     /// (minute, index) of this flow in the analyzer's per-minute edge table.
     pub op_edge: Option<(u64, u32)>,
+    /// Port 102 (S7comm or MMS): the S7comm dissector has decoded an S7 PDU,
+    /// so the flow stays S7comm.
+    pub iso_decided: bool,
+    /// Port 102: (minute, count) of malformed ISO-on-TCP units counted as
+    /// S7comm before any PDU said which protocol the flow speaks; moved to
+    /// MMS if an MMS PDU comes in the same minute.
+    pub iso_undecided_malformed: Option<(u64, u32)>,
 }
 
 impl Flow {
@@ -344,6 +351,8 @@ impl Flow {
             gap_bytes_reported: 0,
             end_reported: false,
             op_edge: None,
+            iso_decided: false,
+            iso_undecided_malformed: None,
         }
     }
 

@@ -26,11 +26,15 @@ pub enum Protocol {
     C37118,
     /// IEC 61850 GOOSE.
     Goose,
+    /// ISO 9506 MMS (IEC 61850-8-1 client/server) over ISO-on-TCP.
+    Mms,
+    /// CC-Link IE Field and CC-Link IE Control (EtherType 0x890F).
+    CclinkIe,
 }
 
 impl Protocol {
     /// Every protocol, in declaration order.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 17] = [
         Self::Modbus,
         Self::Enip,
         Self::Cip,
@@ -46,6 +50,8 @@ impl Protocol {
         Self::Ads,
         Self::C37118,
         Self::Goose,
+        Self::Mms,
+        Self::CclinkIe,
     ];
 
     /// The name serde writes, e.g. "s7comm_plus", "opc_ua".
@@ -66,6 +72,8 @@ impl Protocol {
             Self::Ads => "ads",
             Self::C37118 => "c37118",
             Self::Goose => "goose",
+            Self::Mms => "mms",
+            Self::CclinkIe => "cclink_ie",
         }
     }
 }

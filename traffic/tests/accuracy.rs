@@ -42,6 +42,14 @@ const EXPECTED_DIFFERENCES: &[(&str, &str, i64, &str)] = &[
          SNMP exchanges (frames 32 and 233) in a UDP stream of its own, so each exchange \
          counts twice there",
     ),
+    (
+        "cclink/cclink_ie_tsn_slmp_nttcom.pcap",
+        "udp_conversations",
+        2,
+        "tshark 1. The one UDP conversation (10.0.0.1 -> 10.0.0.2, port 45238 both \
+         sides) falls silent for 330.8 s between frames 7149 and 7150; past 300 s idle \
+         our flow expires and the next datagram starts a second one",
+    ),
 ];
 
 fn expected_difference(file: &str, field: &str) -> Option<i64> {

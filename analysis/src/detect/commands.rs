@@ -35,6 +35,11 @@ pub fn classify(op: &OperationCount) -> Option<(AlertType, Severity)> {
         (Protocol::Ads, "write_control") => Some((PlcModeChange, Critical)),
         (Protocol::Dnp3, "stop_application" | "start_application") => Some((PlcModeChange, High)),
         (Protocol::Bacnet, "device_communication_control") => Some((PlcModeChange, High)),
+        // MMS program invocations (ISO 9506-1 §11): an IED's or controller's
+        // programs started, stopped, resumed, reset or killed.
+        (Protocol::Mms, "start" | "stop" | "resume" | "reset" | "kill") => {
+            Some((PlcModeChange, Critical))
+        }
         // Restart, reset, clear.
         (Protocol::Dnp3, "cold_restart" | "warm_restart" | "initialize_application") => {
             Some((DeviceRestart, Critical))
@@ -67,12 +72,22 @@ pub fn classify(op: &OperationCount) -> Option<(AlertType, Severity)> {
         (Protocol::Melsec, "delete_file" | "new_file" | "copy_file" | "change_file_attribute") => {
             Some((LogicChange, High))
         }
+        (
+            Protocol::Mms,
+            "delete_domain" | "delete_program_invocation" | "file_delete" | "file_rename",
+        ) => Some((LogicChange, High)),
         // Program transfers.
         (Protocol::S7comm, "start_upload" | "upload" | "end_upload") => {
             Some((ProgramUpload, Medium))
         }
         (Protocol::Fins, "program_area_read") => Some((ProgramUpload, Medium)),
         (Protocol::Melsec, "read_file") => Some((ProgramUpload, Medium)),
+        // MMS file services only read (obtain_file, the server fetching a
+        // file, is a download by its class); store_domain_content saves a
+        // domain (program) to a file.
+        (Protocol::Mms, "file_open" | "file_read" | "file_close" | "store_domain_content") => {
+            Some((ProgramUpload, Medium))
+        }
         (Protocol::Cip, "file_initiate_upload" | "file_upload_transfer") => {
             Some((ProgramUpload, Medium))
         }
@@ -220,6 +235,19 @@ mod tests {
             (P::Melsec, "remote_stop", C::Control, Some(PlcModeChange)),
             (P::Modbus, "umas_stop_plc", C::Control, Some(PlcModeChange)),
             (P::Ads, "write_control", C::Control, Some(PlcModeChange)),
+            (P::Mms, "stop", C::Control, Some(PlcModeChange)),
+            (P::Mms, "kill", C::Control, Some(PlcModeChange)),
+            (P::Mms, "file_read", C::Program, Some(ProgramUpload)),
+            (P::Mms, "obtain_file", C::Program, Some(ProgramDownload)),
+            (
+                P::Mms,
+                "download_segment",
+                C::Program,
+                Some(ProgramDownload),
+            ),
+            (P::Mms, "upload_segment", C::Program, Some(ProgramUpload)),
+            (P::Mms, "delete_domain", C::Program, Some(LogicChange)),
+            (P::Mms, "read", C::Read, None),
             (P::Cip, "reset", C::Control, Some(DeviceRestart)),
             (P::Iec104, "c_rp_na_1", C::Control, Some(DeviceRestart)),
             (P::Modbus, "diagnostics", C::Control, Some(DeviceRestart)),

@@ -140,7 +140,7 @@ pub(super) struct Edge {
 pub(super) struct MinuteCounters {
     pub(super) c: Counters,
     pub(super) malformed_layer: [u64; Layer::ALL.len()],
-    malformed_protocol: FxHashMap<Protocol, u64>,
+    pub(super) malformed_protocol: FxHashMap<Protocol, u64>,
     operations: EnumCounts<Protocol>,
     operation_classes: EnumCounts<OperationClass>,
 }

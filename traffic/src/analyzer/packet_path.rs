@@ -248,7 +248,11 @@ impl Analyzer {
             dst_port: dport,
             to_server: f.to_server(side),
         };
-        if !f.classified && !p.payload.is_empty() {
+        // A 1-byte TCP segment is a keep-alive probe (one old byte below the
+        // window), not the protocol's first message: classifying on it left
+        // an MMS connection that had been idle before the capture undecoded.
+        let probe = tcp.is_some() && p.payload.len() == 1;
+        if !f.classified && !p.payload.is_empty() && !probe {
             f.classified = true;
             f.protocol = dissect::classify(&ctx, p.payload);
             if f.protocol.is_some() && tcp.is_some() {
@@ -289,6 +293,45 @@ impl Analyzer {
             }
             _ => {}
         }
+        // Port 102 carries S7comm or MMS and its first bytes (COTP connect)
+        // do not say which; the first decoded MMS PDU settles it, so the flow
+        // record and the malformed counts name MMS from then on.
+        let minute = self.minute.unwrap_or(0);
+        let protocol = if protocol == Protocol::S7comm && !f.iso_decided {
+            match out.operations.first().map(|o| o.protocol) {
+                Some(Protocol::Mms) => {
+                    f.protocol = Some(Protocol::Mms);
+                    // The connection's first units (a broken COTP confirm,
+                    // say) were counted before anything named the protocol.
+                    if let Some((m, n)) = f.iso_undecided_malformed.take()
+                        && m == minute
+                        && let Some(c) = self.counters.malformed_protocol.get_mut(&Protocol::S7comm)
+                    {
+                        let moved = (*c).min(u64::from(n));
+                        *c -= moved;
+                        out.malformed = out.malformed.saturating_add(moved as u32);
+                    }
+                    Protocol::Mms
+                }
+                Some(_) => {
+                    f.iso_decided = true;
+                    f.iso_undecided_malformed = None;
+                    protocol
+                }
+                None => {
+                    if out.malformed > 0 {
+                        let n = match f.iso_undecided_malformed {
+                            Some((m, n)) if m == minute => n,
+                            _ => 0,
+                        };
+                        f.iso_undecided_malformed = Some((minute, n.saturating_add(out.malformed)));
+                    }
+                    protocol
+                }
+            }
+        } else {
+            protocol
+        };
         if self.scratch_out.operations.is_empty()
             && self.scratch_out.identities.is_empty()
             && self.scratch_out.malformed == 0
@@ -296,7 +339,6 @@ impl Analyzer {
             return true;
         }
         // The flow remembers its edge index for the current minute, saving a lookup per operation.
-        let minute = self.minute.unwrap_or(0);
         let cached = f.op_edge.filter(|(m, _)| *m == minute).map(|(_, id)| id);
         let (client, server) = (f.client, f.client.other());
         let edge = match cached {

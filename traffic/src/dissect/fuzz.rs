@@ -38,6 +38,10 @@ fn seeds() -> Vec<Vec<u8>> {
         super::ads::parser::tests::ADD_ROUTE_REQ.to_vec(),
         super::c37118::parser::tests::SEND_CFG2.to_vec(),
         super::goose::parser::tests::state_change(),
+        super::mms::parser::tests::in_tpkt(super::mms::parser::tests::CONNECT),
+        super::mms::parser::tests::in_tpkt(super::mms::parser::tests::READ_REQ),
+        super::mms::parser::tests::in_tpkt(super::mms::parser::tests::STOP_REQ),
+        super::cclink::parser::tests::IP_TRANSIENT.to_vec(),
         // BACnet I-Am
         vec![
             0x81, 0x0B, 0x00, 0x19, 0x01, 0x20, 0xFF, 0xFF, 0x00, 0xFF, 0x10, 0x00, 0xC4, 0x02,

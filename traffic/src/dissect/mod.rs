@@ -10,6 +10,7 @@
 pub mod ads;
 pub mod bacnet;
 pub mod c37118;
+pub mod cclink;
 pub mod common;
 pub mod dnp3;
 pub mod enip;
@@ -18,6 +19,7 @@ pub mod goose;
 pub mod harness;
 pub mod iec104;
 pub mod melsec;
+pub mod mms;
 pub mod modbus;
 pub mod opcua;
 pub mod profinet;
@@ -107,6 +109,7 @@ pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> 
         return match ethertype {
             profinet::ETHERTYPE => Some(Protocol::ProfinetDcp),
             goose::codes::ETHERTYPE => Some(Protocol::Goose),
+            cclink::codes::ETHERTYPE => Some(Protocol::CclinkIe),
             _ => None,
         };
     }
@@ -157,6 +160,20 @@ pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> 
         })
     {
         return Some(Protocol::Fins);
+    }
+    // CC-Link IE TSN link management: its own SLMP subheaders on its ports.
+    if !tcp
+        && cclink::parser::TSN_PORTS.iter().any(|&p| ctx.has_port(p))
+        && (starts(&cclink::codes::TSN_REQUEST) || starts(&cclink::codes::TSN_RESPONSE))
+    {
+        return Some(Protocol::CclinkIe);
+    }
+    // CC-Link IE Field Basic: SLMP-framed cyclic data on its own ports.
+    if !tcp
+        && cclink::parser::BASIC_PORTS.iter().any(|&p| ctx.has_port(p))
+        && melsec::looks_like_slmp(b)
+    {
+        return Some(Protocol::CclinkIe);
     }
     // Found by content on any port.
     if tcp && (ctx.has_port(opcua::PORT) || opcua::looks_like_opcua(b)) {
@@ -233,8 +250,10 @@ pub fn dissect(
         Protocol::Ads => ads::dissect(ctx, data, out),
         Protocol::C37118 => c37118::dissect(ctx, data, out),
         Protocol::Goose => goose::dissect(ctx, data, out),
+        Protocol::CclinkIe => cclink::dissect(ctx, data, out),
         Protocol::Enip | Protocol::Cip => enip::dissect(ctx, data, out),
-        Protocol::S7comm | Protocol::S7commPlus => s7comm::dissect(ctx, data, out),
+        // One ISO-on-TCP reassembler; each TSDU goes to S7comm or MMS by content.
+        Protocol::S7comm | Protocol::S7commPlus | Protocol::Mms => s7comm::dissect(ctx, data, out),
     };
     Consumed {
         bytes: bytes.min(data.len()),
@@ -352,6 +371,40 @@ mod tests {
         m.extend_from_slice(&options.to_le_bytes());
         m.extend_from_slice(body);
         m
+    }
+
+    #[test]
+    fn classify_cclink_ie_and_iso_on_tcp_for_mms() {
+        let field = PayloadContext {
+            carrier: Carrier::Ethernet { ethertype: 0x890F },
+            src_port: 0,
+            dst_port: 0,
+            to_server: true,
+        };
+        assert_eq!(classify(&field, &[0x26, 0x04]), Some(Protocol::CclinkIe));
+        // Field Basic: an SLMP 3E request on UDP 61450 is CC-Link IE, the
+        // same frame on another UDP port MELSEC.
+        let basic = cclink::parser::tests::basic_request();
+        assert_eq!(
+            classify(&udp(61450, 61450), &basic),
+            Some(Protocol::CclinkIe)
+        );
+        assert_eq!(classify(&udp(5000, 5001), &basic), Some(Protocol::Melsec));
+        // TSN link management by subheader on its ports only.
+        let tsn = cclink::parser::tests::TSN_SLAVE_CONFIG;
+        assert_eq!(classify(&udp(45238, 45238), &tsn), Some(Protocol::CclinkIe));
+        assert_eq!(classify(&udp(45238, 53), &[0x16, 0x03, 0x01]), None);
+        assert_eq!(classify(&udp(5000, 5001), &tsn), None);
+        // TCP 102 starts as S7comm (its COTP connect says nothing more); the
+        // TSDUs decide, MMS ones reporting `Mms` operations.
+        let cr = [0x03, 0x00, 0x00, 0x0B, 0x06, 0xE0, 0, 0, 0, 1, 0];
+        assert_eq!(classify(&tcp(50000, 102), &cr), Some(Protocol::S7comm));
+        let stop = mms::parser::tests::in_tpkt(mms::parser::tests::STOP_REQ);
+        let mut out = DissectOutput::default();
+        let used = dissect(Protocol::S7comm, &tcp(50000, 102), &stop, &mut out);
+        assert_eq!(used.bytes, stop.len());
+        assert_eq!(out.operations[0].protocol, Protocol::Mms);
+        assert_eq!(out.operations[0].name, "stop");
     }
 
     #[test]

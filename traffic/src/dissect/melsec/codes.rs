@@ -33,6 +33,10 @@ impl Command {
             0x1613 => ("buffer_memory_write", Write),
             0x0601 => ("intelligent_module_read", Read),
             0x1601 => ("intelligent_module_write", Write),
+            // CC-Link IE Field Basic (UDP 61450): the master's cyclic
+            // request, which carries the outputs (RWw, RY) of every slave
+            // station; each slave answers with its inputs (RWr, RX).
+            0x0E70 => ("cclink_ief_basic_cyclic_data", Write),
             0x1001 => ("remote_run", Control),
             0x1002 => ("remote_stop", Control),
             0x1003 => ("remote_pause", Control),

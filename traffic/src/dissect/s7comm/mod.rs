@@ -36,13 +36,31 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
         let mut first_data: &[u8] = &[];
         let mut joined: Option<Vec<u8>> = None;
         let mut complete = false;
+        let mut skip_to = None;
         loop {
             let (len, tpdu) = match parse_tpkt(&data[end..]) {
                 Ok(v) => v,
                 Err(e) if e.is_incomplete() => break,
                 Err(_) => {
-                    out.malformed += 1;
-                    return data.len();
+                    // Garbage: skip to the next TPKT start (03 00), waiting for
+                    // it while it may still arrive, so a garbage run counts once
+                    // however the stream is cut (as DNP3 does).
+                    let next = data[end + 1..]
+                        .windows(2)
+                        .position(|w| w == [0x03, 0x00])
+                        .map(|i| end + 1 + i);
+                    match next {
+                        Some(n) => {
+                            out.malformed += 1;
+                            skip_to = Some(n);
+                            break;
+                        }
+                        None if data.len() - pos <= MAX_TSDU => return pos,
+                        None => {
+                            out.malformed += 1;
+                            return data.len();
+                        }
+                    }
                 }
             };
             end += len;
@@ -87,6 +105,10 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
                 break;
             }
         }
+        if let Some(n) = skip_to {
+            pos = n; // the TSDU gathered before the garbage is dropped with it
+            continue;
+        }
         if !complete {
             break;
         }
@@ -94,7 +116,10 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
         match tsdu.first() {
             Some(0x32) => dissect_s7(tsdu, out),
             Some(0x72) => dissect_plus(tsdu, out),
-            _ => {} // empty DT or another ISO-on-TCP user (e.g. MMS): not ours
+            // The other ISO-on-TCP user on port 102: MMS (session SPDU, or
+            // an MMS PDU straight after COTP). An empty DT reports nothing.
+            Some(_) => crate::dissect::mms::dissect_tsdu(tsdu, out),
+            None => {}
         }
         pos = end;
     }
