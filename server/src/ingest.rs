@@ -373,7 +373,8 @@ mod tests {
     #[test]
     fn new_protocols_keep_the_schema_version_and_old_sensors_are_accepted() {
         use traffic::operation::Protocol;
-        // Adding ADS, C37.118 and GOOSE changed no record's meaning: version 1 stays.
+        // Adding ADS, C37.118, GOOSE, MMS and CC-Link IE changed no record's
+        // meaning: version 1 stays.
         assert_eq!(SCHEMA_VERSION, 1);
         // A batch from a sensor before them (only protocols it knew) still decodes,
         // in both encodings, as do batches with the new names.
@@ -383,6 +384,8 @@ mod tests {
             Protocol::Ads,
             Protocol::C37118,
             Protocol::Goose,
+            Protocol::Mms,
+            Protocol::CclinkIe,
         ] {
             let b = with_operation(batch(1), p);
             assert_eq!(
