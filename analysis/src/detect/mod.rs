@@ -158,6 +158,13 @@ impl Detector {
         self.config
     }
 
+    /// Changes the settings of a detector restored from its state (a
+    /// server started with another learning period): learning is judged
+    /// with the new period from the next batch on.
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
+    }
+
     /// True while `sensor` learns (a sensor never seen learns too).
     pub fn is_learning(&self, sensor: &str, minute_start: i64) -> bool {
         match self.learning.get(sensor) {
