@@ -6,6 +6,7 @@
 #![recursion_limit = "512"]
 
 pub mod admin;
+pub mod alerts;
 pub mod auth;
 pub mod components;
 pub mod contracts;

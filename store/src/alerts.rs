@@ -5,7 +5,9 @@
 //! list ([`Alerts`]). Every query is scoped by tenant: another tenant's
 //! alert or allow id finds nothing.
 
-use ::analysis::detect::{Alert, AlertType, Allow, AllowScope, ScopeKind, Severity};
+/// The scopes an allow is made with, for the portal's forms.
+pub use ::analysis::detect::ScopeKind;
+use ::analysis::detect::{Alert, AlertType, Allow, AllowScope, Severity};
 use model::alerts::{
     AlertAction, AlertCounts, AlertDetail, AlertFilter, AlertPage, AlertQuery, AlertRow,
     AlertState, AllowRow,

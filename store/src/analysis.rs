@@ -25,7 +25,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ::analysis::Inventory;
-use ::analysis::detect::{Config as DetectConfig, Detector};
+/// The detector's settings, for the server's.
+pub use ::analysis::detect::Config as DetectConfig;
+use ::analysis::detect::Detector;
 use ::analysis::report::{Overrides, Report};
 use sqlx::AnyConnection;
 use sqlx::Row;
