@@ -131,3 +131,69 @@ pub async fn revoke_alert_allow(id: i64) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// The alert list for the address bar's query string
+/// (`severity=high&page=2`), as HTML in `lang`: counts, filters, rows and
+/// pages. A filter that cannot be applied is said so, with the filters kept.
+#[server(endpoint = "portal/alerts_html")]
+pub async fn alerts_html(query: String, lang: crate::i18n::Lang) -> Result<String, AppError> {
+    use crate::components::alerts::{AlertParams, LIST_PAGE, Listing, render_list};
+    use crate::ssr::*;
+    respond(
+        async {
+            let tenant_id = crate::inventory::portal_tenant().await?;
+            let state = server_state()?;
+            let params = AlertParams::from_query_string(&query);
+            let listing = match params.to_query(LIST_PAGE) {
+                Ok(q) => match state.alerts.list(tenant_id, &q).await {
+                    Ok(page) => Listing::Page(page),
+                    Err(store::StoreError::Invalid(i)) => {
+                        Listing::Refused(format!("{}: {}", i.field, i.problem))
+                    }
+                    Err(e) => return Err(e.into()),
+                },
+                Err(problem) => Listing::Refused(problem),
+            };
+            let counts = state.alerts.counts(tenant_id).await?;
+            Ok(render_list(
+                listing,
+                params,
+                counts,
+                store::alerts::alert_type_names(),
+                lang,
+            ))
+        }
+        .await,
+    )
+}
+
+/// One alert's page as HTML in `lang`; nothing for an id the tenant does
+/// not have (another tenant's included). Customer admins get the triage
+/// forms and the revoke buttons.
+#[server(endpoint = "portal/alert_html")]
+pub async fn alert_html(id: i64, lang: crate::i18n::Lang) -> Result<Option<String>, AppError> {
+    use crate::components::alerts::{Sheet, render_sheet};
+    use crate::ssr::*;
+    respond(
+        async {
+            let user = require_area(crate::auth::Area::Portal).await?;
+            let tenant_id = tenant_of(&user)?;
+            let state = server_state()?;
+            let detail = match state.alerts.get(tenant_id, id).await {
+                Ok(found) => found,
+                Err(store::StoreError::NotFound) => return Ok(None),
+                Err(e) => return Err(e.into()),
+            };
+            let allows = state.alerts.allows(tenant_id).await?;
+            Ok(Some(render_sheet(
+                Sheet {
+                    detail,
+                    allows,
+                    may_triage: user.may(crate::auth::Area::PortalManage),
+                },
+                lang,
+            )))
+        }
+        .await,
+    )
+}

@@ -23,6 +23,11 @@ use crate::db::{Db, internal};
 use crate::inventory::{Bind, bind_all};
 use crate::now_secs;
 
+/// Every alert type's wire name, in the engine's order (forms list them so).
+pub fn alert_type_names() -> Vec<&'static str> {
+    AlertType::ALL.iter().map(|t| t.as_str()).collect()
+}
+
 /// Rows one page holds at most, and by default.
 pub const MAX_PAGE: i64 = 500;
 pub const DEFAULT_PAGE: i64 = 100;

@@ -352,7 +352,116 @@ async fn triage_allow_and_revoke(backend: Backend) {
     assert_eq!(actions, ["state", "allow", "revoke"]);
 }
 
+const HOSTILE: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+
+async fn the_alert_pages_show_the_tenants_alerts_as_text(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(backend, dir.path()).await;
+    let app = spawn_app_on(&url, &url, tempfile::tempdir().unwrap()).await;
+    let sensor = register(&app, app.tenant_demo, "line 1").await;
+    let sent = batches(S7_CAPTURE, &sensor.public_id);
+    upload_all(&app, &sensor.token, &sent).await;
+    wait_analysed(
+        &app,
+        "customer-viewer",
+        &sensor.public_id,
+        sent.len() as u64,
+    )
+    .await;
+    let viewer = app.signed_in("customer-viewer").await;
+    let admin = app.signed_in("customer-admin").await;
+    let page = alerts(&app, &viewer, json!({ "alert_type": "program_download" })).await;
+    let id = page["alerts"][0]["id"].to_string();
+    let href = format!("/portal/alerts/{id}");
+
+    // A plain HTML form post (no script) is sent back where it came from;
+    // the note, a user's text, is kept as it was typed.
+    let referer = format!("{}{href}", app.base);
+    let r = admin
+        .post(format!("{}/api/portal/set_alert_state", app.base))
+        .header("Accept", "text/html")
+        .header("Origin", app.base.as_str())
+        .header("Referer", referer.as_str())
+        .form(&[
+            ("id", id.as_str()),
+            ("state", "resolved"),
+            ("note", HOSTILE),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let location = r.headers()["location"].to_str().unwrap();
+    assert_eq!(location.trim_end_matches('?'), referer);
+
+    // The list: rows, counts, and a hostile filter echoed as text.
+    let query = format!(
+        "/portal/alerts?asset={}",
+        model::inventory::percent_encode(HOSTILE)
+    );
+    for path in [
+        "/portal/alerts",
+        "/portal/alerts?state=resolved",
+        query.as_str(),
+    ] {
+        let r = app.get(&viewer, path).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("data-testid=\"alert-counts\""), "{body}");
+        assert!(!body.contains("<script>alert"), "{body}");
+    }
+    let body = app
+        .get(&viewer, "/portal/alerts?state=resolved")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("data-testid=\"alert-row\""), "{body}");
+    assert!(body.contains(&href), "{body}");
+    let body = app
+        .get(&viewer, "/portal/alerts?since=soon")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("data-testid=\"alert-bad-filter\""), "{body}");
+
+    // The alert: texts, assets linked, the note escaped; forms for admins only.
+    let r = app.get(&viewer, &href).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("data-testid=\"alert-title\""), "{body}");
+    assert!(body.contains("T0843"), "{body}");
+    assert!(body.contains("/portal/assets/mac%3A"), "{body}");
+    assert!(body.contains("&lt;script&gt;"), "{body}");
+    assert!(!body.contains("<script>alert"), "{body}");
+    assert!(!body.contains("alert-set-state"), "{body}");
+    let body = app.get(&admin, &href).await.text().await.unwrap();
+    assert!(body.contains("data-testid=\"alert-set-state\""), "{body}");
+    assert!(body.contains("data-testid=\"alert-allow\""), "{body}");
+
+    // 404 for an id nobody has, one that is not a number, and another
+    // tenant's reader.
+    for path in ["/portal/alerts/999", "/portal/alerts/abc"] {
+        assert_eq!(
+            app.get(&viewer, path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let other = app.signed_in("other-admin").await;
+    assert_eq!(app.get(&other, &href).await.status(), StatusCode::NOT_FOUND);
+    let body = app
+        .get(&other, "/portal/alerts")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!body.contains("alert-row"), "{body}");
+}
+
 on_both_databases!(
     uploads_alert_as_sensor_analyze_does_once_across_a_restart,
     triage_allow_and_revoke,
+    the_alert_pages_show_the_tenants_alerts_as_text,
 );

@@ -194,6 +194,20 @@ const SERVER_FNS: &[ServerFn] = &[
         body: Form(&[("tenant_id", "{other}")]),
     },
     ServerFn {
+        endpoint: "portal/alerts_html",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[
+            ("query", "severity=high"),
+            ("lang", "En"),
+            ("tenant_id", "{other}"),
+        ]),
+    },
+    ServerFn {
+        endpoint: "portal/alert_html",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("id", "1"), ("lang", "En"), ("tenant_id", "{other}")]),
+    },
+    ServerFn {
         endpoint: "portal/set_alert_state",
         allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
         body: Form(&[
