@@ -216,7 +216,7 @@ pub(crate) async fn dashboard_figures(
 
 /// The tenant of a user the portal admits; the request names none.
 #[cfg(feature = "ssr")]
-async fn portal_tenant() -> Result<i64, AppError> {
+pub(crate) async fn portal_tenant() -> Result<i64, AppError> {
     use crate::ssr::*;
     let user = require_area(crate::auth::Area::Portal).await?;
     tenant_of(&user)

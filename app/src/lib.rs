@@ -6,6 +6,7 @@
 #![recursion_limit = "512"]
 
 pub mod admin;
+pub mod alerts;
 pub mod auth;
 pub mod components;
 pub mod contracts;
@@ -96,6 +97,8 @@ pub fn App() -> impl IntoView {
                     // page: the login page and the portal do not carry the
                     // simulator, the admin console or the contract engine.
                     <Route path=StaticSegment("portal") ssr=SsrMode::Async view={Lazy::<routes::portal::PortalPage>::new()} />
+                    <Route path=(StaticSegment("portal"), StaticSegment("alerts")) ssr=SsrMode::Async view={Lazy::<routes::portal::alerts::AlertsPage>::new()} />
+                    <Route path=(StaticSegment("portal"), StaticSegment("alerts"), ParamSegment("id")) ssr=SsrMode::Async view={Lazy::<routes::portal::alert::AlertPage>::new()} />
                     <Route path=(StaticSegment("portal"), StaticSegment("assets")) ssr=SsrMode::Async view={Lazy::<routes::portal::assets::AssetsPage>::new()} />
                     <Route path=(StaticSegment("portal"), StaticSegment("assets"), ParamSegment("id")) ssr=SsrMode::Async view={Lazy::<routes::portal::asset::AssetPage>::new()} />
                     <Route path=(StaticSegment("portal"), StaticSegment("map")) ssr=SsrMode::Async view={Lazy::<routes::map::MapPage>::new()} />

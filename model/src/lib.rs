@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod alerts;
 pub mod contracts;
 pub mod invalid;
 pub mod inventory;

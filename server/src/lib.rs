@@ -58,8 +58,8 @@ impl Application {
     pub async fn build(settings: &Settings) -> Result<Application, StartError> {
         let db = Db::connect(&settings.database_url).await?;
         db.migrate().await?;
-        let state = ServerState::new(
-            db,
+        let state = ServerState::with_store(
+            store::Store::new(db).with_detection(settings.detection()),
             AppSettings {
                 cookie_secure: settings.cookie_secure,
             },

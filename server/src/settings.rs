@@ -69,6 +69,14 @@ pub struct Settings {
     #[arg(long, env = "OTLENS_RETENTION_DAYS", default_value = "30")]
     pub retention_days: u32,
 
+    /// Days each sensor learns its network before the baseline detections
+    /// (new assets, edges, functions, …) alert, in the batches' own time
+    /// from its first batch (docs/DETECTIONS.md). 7 unless set; with
+    /// --demo-captures 0, so the demo's short captures show baseline
+    /// alerts too.
+    #[arg(long, env = "OTLENS_LEARNING_DAYS", value_parser = clap::value_parser!(u32).range(0..=3650))]
+    pub learning_days: Option<u32>,
+
     /// Log filter, e.g. info, debug, or server=debug,sqlx=warn.
     #[arg(long, env = "OTLENS_LOG", default_value = "info")]
     pub log_level: String,
@@ -110,10 +118,36 @@ impl Settings {
             demo_password: None,
             demo_captures: None,
             retention_days: 30,
+            learning_days: None,
             log_level: "warn".into(),
             log_format: LogFormat::Text,
             cookie_secure: false,
             site_root: "target/site".into(),
+        }
+    }
+}
+
+/// The learning period when none is set.
+pub const DEFAULT_LEARNING_DAYS: u32 = 7;
+
+impl Settings {
+    /// The learning period in days: as set, else 0 for a demo fed with
+    /// captures (minutes long: a week of learning would hide every
+    /// baseline detection), else [`DEFAULT_LEARNING_DAYS`].
+    pub fn learning_days(&self) -> u32 {
+        match self.learning_days {
+            Some(days) => days,
+            None if self.demo && self.demo_captures.is_some() => 0,
+            None => DEFAULT_LEARNING_DAYS,
+        }
+    }
+
+    /// The detector's settings: the learning period, the default dedup
+    /// window.
+    pub fn detection(&self) -> store::analysis::DetectConfig {
+        store::analysis::DetectConfig {
+            learning_secs: i64::from(self.learning_days()) * 24 * 3600,
+            ..store::analysis::DetectConfig::default()
         }
     }
 }
@@ -168,6 +202,26 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("--listen"), "{err}");
+    }
+
+    #[test]
+    fn the_learning_period_is_a_week_unless_set_and_none_in_a_demo_with_captures() {
+        let days = |args: &[&str]| parse(args).unwrap().settings.learning_days();
+        assert_eq!(days(&[]), 7);
+        assert_eq!(days(&["--learning-days", "2"]), 2);
+        assert_eq!(days(&["--demo", "--demo-captures", "x"]), 0);
+        assert_eq!(
+            days(&["--demo", "--demo-captures", "x", "--learning-days", "1"]),
+            1
+        );
+        assert_eq!(days(&["--demo"]), 7);
+        let err = parse(&["--learning-days", "4000"]).unwrap_err().to_string();
+        assert!(err.contains("--learning-days"), "{err}");
+        let learning = parse(&["--learning-days", "1"])
+            .unwrap()
+            .settings
+            .detection();
+        assert_eq!(learning.learning_secs, 86_400);
     }
 
     #[test]

@@ -25,6 +25,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ::analysis::Inventory;
+/// The detector's settings, for the server's.
+pub use ::analysis::detect::Config as DetectConfig;
+use ::analysis::detect::Detector;
 use ::analysis::report::{Overrides, Report};
 use sqlx::AnyConnection;
 use sqlx::Row;
@@ -56,6 +59,9 @@ pub struct Analysis {
     /// The tenant the last step analysed: the next step starts after it,
     /// so a tenant with a steady stream of batches never starves another.
     last_tenant: Arc<AtomicI64>,
+    /// The detector's settings (learning period, dedup window); applied to
+    /// a stored detector too, so a changed setting takes effect at once.
+    detect: DetectConfig,
 }
 
 /// What one step did.
@@ -96,7 +102,19 @@ impl Analysis {
             wake,
             cache: Default::default(),
             last_tenant: Default::default(),
+            detect: DetectConfig::default(),
         }
+    }
+
+    /// The same, detecting with `config`.
+    pub fn with_detection(mut self, config: DetectConfig) -> Self {
+        self.detect = config;
+        self
+    }
+
+    /// The detector's settings.
+    pub fn detection(&self) -> DetectConfig {
+        self.detect
     }
 
     /// Resolves when a batch was stored since the last call (or is stored).
@@ -197,31 +215,55 @@ impl Analysis {
             return Ok(None);
         }
 
-        let (mut inventory, written) = self.state(&mut tx, tenant_id, version).await?;
+        let (mut inventory, mut detector, written) =
+            self.state(&mut tx, tenant_id, version).await?;
+        // Allows made since the last step apply from this one.
+        detector.set_allows(crate::alerts::active_allows(&mut tx, tenant_id).await?);
         // Per sensor, the last batch taken in: (sensor, sequence, minute).
         let mut progress: Vec<(i64, i64, i64)> = Vec::new();
+        let mut changed = Vec::new();
         for p in &ready {
             let batch = rebuild(&mut tx, tenant_id, p.sensor_id, p.sequence)
                 .await?
                 .ok_or(StoreError::Internal)?;
             inventory.observe(&batch);
+            changed.extend(detector.observe(&batch));
             match progress.last_mut() {
                 Some(last) if last.0 == p.sensor_id => *last = (p.sensor_id, p.sequence, p.minute),
                 _ => progress.push((p.sensor_id, p.sequence, p.minute)),
             }
         }
+        let overrides = overrides(&mut tx, tenant_id).await?;
+        let report = inventory.report_with(&overrides);
+        // The review compares the engine's own assessment, as `sensor
+        // analyze` does: a customer's decision about a role is not a
+        // change in the traffic.
+        if overrides.roles.is_empty() && overrides.purdue_levels.is_empty() {
+            changed.extend(detector.review(&report));
+        } else {
+            changed.extend(detector.review(&inventory.report()));
+        }
+        changed.sort_unstable();
+        changed.dedup();
+        let alerts: Vec<_> = changed
+            .iter()
+            .filter_map(|id| detector.alert(*id))
+            .collect();
+        crate::alerts::upsert(&mut tx, tenant_id, &alerts, now_secs()).await?;
+        // Stored now: what no finding can update any more leaves the state.
+        detector.forget_closed();
 
-        let mut state = Vec::new();
-        ciborium::into_writer(&inventory, &mut state).map_err(|e| AnalysisError::State {
-            tenant_id,
-            problem: e.to_string(),
-        })?;
+        let unwritable = |problem| AnalysisError::State { tenant_id, problem };
+        let state = to_cbor(&inventory).map_err(unwritable)?;
+        let detect_state = to_cbor(&detector).map_err(unwritable)?;
         let next = version + 1;
         sqlx::query(
-            "UPDATE analysis_state SET version = $1, state = $2, updated_at = $3 WHERE tenant_id = $4",
+            "UPDATE analysis_state SET version = $1, state = $2, detect_state = $3, updated_at = $4 \
+             WHERE tenant_id = $5",
         )
         .bind(next)
         .bind(state)
+        .bind(detect_state)
         .bind(now_secs())
         .bind(tenant_id)
         .execute(&mut *tx)
@@ -241,11 +283,9 @@ impl Analysis {
             .await
             .map_err(db_error)?;
         }
-        let overrides = overrides(&mut tx, tenant_id).await?;
-        let report = inventory.report_with(&overrides);
         let written = materialise(&mut tx, tenant_id, &report, written).await?;
         tx.commit().await.map_err(db_error)?;
-        self.keep(tenant_id, next, inventory, written);
+        self.keep(tenant_id, next, inventory, detector, written);
         Ok(Some(Step::Analysed {
             tenant_id,
             batches: ready.len(),
@@ -302,7 +342,7 @@ impl Analysis {
             .await
             .map_err(db_error)?;
         }
-        let (inventory, written) = self.state(&mut tx, tenant_id, version).await?;
+        let (inventory, detector, written) = self.state(&mut tx, tenant_id, version).await?;
         let overrides = overrides(&mut tx, tenant_id).await?;
         let report = inventory.report_with(&overrides);
         let written = materialise(&mut tx, tenant_id, &report, written).await?;
@@ -316,7 +356,7 @@ impl Analysis {
             .await
             .map_err(db_error)?;
         tx.commit().await.map_err(db_error)?;
-        self.keep(tenant_id, next, inventory, written);
+        self.keep(tenant_id, next, inventory, detector, written);
         Ok(())
     }
 
@@ -375,52 +415,25 @@ impl Analysis {
         tenant_id: i64,
         wait: Wait,
     ) -> Result<Option<i64>, AnalysisError> {
-        let locked = match self.db.backend() {
-            Backend::Postgres => {
-                let sql = match wait {
-                    Wait::SkipLocked => {
-                        "SELECT version FROM analysis_state WHERE tenant_id = $1 FOR UPDATE SKIP LOCKED"
-                    }
-                    Wait::Block => {
-                        "SELECT version FROM analysis_state WHERE tenant_id = $1 FOR UPDATE"
-                    }
-                };
-                sqlx::query(sql)
-                    .bind(tenant_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_error)?
-            }
-            Backend::Sqlite => {
-                // A write first: the transaction holds SQLite's write lock
-                // from here, so nothing changes under it.
-                sqlx::query(
-                    "UPDATE analysis_state SET updated_at = updated_at WHERE tenant_id = $1",
-                )
-                .bind(tenant_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-                sqlx::query("SELECT version FROM analysis_state WHERE tenant_id = $1")
-                    .bind(tenant_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_error)?
-            }
-        };
-        locked
-            .map(|row| row.try_get::<i64, _>("version").map_err(db_error))
-            .transpose()
+        lock_tenant(self.db.backend(), tx, tenant_id, wait).await
     }
 
     /// Remembers the tenant's state and tables as committed at `version`.
-    fn keep(&self, tenant_id: i64, version: i64, inventory: Inventory, written: Written) {
+    fn keep(
+        &self,
+        tenant_id: i64,
+        version: i64,
+        inventory: Inventory,
+        detector: Detector,
+        written: Written,
+    ) {
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(
                 tenant_id,
                 Cached {
                     version,
                     inventory,
+                    detector,
                     written,
                 },
             );
@@ -436,7 +449,7 @@ impl Analysis {
         conn: &mut AnyConnection,
         tenant_id: i64,
         version: i64,
-    ) -> Result<(Inventory, Option<Written>), AnalysisError> {
+    ) -> Result<(Inventory, Detector, Option<Written>), AnalysisError> {
         let cached = self
             .cache
             .lock()
@@ -445,24 +458,35 @@ impl Analysis {
         if let Some(cached) = cached
             && cached.version == version
         {
-            return Ok((cached.inventory, Some(cached.written)));
+            return Ok((cached.inventory, cached.detector, Some(cached.written)));
         }
-        let state: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT state FROM analysis_state WHERE tenant_id = $1")
+        let row =
+            sqlx::query("SELECT state, detect_state FROM analysis_state WHERE tenant_id = $1")
                 .bind(tenant_id)
                 .fetch_one(&mut *conn)
                 .await
                 .map_err(db_error)?;
+        let state: Option<Vec<u8>> = row.try_get("state").map_err(db_error)?;
+        let detect_state: Option<Vec<u8>> = row.try_get("detect_state").map_err(db_error)?;
         let inventory = match state {
             None => Inventory::default(),
             Some(bytes) => {
-                ciborium::from_reader(bytes.as_slice()).map_err(|e| AnalysisError::State {
+                from_cbor(&bytes).map_err(|problem| AnalysisError::State { tenant_id, problem })?
+            }
+        };
+        // A tenant analysed before detections existed starts its detector
+        // (and its sensors' learning period) with the next batch.
+        let mut detector = match detect_state {
+            None => Detector::new(self.detect),
+            Some(bytes) => {
+                from_cbor::<Detector>(&bytes).map_err(|problem| AnalysisError::State {
                     tenant_id,
-                    problem: e.to_string(),
+                    problem: format!("detector: {problem}"),
                 })?
             }
         };
-        Ok((inventory, None))
+        detector.set_config(self.detect);
+        Ok((inventory, detector, None))
     }
 }
 
@@ -471,7 +495,18 @@ impl Analysis {
 struct Cached {
     version: i64,
     inventory: Inventory,
+    detector: Detector,
     written: Written,
+}
+
+fn from_cbor<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    ciborium::from_reader(bytes).map_err(|e| e.to_string())
+}
+
+fn to_cbor<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    ciborium::into_writer(value, &mut bytes).map_err(|e| e.to_string())?;
+    Ok(bytes)
 }
 
 /// A digest of every row the tenant's tables hold, by key: a step writes
@@ -498,9 +533,53 @@ pub fn role_names() -> Vec<&'static str> {
     ::analysis::Role::ALL.iter().map(|r| r.as_str()).collect()
 }
 
+/// Takes the tenant's analysis lock in `tx` and returns its state version;
+/// `None` when another instance holds it and `wait` says not to wait
+/// (PostgreSQL), or the tenant has no state row. Triage that must not race
+/// a step (an allow) takes it too.
+pub(crate) async fn lock_tenant(
+    backend: Backend,
+    tx: &mut AnyConnection,
+    tenant_id: i64,
+    wait: Wait,
+) -> Result<Option<i64>, AnalysisError> {
+    let locked = match backend {
+        Backend::Postgres => {
+            let sql = match wait {
+                Wait::SkipLocked => {
+                    "SELECT version FROM analysis_state WHERE tenant_id = $1 FOR UPDATE SKIP LOCKED"
+                }
+                Wait::Block => "SELECT version FROM analysis_state WHERE tenant_id = $1 FOR UPDATE",
+            };
+            sqlx::query(sql)
+                .bind(tenant_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?
+        }
+        Backend::Sqlite => {
+            // A write first: the transaction holds SQLite's write lock
+            // from here, so nothing changes under it.
+            sqlx::query("UPDATE analysis_state SET updated_at = updated_at WHERE tenant_id = $1")
+                .bind(tenant_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            sqlx::query("SELECT version FROM analysis_state WHERE tenant_id = $1")
+                .bind(tenant_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?
+        }
+    };
+    locked
+        .map(|row| row.try_get::<i64, _>("version").map_err(db_error))
+        .transpose()
+}
+
 /// Whether taking a tenant's lock waits for the instance holding it.
 #[derive(Debug, Clone, Copy)]
-enum Wait {
+pub(crate) enum Wait {
     /// Move on (a step: another instance is analysing that tenant).
     SkipLocked,
     /// Wait (a user's decision must not be lost to a concurrent step).

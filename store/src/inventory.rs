@@ -84,7 +84,7 @@ fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-enum Bind {
+pub(crate) enum Bind {
     Int(i64),
     Text(String),
 }
@@ -133,7 +133,7 @@ fn where_clause(tenant_id: i64, f: &AssetFilter) -> (String, Vec<Bind>) {
     (sql, binds)
 }
 
-fn bind_all<'q>(
+pub(crate) fn bind_all<'q>(
     mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     binds: &'q [Bind],
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {

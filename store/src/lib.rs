@@ -2,14 +2,16 @@
 //! ([`db`]), every SQL query, grouped by what it stores — accounts and the
 //! login check, sessions, saved quotes, recorded contracts, the sensor
 //! registry with token authentication, uploaded batches ([`ingest`], read
-//! back by [`batches`]), the analysis job's state and steps ([`analysis`])
-//! and the inventory it materialises ([`inventory`]).
+//! back by [`batches`]), the analysis job's state and steps ([`analysis`]),
+//! the inventory it materialises ([`inventory`]) and the alerts it stores
+//! and customers triage ([`alerts`]).
 //!
 //! The web app's server functions and the server's plain handlers call in
 //! here; nothing here knows about HTTP or pages. Every method returns
 //! [`StoreError`] (database details are logged, never shown).
 
 pub mod accounts;
+pub mod alerts;
 pub mod analysis;
 pub mod batches;
 pub mod contracts;
@@ -28,6 +30,7 @@ use std::sync::Arc;
 
 pub use self::analysis::Analysis;
 pub use accounts::Accounts;
+pub use alerts::Alerts;
 pub use contracts::Contracts;
 pub use db::{Backend, Db, DbError};
 pub use error::StoreError;
@@ -49,6 +52,7 @@ pub struct Store {
     pub ingest: Ingest,
     pub analysis: Analysis,
     pub inventory: Inventory,
+    pub alerts: Alerts,
     pub retention: retention::Retention,
 }
 
@@ -65,9 +69,19 @@ impl Store {
             ingest: Ingest::new(db.clone(), wake.clone()),
             analysis: Analysis::new(db.clone(), wake),
             inventory: Inventory::new(db.clone()),
+            alerts: Alerts::new(db.clone()),
             retention: retention::Retention::new(db.clone()),
             db,
         }
+    }
+}
+
+impl Store {
+    /// The same, its analysis job detecting with `config` (the learning
+    /// period, the dedup window).
+    pub fn with_detection(mut self, config: ::analysis::detect::Config) -> Store {
+        self.analysis = self.analysis.with_detection(config);
+        self
     }
 }
 

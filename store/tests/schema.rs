@@ -13,6 +13,9 @@ use std::collections::BTreeMap;
 
 /// Sharded by `tenant_id`: a tenant's traffic and everything derived from it.
 const DISTRIBUTED: &[&str] = &[
+    "alert_actions",
+    "alert_allows",
+    "alerts",
     "analysis_progress",
     "analysis_state",
     "asset_overrides",

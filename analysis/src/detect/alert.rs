@@ -119,6 +119,11 @@ impl AlertType {
         }
     }
 
+    /// The type of a wire name; `None` for anything else.
+    pub fn parse(name: &str) -> Option<AlertType> {
+        AlertType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
     /// True for the types that alert also during learning: dangerous in
     /// themselves, whatever the baseline says.
     pub const fn always_on(self) -> bool {
@@ -199,6 +204,11 @@ impl Severity {
             Severity::High => "high",
             Severity::Critical => "critical",
         }
+    }
+
+    /// The severity of a wire name; `None` for anything else.
+    pub fn parse(name: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.as_str() == name)
     }
 }
 

@@ -20,6 +20,8 @@
 //! - [`review`]: after the learning period, what the inventory's report
 //!   says changed — roles, edges that skip Purdue levels.
 //!
+//! Findings an [`Allow`] covers are not recorded ([`allow`]).
+//!
 //! ```
 //! use analysis::detect::{Config, Detector};
 //! use traffic::record::Batch;
@@ -30,6 +32,7 @@
 //! ```
 
 pub mod alert;
+pub mod allow;
 pub mod baseline;
 pub mod commands;
 pub mod malformed;
@@ -46,6 +49,7 @@ use serde::{Deserialize, Serialize};
 use traffic::record::Batch;
 
 pub use alert::{Alert, AlertType, AlertView, BatchRef, Finding, Party, Severity};
+pub use allow::{Allow, AllowScope, ScopeKind};
 
 use crate::report::Report;
 
@@ -100,12 +104,29 @@ pub struct Detector {
     baseline: baseline::Baseline,
     volume: volume::Volume,
     review: review::ReviewState,
+    /// The alerts still open to repeats, by id (ascending); a long-running
+    /// detector drops the others with [`Detector::forget_closed`].
     alerts: Vec<Alert>,
-    /// Dedup key → index in `alerts` of the alert a repeat updates.
-    open: BTreeMap<String, usize>,
+    /// Dedup key → id of the alert a repeat updates.
+    open: BTreeMap<String, u64>,
+    /// The id the next alert gets: ids keep increasing when alerts are
+    /// forgotten.
+    #[serde(default)]
+    next_id: u64,
+    /// Per sensor, its latest batch time, ms: where its dedup windows stand.
+    #[serde(default)]
+    sensor_now_ms: BTreeMap<String, i64>,
     /// Latest batch time seen, ms: the time of findings that come from the
     /// inventory rather than a batch.
     now_ms: i64,
+    /// What the customer allowed; set before each run
+    /// ([`Detector::set_allows`]), not part of the state (the server keeps
+    /// them in its tables).
+    #[serde(skip)]
+    allows: Vec<Allow>,
+    /// Findings not recorded because an allow covered them.
+    #[serde(default)]
+    suppressed: u64,
 }
 
 impl Default for Detector {
@@ -125,12 +146,23 @@ impl Detector {
             review: review::ReviewState::default(),
             alerts: Vec::new(),
             open: BTreeMap::new(),
+            next_id: 1,
+            sensor_now_ms: BTreeMap::new(),
             now_ms: 0,
+            allows: Vec::new(),
+            suppressed: 0,
         }
     }
 
     pub fn config(&self) -> Config {
         self.config
+    }
+
+    /// Changes the settings of a detector restored from its state (a
+    /// server started with another learning period): learning is judged
+    /// with the new period from the next batch on.
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
     }
 
     /// True while `sensor` learns (a sensor never seen learns too).
@@ -173,7 +205,13 @@ impl Detector {
                 ended: false,
             });
         let learning = force_learning || l.learns_at(batch.minute_start, self.config);
-        self.now_ms = self.now_ms.max(batch.minute_start.saturating_mul(1000));
+        let minute_ms = batch.minute_start.saturating_mul(1000);
+        self.now_ms = self.now_ms.max(minute_ms);
+        let sensor_now = self
+            .sensor_now_ms
+            .entry(batch.sensor_id.clone())
+            .or_insert(minute_ms);
+        *sensor_now = (*sensor_now).max(minute_ms);
         let mut findings = Vec::new();
         // Names first, so a device is named the same way in the batch that
         // first shows its MAC as in the ones after (the baseline keeps its
@@ -205,9 +243,63 @@ impl Detector {
         self.record(findings)
     }
 
-    /// Every alert, oldest first.
+    /// Every alert kept, oldest first (every alert, unless
+    /// [`Detector::forget_closed`] dropped some).
     pub fn alerts(&self) -> &[Alert] {
         &self.alerts
+    }
+
+    /// The alert of an id, if still kept.
+    pub fn alert(&self, id: u64) -> Option<&Alert> {
+        self.alerts
+            .binary_search_by_key(&id, |a| a.id)
+            .ok()
+            .and_then(|i| self.alerts.get(i))
+    }
+
+    /// Replaces the allow list. An alert an allow covers is closed to
+    /// repeats: what it covers is suppressed while the allow stands, and
+    /// opens a new alert once the allow is revoked, rather than quietly
+    /// updating the alert a person already dealt with.
+    pub fn set_allows(&mut self, allows: Vec<Allow>) {
+        let alerts = &self.alerts;
+        let covered = |id: &u64| {
+            alerts
+                .binary_search_by_key(id, |a| a.id)
+                .ok()
+                .and_then(|i| alerts.get(i))
+                .is_some_and(|a| allows.iter().any(|allow| allow.covers_alert(a)))
+        };
+        self.open.retain(|_, id| !covered(id));
+        self.allows = allows;
+    }
+
+    /// Findings an allow covered since the detector began.
+    pub fn suppressed(&self) -> u64 {
+        self.suppressed
+    }
+
+    /// Drops the alerts no finding can update any more — those closed by
+    /// an allow, and those last seen more than the dedup window before
+    /// their sensor's latest batch — and returns how many. For a detector
+    /// that runs for ever (the server), which keeps the alerts elsewhere;
+    /// ids keep increasing. Exact while each sensor's batch time moves
+    /// forward; a sensor whose time goes back (an old capture uploaded
+    /// after a newer one) may open a new alert where a kept one would
+    /// have been updated.
+    pub fn forget_closed(&mut self) -> usize {
+        let window_ms = self.config.dedup_window_secs.saturating_mul(1000);
+        let (sensor_now, now_ms) = (&self.sensor_now_ms, self.now_ms);
+        let open: std::collections::BTreeSet<u64> = self.open.values().copied().collect();
+        let before = self.alerts.len();
+        self.alerts.retain(|a| {
+            let now = sensor_now.get(&a.sensor).copied().unwrap_or(now_ms);
+            open.contains(&a.id) && now.saturating_sub(a.last_seen_ms) <= window_ms
+        });
+        let alerts = &self.alerts;
+        self.open
+            .retain(|_, id| alerts.binary_search_by_key(id, |a| a.id).is_ok());
+        before - self.alerts.len()
     }
 
     /// Every alert as shown (JSON: docs/DETECTIONS.md).
@@ -219,14 +311,22 @@ impl Detector {
         let window_ms = self.config.dedup_window_secs.saturating_mul(1000);
         let mut changed = Vec::new();
         for f in findings {
+            if self.allows.iter().any(|allow| allow.covers(&f)) {
+                self.suppressed = self.suppressed.saturating_add(1);
+                continue;
+            }
             let key = f.key();
-            // An index that points nowhere (a state stored by hand) opens
-            // a new alert rather than panicking.
-            let repeat = self.open.get(&key).copied().filter(|&i| {
-                self.alerts
-                    .get(i)
-                    .is_some_and(|a| f.first_seen_ms.saturating_sub(a.last_seen_ms) <= window_ms)
-            });
+            // An id that points nowhere (a state stored by hand) opens a
+            // new alert rather than panicking.
+            let repeat = self
+                .open
+                .get(&key)
+                .and_then(|id| self.alerts.binary_search_by_key(id, |a| a.id).ok())
+                .filter(|&i| {
+                    self.alerts.get(i).is_some_and(|a| {
+                        f.first_seen_ms.saturating_sub(a.last_seen_ms) <= window_ms
+                    })
+                });
             let id = match repeat.and_then(|i| self.alerts.get_mut(i)) {
                 Some(a) => {
                     a.count = a.count.saturating_add(1);
@@ -254,8 +354,13 @@ impl Detector {
                     a.id
                 }
                 None => {
-                    let id = self.alerts.len() as u64 + 1;
-                    self.open.insert(key, self.alerts.len());
+                    // A state from before `next_id` (0 by serde's default)
+                    // goes on after its last alert.
+                    let id = self
+                        .next_id
+                        .max(self.alerts.last().map_or(1, |a| a.id.saturating_add(1)));
+                    self.next_id = id.saturating_add(1);
+                    self.open.insert(key, id);
                     self.alerts.push(Alert {
                         id,
                         alert_type: f.alert_type,

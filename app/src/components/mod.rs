@@ -1,6 +1,8 @@
 //! Pieces shared by several pages, and the read-only sections rendered on
-//! the server as HTML (`contract_statement`, `portal_summary`, `inventory`).
+//! the server as HTML (`contract_statement`, `portal_summary`, `inventory`, `alerts`).
 
+#[cfg(feature = "ssr")]
+pub mod alerts;
 #[cfg(feature = "ssr")]
 pub mod contract_statement;
 pub mod guard;

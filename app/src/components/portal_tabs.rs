@@ -1,4 +1,4 @@
-//! The portal's tabs: overview, assets, map. Plain links, so they work
+//! The portal's tabs: overview, assets, alerts, map. Plain links, so they work
 //! before the page's code has loaded.
 
 use leptos::prelude::*;
@@ -9,6 +9,7 @@ use crate::i18n::use_t;
 pub enum PortalTab {
     Overview,
     Assets,
+    Alerts,
     Map,
 }
 
@@ -35,6 +36,7 @@ pub fn PortalTabs(current: PortalTab) -> impl IntoView {
         <nav class="tabs" data-testid="portal-tabs">
             {tab(PortalTab::Overview, "/portal", "tab-overview", |c| c.portal_tab_overview)}
             {tab(PortalTab::Assets, "/portal/assets", "tab-assets", |c| c.portal_tab_assets)}
+            {tab(PortalTab::Alerts, "/portal/alerts", "tab-alerts", |c| c.portal_tab_alerts)}
             {tab(PortalTab::Map, "/portal/map", "tab-map", |c| c.portal_tab_map)}
         </nav>
     }

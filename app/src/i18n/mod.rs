@@ -1,6 +1,8 @@
 //! The UI's words. Every string a page shows comes from one typed catalogue
 //! per language, so a missing translation is a compile error, not a blank.
 
+#[cfg(feature = "ssr")]
+pub mod alerts;
 mod en;
 #[cfg(feature = "ssr")]
 pub mod inventory;
@@ -228,6 +230,7 @@ pub struct Catalogue {
     pub portal_tab_overview: &'static str,
     pub portal_tab_assets: &'static str,
     pub portal_tab_map: &'static str,
+    pub portal_tab_alerts: &'static str,
     pub portal_tenant: &'static str,
     pub portal_users: &'static str,
     pub portal_sensors: &'static str,

@@ -29,10 +29,13 @@ pub struct ServerState {
 
 impl ServerState {
     pub fn new(db: Db, settings: AppSettings) -> Self {
-        ServerState {
-            store: Store::new(db),
-            settings,
-        }
+        ServerState::with_store(Store::new(db), settings)
+    }
+
+    /// Over a store built elsewhere (the server's, with its detection
+    /// settings).
+    pub fn with_store(store: Store, settings: AppSettings) -> Self {
+        ServerState { store, settings }
     }
 }
 

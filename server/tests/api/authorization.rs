@@ -54,6 +54,10 @@ fn asset_query(other_tenant: i64) -> Value {
     serde_json::json!({ "query": model::inventory::AssetQuery::default(), "tenant_id": other_tenant })
 }
 
+fn alert_query(other_tenant: i64) -> Value {
+    serde_json::json!({ "query": app::alerts::AlertQuery::default(), "tenant_id": other_tenant })
+}
+
 fn quote_to_save(_other_tenant: i64) -> Value {
     let mut form =
         app::quotes::QuoteForm::starter(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap());
@@ -170,6 +174,65 @@ const SERVER_FNS: &[ServerFn] = &[
         ]),
     },
     ServerFn {
+        endpoint: "portal/alerts",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Json(alert_query),
+    },
+    ServerFn {
+        endpoint: "portal/alert",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("id", "1"), ("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "portal/alert_counts",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "portal/alert_allows",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "portal/alerts_html",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[
+            ("query", "severity=high"),
+            ("lang", "En"),
+            ("tenant_id", "{other}"),
+        ]),
+    },
+    ServerFn {
+        endpoint: "portal/alert_html",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("id", "1"), ("lang", "En"), ("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "portal/set_alert_state",
+        allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
+        body: Form(&[
+            ("id", "1"),
+            ("state", "acknowledged"),
+            ("note", ""),
+            ("tenant_id", "{other}"),
+        ]),
+    },
+    ServerFn {
+        endpoint: "portal/allow_alert",
+        allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
+        body: Form(&[
+            ("id", "1"),
+            ("scope", "edge"),
+            ("note", ""),
+            ("tenant_id", "{other}"),
+        ]),
+    },
+    ServerFn {
+        endpoint: "portal/revoke_alert_allow",
+        allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
+        body: Form(&[("id", "1"), ("tenant_id", "{other}")]),
+    },
+    ServerFn {
         endpoint: "portal/statement",
         allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
         body: Form(&[("lang", "En"), ("tenant_id", "{other}")]),
@@ -237,7 +300,12 @@ const SERVER_FNS: &[ServerFn] = &[
 /// Functions about one thing by id, which answer an allowed caller 404
 /// when the caller's tenant has no such thing (the matrix's tenants have no
 /// assets).
-const NOT_FOUND_IS_AN_ANSWER: [&str; 1] = ["portal/set_asset_decision"];
+const NOT_FOUND_IS_AN_ANSWER: [&str; 4] = [
+    "portal/set_asset_decision",
+    "portal/set_alert_state",
+    "portal/allow_alert",
+    "portal/revoke_alert_allow",
+];
 
 /// Open to anyone: they establish or describe the session itself.
 const PUBLIC_FNS: [&str; 3] = ["login", "logout", "whoami"];

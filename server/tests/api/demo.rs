@@ -59,6 +59,34 @@ async fn the_demo_tenant_gets_the_repos_captures_once(backend: Backend) {
     assert!(again.is_empty(), "a restart imports nothing: {again:?}");
     assert_eq!(overview().await, before, "the traffic is not counted twice");
 
+    // The captures' commands alert (always on, whatever the learning
+    // period): the S7 block download among them.
+    let mut servers = Vec::new();
+    for _ in 0..300 {
+        let page: Value = app
+            .call_json(
+                &customer,
+                "portal/alerts",
+                &serde_json::json!({ "query": { "filter": { "alert_type": "program_download" }, "offset": 0, "limit": 500 } }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        servers = page["alerts"]
+            .as_array()
+            .map(|a| a.iter().map(|a| a["server_id"].clone()).collect())
+            .unwrap_or_default();
+        if servers.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        servers.len() >= 2,
+        "program downloads in the demo: {servers:?}"
+    );
+
     let other = app.signed_in("other-admin").await;
     let theirs: Value = app
         .call(&other, "portal/overview", &[])
