@@ -18,10 +18,10 @@ use sqlx::any::AnyRow;
 use traffic::operation::Protocol;
 
 use crate::StoreError;
-use crate::analysis::{Wait, lock_tenant};
 use crate::db::{Db, internal};
 use crate::inventory::{Bind, bind_all};
 use crate::now_secs;
+use crate::tenant_lock::{self, Wait};
 
 /// Every alert type's wire name, in the engine's order (forms list them so).
 pub fn alert_type_names() -> Vec<&'static str> {
@@ -426,12 +426,7 @@ impl Alerts {
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
         // Serialised with the tenant's analysis steps, so the step after
         // this one sees the allow, and allow ids never collide.
-        lock_tenant(self.db.backend(), &mut tx, tenant_id, Wait::Block)
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "locking the tenant for an allow failed");
-                StoreError::Internal
-            })?;
+        tenant_lock::lock(self.db.backend(), &mut tx, tenant_id, Wait::Block).await?;
         let from = current_state(&mut tx, tenant_id, alert_id).await?;
         let row = sqlx::query(
             "SELECT alert_type, sensor, client_id, server_id, protocol FROM alerts \
@@ -556,12 +551,7 @@ impl Alerts {
         done_by: &str,
     ) -> Result<(), StoreError> {
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
-        lock_tenant(self.db.backend(), &mut tx, tenant_id, Wait::Block)
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "locking the tenant for a revoke failed");
-                StoreError::Internal
-            })?;
+        tenant_lock::lock(self.db.backend(), &mut tx, tenant_id, Wait::Block).await?;
         let row = sqlx::query(
             "SELECT alert_id, revoked_at FROM alert_allows WHERE tenant_id = $1 AND allow_id = $2",
         )

@@ -35,8 +35,9 @@ use tokio::sync::Notify;
 
 use crate::StoreError;
 use crate::batches::{RebuildError, rebuild};
-use crate::db::{Backend, Db, internal};
+use crate::db::{Db, internal};
 use crate::now_secs;
+use crate::tenant_lock::{self, Wait};
 
 /// How long a batch after a missing sequence waits for it (seconds since
 /// it was stored): a sensor retries until acknowledged, and two capture
@@ -415,7 +416,7 @@ impl Analysis {
         tenant_id: i64,
         wait: Wait,
     ) -> Result<Option<i64>, AnalysisError> {
-        lock_tenant(self.db.backend(), tx, tenant_id, wait).await
+        Ok(tenant_lock::lock(self.db.backend(), tx, tenant_id, wait).await?)
     }
 
     /// Remembers the tenant's state and tables as committed at `version`.
@@ -531,59 +532,6 @@ fn digest(json: &str) -> u64 {
 /// Every role's wire name, in the engine's order (forms list them so).
 pub fn role_names() -> Vec<&'static str> {
     ::analysis::Role::ALL.iter().map(|r| r.as_str()).collect()
-}
-
-/// Takes the tenant's analysis lock in `tx` and returns its state version;
-/// `None` when another instance holds it and `wait` says not to wait
-/// (PostgreSQL), or the tenant has no state row. Triage that must not race
-/// a step (an allow) takes it too.
-pub(crate) async fn lock_tenant(
-    backend: Backend,
-    tx: &mut AnyConnection,
-    tenant_id: i64,
-    wait: Wait,
-) -> Result<Option<i64>, AnalysisError> {
-    let locked = match backend {
-        Backend::Postgres => {
-            let sql = match wait {
-                Wait::SkipLocked => {
-                    "SELECT version FROM analysis_state WHERE tenant_id = $1 FOR UPDATE SKIP LOCKED"
-                }
-                Wait::Block => "SELECT version FROM analysis_state WHERE tenant_id = $1 FOR UPDATE",
-            };
-            sqlx::query(sql)
-                .bind(tenant_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_error)?
-        }
-        Backend::Sqlite => {
-            // A write first: the transaction holds SQLite's write lock
-            // from here, so nothing changes under it.
-            sqlx::query("UPDATE analysis_state SET updated_at = updated_at WHERE tenant_id = $1")
-                .bind(tenant_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            sqlx::query("SELECT version FROM analysis_state WHERE tenant_id = $1")
-                .bind(tenant_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_error)?
-        }
-    };
-    locked
-        .map(|row| row.try_get::<i64, _>("version").map_err(db_error))
-        .transpose()
-}
-
-/// Whether taking a tenant's lock waits for the instance holding it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Wait {
-    /// Move on (a step: another instance is analysing that tenant).
-    SkipLocked,
-    /// Wait (a user's decision must not be lost to a concurrent step).
-    Block,
 }
 
 /// A customer's decision about an asset; `None` leaves it to the engine.

@@ -24,6 +24,7 @@ pub mod quotes;
 pub mod retention;
 pub mod sensors;
 pub mod sessions;
+pub mod tenant_lock;
 pub mod throttle;
 
 use std::sync::Arc;

@@ -1,0 +1,69 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, logIn, logOut } from './helpers';
+
+// The demo tenant holds the repo's test captures (the server runs with
+// --demo-captures, which also sets the learning period to 0), so its alerts
+// include the S7 block downloads of s7comm_downloading_block_db1.pcap.
+
+test('a viewer lists alerts, filters them by type and reads one without triage forms', async ({ page }) => {
+  await logIn(page, 'customer-viewer');
+  await page.goto('/portal');
+  await hydrated(page);
+  await page.getByTestId('tab-alerts').click();
+  await expect(page).toHaveURL(/\/portal\/alerts$/);
+  await expect(page.getByTestId('alert-counts')).toBeVisible();
+  const all = await page.getByTestId('alert-row').count();
+  expect(all).toBeGreaterThan(0);
+
+  const filters = page.getByTestId('alert-filters');
+  await filters.locator('select[name="type"]').selectOption('program_download');
+  await filters.locator('button[type="submit"]').click();
+  await expect(page).toHaveURL(/type=program_download/);
+  const rows = page.getByTestId('alert-row');
+  await expect(rows.first()).toBeVisible();
+  for (const row of await rows.all()) {
+    await expect(row).toContainText('program_download');
+  }
+
+  await rows.first().getByRole('link').click();
+  await expect(page).toHaveURL(/\/portal\/alerts\/\d+$/);
+  await expect(page.getByTestId('alert-title')).not.toBeEmpty();
+  await expect(page.getByTestId('alert-why')).not.toBeEmpty();
+  await expect(page.getByTestId('alert-check')).not.toBeEmpty();
+  // The assets concerned are one click away.
+  await expect(page.locator('a[href^="/portal/assets/"]').first()).toBeVisible();
+  await expect(page.getByTestId('alert-set-state')).toHaveCount(0);
+  await expect(page.getByTestId('alert-allow')).toHaveCount(0);
+  await logOut(page);
+});
+
+test('a customer admin acknowledges an alert, allows its behaviour and revokes the allow', async ({ page }) => {
+  await logIn(page, 'customer-admin');
+  await page.goto('/portal/alerts?type=program_download');
+  await hydrated(page);
+  await page.getByTestId('alert-row').first().getByRole('link').click();
+  await expect(page).toHaveURL(/\/portal\/alerts\/\d+$/);
+  const address = page.url();
+
+  // Acknowledged, with who and the note in the history.
+  const setState = page.getByTestId('alert-set-state');
+  await setState.locator('select[name="state"]').selectOption('acknowledged');
+  await setState.locator('input[name="note"]').fill('seen by the e2e test');
+  await setState.locator('button[type="submit"]').click();
+  await expect(page.getByTestId('alert-action').filter({ hasText: 'seen by the e2e test' })).toContainText('customer-admin');
+  expect(page.url().split('?')[0]).toBe(address);
+
+  // Allowed for this connection: the allow is listed with a revoke button.
+  const allow = page.getByTestId('alert-allow');
+  await allow.locator('select[name="scope"]').selectOption('edge');
+  await allow.locator('input[name="note"]').fill('planned maintenance');
+  await allow.locator('button[type="submit"]').click();
+  const allowRow = page.getByTestId('alert-allow-row').filter({ hasText: 'planned maintenance' });
+  await expect(allowRow).toHaveCount(1);
+  await expect(allowRow.locator('button')).toHaveCount(1);
+
+  // Revoked: still listed, without the button.
+  await allowRow.locator('button').click();
+  await expect(page.getByTestId('alert-allow-row').filter({ hasText: 'planned maintenance' }).locator('button')).toHaveCount(0);
+  await logOut(page);
+});
