@@ -9,6 +9,7 @@ pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod inventory;
 pub mod nav;
+pub mod portal_html;
 #[cfg(feature = "ssr")]
 pub mod portal_summary;
 pub mod portal_tabs;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::use_t;
+use crate::i18n::{Catalogue, use_t};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PortalTab {
@@ -13,31 +13,60 @@ pub enum PortalTab {
     Map,
 }
 
+impl PortalTab {
+    pub const ALL: [PortalTab; 4] = [
+        PortalTab::Overview,
+        PortalTab::Assets,
+        PortalTab::Alerts,
+        PortalTab::Map,
+    ];
+
+    pub fn href(self) -> &'static str {
+        match self {
+            PortalTab::Overview => "/portal",
+            PortalTab::Assets => "/portal/assets",
+            PortalTab::Alerts => "/portal/alerts",
+            PortalTab::Map => "/portal/map",
+        }
+    }
+
+    pub fn label(self, t: &Catalogue) -> &'static str {
+        match self {
+            PortalTab::Overview => t.portal_tab_overview,
+            PortalTab::Assets => t.portal_tab_assets,
+            PortalTab::Alerts => t.portal_tab_alerts,
+            PortalTab::Map => t.portal_tab_map,
+        }
+    }
+
+    fn testid(self) -> &'static str {
+        match self {
+            PortalTab::Overview => "tab-overview",
+            PortalTab::Assets => "tab-assets",
+            PortalTab::Alerts => "tab-alerts",
+            PortalTab::Map => "tab-map",
+        }
+    }
+}
+
 #[component]
 pub fn PortalTabs(current: PortalTab) -> impl IntoView {
     let t = use_t();
-    let tab = move |which: PortalTab,
-                    href: &'static str,
-                    testid: &'static str,
-                    text: fn(&crate::i18n::Catalogue) -> &'static str| {
-        let here = which == current;
-        view! {
-            <a
-                href=href
-                class:current=here
-                aria-current=here.then_some("page")
-                data-testid=testid
-            >
-                {move || text(t())}
-            </a>
-        }
-    };
-    view! {
-        <nav class="tabs" data-testid="portal-tabs">
-            {tab(PortalTab::Overview, "/portal", "tab-overview", |c| c.portal_tab_overview)}
-            {tab(PortalTab::Assets, "/portal/assets", "tab-assets", |c| c.portal_tab_assets)}
-            {tab(PortalTab::Alerts, "/portal/alerts", "tab-alerts", |c| c.portal_tab_alerts)}
-            {tab(PortalTab::Map, "/portal/map", "tab-map", |c| c.portal_tab_map)}
-        </nav>
-    }
+    let tabs = PortalTab::ALL
+        .into_iter()
+        .map(|tab| {
+            let here = tab == current;
+            view! {
+                <a
+                    href=tab.href()
+                    class:current=here
+                    aria-current=here.then_some("page")
+                    data-testid=tab.testid()
+                >
+                    {move || tab.label(t())}
+                </a>
+            }
+        })
+        .collect_view();
+    view! { <nav class="tabs" data-testid="portal-tabs">{tabs}</nav> }
 }

@@ -10,10 +10,11 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::alerts::alert_html;
 use crate::auth::Area;
-use crate::components::guard::{RequireArea, set_http_status};
-use crate::components::portal_tabs::{PortalTab, PortalTabs};
+use crate::components::guard::RequireArea;
+use crate::components::portal_html::PortalHtmlItem;
+use crate::components::portal_tabs::PortalTab;
 use crate::error::AppError;
-use crate::i18n::{use_lang, use_t};
+use crate::i18n::use_lang;
 
 /// The alert's HTML, requested as soon as the route matches.
 pub struct AlertPage {
@@ -48,35 +49,9 @@ impl LazyRoute for AlertPage {
     fn view(this: Self) -> AnyView {
         view! {
             <RequireArea area=Area::Portal>
-                <AlertSheet html=this.html />
+                <PortalHtmlItem tab=PortalTab::Alerts testid="alert-page" not_found_testid="alert-not-found" html=this.html />
             </RequireArea>
         }
         .into_any()
-    }
-}
-
-#[component]
-fn AlertSheet(html: Resource<Result<Option<String>, AppError>>) -> impl IntoView {
-    let t = use_t();
-    view! {
-        <section class="card" data-testid="alert-page">
-            <PortalTabs current=PortalTab::Alerts />
-            <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
-                {move || Suspend::new(async move {
-                    match html.await {
-                        Ok(Some(html)) => view! { <div inner_html=html></div> }.into_any(),
-                        Ok(None) => {
-                            set_http_status(404);
-                            view! {
-                                <p class="error" role="alert" data-testid="alert-not-found">{move || t().not_found_title}</p>
-                                <p><a href="/portal/alerts">{move || t().portal_tab_alerts}</a></p>
-                            }
-                            .into_any()
-                        }
-                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
     }
 }

@@ -10,9 +10,10 @@ use leptos_router::{LazyRoute, lazy_route};
 use crate::alerts::alerts_html;
 use crate::auth::Area;
 use crate::components::guard::RequireArea;
-use crate::components::portal_tabs::{PortalTab, PortalTabs};
+use crate::components::portal_html::PortalHtmlList;
+use crate::components::portal_tabs::PortalTab;
 use crate::error::AppError;
-use crate::i18n::{use_lang, use_t};
+use crate::i18n::use_lang;
 
 /// The list's HTML, requested as soon as the route matches (see the
 /// portal page for why every resource is made here).
@@ -36,28 +37,9 @@ impl LazyRoute for AlertsPage {
     fn view(this: Self) -> AnyView {
         view! {
             <RequireArea area=Area::Portal>
-                <AlertList html=this.html />
+                <PortalHtmlList tab=PortalTab::Alerts testid="alerts-page" html=this.html />
             </RequireArea>
         }
         .into_any()
-    }
-}
-
-#[component]
-fn AlertList(html: Resource<Result<String, AppError>>) -> impl IntoView {
-    let t = use_t();
-    view! {
-        <section class="card" data-testid="alerts-page">
-            <PortalTabs current=PortalTab::Alerts />
-            <h1>{move || t().portal_tab_alerts}</h1>
-            <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
-                {move || Suspend::new(async move {
-                    match html.await {
-                        Ok(html) => view! { <div inner_html=html></div> }.into_any(),
-                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
     }
 }

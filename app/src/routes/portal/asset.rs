@@ -9,10 +9,11 @@ use leptos_router::{LazyRoute, lazy_route};
 use model::inventory::percent_decode;
 
 use crate::auth::Area;
-use crate::components::guard::{RequireArea, set_http_status};
-use crate::components::portal_tabs::{PortalTab, PortalTabs};
+use crate::components::guard::RequireArea;
+use crate::components::portal_html::PortalHtmlItem;
+use crate::components::portal_tabs::PortalTab;
 use crate::error::AppError;
-use crate::i18n::{use_lang, use_t};
+use crate::i18n::use_lang;
 use crate::inventory::asset_html;
 
 /// The asset's HTML, requested as soon as the route matches.
@@ -45,35 +46,9 @@ impl LazyRoute for AssetPage {
     fn view(this: Self) -> AnyView {
         view! {
             <RequireArea area=Area::Portal>
-                <AssetSheet html=this.html />
+                <PortalHtmlItem tab=PortalTab::Assets testid="asset-page" not_found_testid="asset-not-found" html=this.html />
             </RequireArea>
         }
         .into_any()
-    }
-}
-
-#[component]
-fn AssetSheet(html: Resource<Result<Option<String>, AppError>>) -> impl IntoView {
-    let t = use_t();
-    view! {
-        <section class="card" data-testid="asset-page">
-            <PortalTabs current=PortalTab::Assets />
-            <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
-                {move || Suspend::new(async move {
-                    match html.await {
-                        Ok(Some(html)) => view! { <div inner_html=html></div> }.into_any(),
-                        Ok(None) => {
-                            set_http_status(404);
-                            view! {
-                                <p class="error" role="alert" data-testid="asset-not-found">{move || t().not_found_title}</p>
-                                <p><a href="/portal/assets">{move || t().portal_tab_assets}</a></p>
-                            }
-                            .into_any()
-                        }
-                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
     }
 }

@@ -9,9 +9,10 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::auth::Area;
 use crate::components::guard::RequireArea;
-use crate::components::portal_tabs::{PortalTab, PortalTabs};
+use crate::components::portal_html::PortalHtmlList;
+use crate::components::portal_tabs::PortalTab;
 use crate::error::AppError;
-use crate::i18n::{use_lang, use_t};
+use crate::i18n::use_lang;
 use crate::inventory::assets_html;
 
 /// The table's HTML, requested as soon as the route matches (see the
@@ -36,29 +37,9 @@ impl LazyRoute for AssetsPage {
     fn view(this: Self) -> AnyView {
         view! {
             <RequireArea area=Area::Portal>
-                <AssetTable html=this.html />
+                <PortalHtmlList tab=PortalTab::Assets testid="assets-page" html=this.html />
             </RequireArea>
         }
         .into_any()
-    }
-}
-
-#[component]
-fn AssetTable(html: Resource<Result<String, AppError>>) -> impl IntoView {
-    let t = use_t();
-    view! {
-        <section class="card" data-testid="assets-page">
-            <PortalTabs current=PortalTab::Assets />
-            <h1>{move || t().portal_tab_assets}</h1>
-            // A new filter, sort or page refetches; the old table stays meanwhile.
-            <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
-                {move || Suspend::new(async move {
-                    match html.await {
-                        Ok(html) => view! { <div inner_html=html></div> }.into_any(),
-                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
     }
 }
