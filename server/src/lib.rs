@@ -168,6 +168,10 @@ fn router(
         .layer(axum::middleware::map_response(
             undecodable_requests_are_client_errors,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            guard::PAGE_RENDER_RETRY_AFTER,
+            guard::render_again_if_stuck,
+        ))
         .merge(health)
         .merge(static_files::routes(pkg_dir))
         .merge(api::routes(state.clone()))
