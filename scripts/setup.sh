@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what building and testing OT Lens needs, skipping what is already there.
-# Safe to run again: every step checks first.
+# Installs what building and running OT Lens needs, skipping what is already
+# there; with --tests, also what only the test suite needs (scripts/test.sh
+# passes it). Safe to run again: every step checks first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,20 +24,30 @@ tool_install() {
     cargo install "$@"
 }
 
+tests=false
+[ "${1:-}" = --tests ] && tests=true
+
 apt_missing=()
 need_apt() { dpkg -s "$1" >/dev/null 2>&1 || apt_missing+=("$1"); }
-need_apt chromium
-need_apt fonts-noto-cjk
-need_apt wrk
-# Live-capture test: replays captures into a veth pair.
-need_apt tcpreplay
-need_apt iproute2
-# scripts/module-cycles.py
-need_apt python3
-# systemd-analyze checks the sensor's unit files.
-need_apt systemd
-# PostgreSQL server binaries, for the throwaway cluster when none is running.
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt postgresql; fi
+if $tests; then
+  # End-to-end tests and page benchmarks; Japanese needs a CJK font.
+  need_apt chromium
+  need_apt fonts-noto-cjk
+  need_apt wrk
+  # Live-capture test: replays captures into a veth pair.
+  need_apt tcpreplay
+  need_apt iproute2
+  # scripts/module-cycles.py
+  need_apt python3
+  # systemd-analyze checks the sensor's unit files.
+  need_apt systemd
+  # The alert export test sends to a real rsyslogd; the export benchmark
+  # compares with util-linux logger (bsdutils).
+  need_apt rsyslog
+  need_apt bsdutils
+  # PostgreSQL server binaries, for the throwaway cluster when none is running.
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt postgresql; fi
+fi
 if ! command -v node >/dev/null 2>&1; then need_apt nodejs; need_apt npm; fi
 if [ ${#apt_missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${apt_missing[*]}"
@@ -51,12 +62,12 @@ if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
 fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (once; the longest step of a first setup)"
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (once; about 19 minutes on 2 cores, the longest step of a first setup)"
   tool_install cargo-leptos@"$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 fi
 
 # Fuzzing (scripts/fuzz.sh) runs in the test suite.
-if ! cargo fuzz --version >/dev/null 2>&1; then
+if $tests && ! cargo fuzz --version >/dev/null 2>&1; then
   log "installing cargo-fuzz"
   tool_install cargo-fuzz --version 0.13.2 --locked
 fi
@@ -64,7 +75,7 @@ fi
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
-  log "installing wasm-bindgen-cli $WB_VERSION"
+  log "installing wasm-bindgen-cli $WB_VERSION (once; about 3 minutes)"
   tool_install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 

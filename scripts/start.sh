@@ -15,7 +15,7 @@ if [ -x target/release/server ] && [ -f "$stamp" ] \
   && [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
   echo "[start] nothing changed since the last build: starting it"
 else
-  echo "[start] building the release (server and WASM; first time about 15 minutes on 2 cores)"
+  echo "[start] building the release (server and WASM; first time about 19 minutes on 2 cores, then minutes)"
   # --split: each area of the app (portal, simulator, admin) is its own WASM
   # chunk, loaded with its page (lazy routes in app/src/lib.rs).
   # File names carry their content hash: an earlier build's files would

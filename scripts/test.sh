@@ -4,7 +4,7 @@
 # release build. Never skips: a missing PostgreSQL is started, not ignored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+./scripts/setup.sh --tests
 # wasm-opt from end2end/node_modules (see setup.sh) comes first.
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 

@@ -141,7 +141,8 @@ pub async fn alerts_html(query: String, lang: crate::i18n::Lang) -> Result<Strin
     use crate::ssr::*;
     respond(
         async {
-            let tenant_id = crate::inventory::portal_tenant().await?;
+            let user = require_area(crate::auth::Area::Portal).await?;
+            let tenant_id = tenant_of(&user)?;
             let state = server_state()?;
             let params = AlertParams::from_query_string(&query);
             let listing = match params.to_query(LIST_PAGE) {
@@ -160,6 +161,7 @@ pub async fn alerts_html(query: String, lang: crate::i18n::Lang) -> Result<Strin
                 params,
                 counts,
                 store::alerts::alert_type_names(),
+                user.may(crate::auth::Area::PortalManage),
                 lang,
             ))
         }

@@ -6,6 +6,7 @@
 #![recursion_limit = "512"]
 
 pub mod admin;
+pub mod alert_export;
 pub mod alerts;
 pub mod auth;
 pub mod components;
@@ -98,6 +99,7 @@ pub fn App() -> impl IntoView {
                     // simulator, the admin console or the contract engine.
                     <Route path=StaticSegment("portal") ssr=SsrMode::Async view={Lazy::<routes::portal::PortalPage>::new()} />
                     <Route path=(StaticSegment("portal"), StaticSegment("alerts")) ssr=SsrMode::Async view={Lazy::<routes::portal::alerts::AlertsPage>::new()} />
+                    <Route path=(StaticSegment("portal"), StaticSegment("alert-export")) ssr=SsrMode::Async view={Lazy::<routes::portal::alert_export::AlertExportPage>::new()} />
                     <Route path=(StaticSegment("portal"), StaticSegment("alerts"), ParamSegment("id")) ssr=SsrMode::Async view={Lazy::<routes::portal::alert::AlertPage>::new()} />
                     <Route path=(StaticSegment("portal"), StaticSegment("assets")) ssr=SsrMode::Async view={Lazy::<routes::portal::assets::AssetsPage>::new()} />
                     <Route path=(StaticSegment("portal"), StaticSegment("assets"), ParamSegment("id")) ssr=SsrMode::Async view={Lazy::<routes::portal::asset::AssetPage>::new()} />

@@ -67,3 +67,53 @@ test('a customer admin acknowledges an alert, allows its behaviour and revokes t
   await expect(page.getByTestId('alert-allow-row').filter({ hasText: 'planned maintenance' }).locator('button')).toHaveCount(0);
   await logOut(page);
 });
+
+test('a customer admin adds, pauses and deletes an alert receiver; a viewer has no export page', async ({ page }) => {
+  await logIn(page, 'customer-admin');
+  await page.goto('/portal/alerts');
+  await hydrated(page);
+  await page.getByTestId('alert-export-link').click();
+  await expect(page).toHaveURL(/\/portal\/alert-export$/);
+  const exportPage = page.getByTestId('alert-export-page');
+  await expect(exportPage).toBeVisible();
+  const receivers = page.getByTestId('export-receiver');
+  const before = await receivers.count();
+
+  // A wrong address is refused: nothing is added.
+  const add = page.getByTestId('export-add');
+  await add.locator('select[name="kind"]').selectOption('syslog_tcp');
+  await add.locator('input[name="address"]').fill('siem-without-port');
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/api/portal/add_export_receiver')),
+    add.locator('button[type="submit"]').click(),
+  ]);
+  await page.goto('/portal/alert-export');
+  await hydrated(page);
+  await expect(receivers).toHaveCount(before);
+
+  // A webhook: listed active, with its signing key.
+  await add.locator('select[name="kind"]').selectOption('webhook');
+  await add.locator('input[name="address"]').fill('https://siem.example.jp/otlens');
+  await add.locator('select[name="min_severity"]').selectOption('high');
+  await add.locator('button[type="submit"]').click();
+  await expect(receivers).toHaveCount(before + 1);
+  const mine = receivers.filter({ hasText: 'https://siem.example.jp/otlens' });
+  await expect(mine.getByTestId('export-state')).toHaveText('Active');
+  await mine.locator('summary').click();
+  await expect(mine.getByTestId('export-secret')).toHaveText(/^[0-9a-f]{64}$/);
+
+  // Paused, then deleted.
+  await mine.getByRole('button', { name: 'Pause' }).click();
+  await expect(mine.getByTestId('export-state')).toHaveText('Paused');
+  await mine.getByTestId('export-delete').click();
+  await expect(receivers).toHaveCount(before);
+  await logOut(page);
+
+  await logIn(page, 'customer-viewer');
+  await page.goto('/portal/alerts');
+  await hydrated(page);
+  await expect(page.getByTestId('alert-export-link')).toHaveCount(0);
+  await page.goto('/portal/alert-export');
+  await expect(page.getByTestId('alert-export-page')).toHaveCount(0);
+  await logOut(page);
+});

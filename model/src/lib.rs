@@ -10,6 +10,7 @@ pub mod access;
 pub mod accounts;
 pub mod alerts;
 pub mod contracts;
+pub mod exports;
 pub mod invalid;
 pub mod inventory;
 pub mod json_text;

@@ -4,6 +4,7 @@
 // The app's lazy routes make deeply nested view types, laid out here.
 #![recursion_limit = "512"]
 
+pub mod alert_export;
 pub mod analysis_job;
 pub mod api;
 pub mod asset_export;
@@ -51,6 +52,8 @@ pub struct Application {
     analysis: tokio::task::JoinHandle<()>,
     /// The retention job (none when minute rows are kept for ever).
     retention: Option<tokio::task::JoinHandle<()>>,
+    /// The alert sender, stopped when the server stops.
+    export: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -96,12 +99,14 @@ impl Application {
         let router = router(state.clone(), leptos_options, pkg_dir);
         let analysis = analysis_job::spawn(state.analysis.clone());
         let retention = retention_job::spawn(state.retention.clone(), settings.retention_days);
+        let export = alert_export::spawn(state.exports.clone(), settings.export());
         Ok(Application {
             listener,
             router,
             state,
             analysis,
             retention,
+            export,
         })
     }
 
@@ -129,6 +134,10 @@ impl Application {
         // A step cut short rolls back; the next start does it again.
         self.analysis.abort();
         let _ = self.analysis.await;
+        // A send cut short stays claimed until its lease runs out, then is
+        // sent again: nothing is lost.
+        self.export.abort();
+        let _ = self.export.await;
         if let Some(retention) = self.retention {
             // A purge cut short rolls back; the next start does it again.
             retention.abort();

@@ -77,6 +77,18 @@ pub struct Settings {
     #[arg(long, env = "OTLENS_LEARNING_DAYS", value_parser = clap::value_parser!(u32).range(0..=3650))]
     pub learning_days: Option<u32>,
 
+    /// Let alert receivers (syslog, webhooks) be at private or local
+    /// addresses: for an installation on the plant's own network. Off, the
+    /// server sends only to public addresses, so no tenant can aim it at
+    /// the server itself or its neighbours (docs/EXPORT.md).
+    #[arg(long, env = "OTLENS_EXPORT_PRIVATE_RECEIVERS", default_value = "false", num_args = 0..=1, default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub export_private_receivers: bool,
+
+    /// Milliseconds before an undelivered alert is tried again; the wait
+    /// doubles with each failure, up to an hour.
+    #[arg(long, env = "OTLENS_EXPORT_RETRY_MS", default_value = "5000", value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    pub export_retry_ms: u64,
+
     /// Log filter, e.g. info, debug, or server=debug,sqlx=warn.
     #[arg(long, env = "OTLENS_LOG", default_value = "info")]
     pub log_level: String,
@@ -119,6 +131,9 @@ impl Settings {
             demo_captures: None,
             retention_days: 30,
             learning_days: None,
+            // The tests' receivers listen on loopback, and come back fast.
+            export_private_receivers: true,
+            export_retry_ms: 200,
             log_level: "warn".into(),
             log_format: LogFormat::Text,
             cookie_secure: false,
@@ -148,6 +163,17 @@ impl Settings {
         store::analysis::DetectConfig {
             learning_secs: i64::from(self.learning_days()) * 24 * 3600,
             ..store::analysis::DetectConfig::default()
+        }
+    }
+}
+
+impl Settings {
+    /// The alert sender's settings.
+    pub fn export(&self) -> crate::alert_export::SenderConfig {
+        crate::alert_export::SenderConfig {
+            retry_base: std::time::Duration::from_millis(self.export_retry_ms),
+            private_allowed: self.export_private_receivers,
+            ..crate::alert_export::SenderConfig::default()
         }
     }
 }

@@ -251,6 +251,8 @@ impl Analysis {
             .filter_map(|id| detector.alert(*id))
             .collect();
         crate::alerts::upsert(&mut tx, tenant_id, &alerts, now_secs()).await?;
+        crate::exports::enqueue(&mut tx, tenant_id, &alerts, now_secs().saturating_mul(1000))
+            .await?;
         // Stored now: what no finding can update any more leaves the state.
         detector.forget_closed();
 

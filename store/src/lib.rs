@@ -3,8 +3,9 @@
 //! login check, sessions, saved quotes, recorded contracts, the sensor
 //! registry with token authentication, uploaded batches ([`ingest`], read
 //! back by [`batches`]), the analysis job's state and steps ([`analysis`]),
-//! the inventory it materialises ([`inventory`]) and the alerts it stores
-//! and customers triage ([`alerts`]).
+//! the inventory it materialises ([`inventory`]), the alerts it stores
+//! and customers triage ([`alerts`]) and their export to receivers
+//! ([`exports`]).
 //!
 //! The web app's server functions and the server's plain handlers call in
 //! here; nothing here knows about HTTP or pages. Every method returns
@@ -17,6 +18,7 @@ pub mod batches;
 pub mod contracts;
 pub mod db;
 pub mod error;
+pub mod exports;
 pub mod ingest;
 pub mod inventory;
 pub mod password;
@@ -35,6 +37,7 @@ pub use alerts::Alerts;
 pub use contracts::Contracts;
 pub use db::{Backend, Db, DbError};
 pub use error::StoreError;
+pub use exports::Exports;
 pub use ingest::Ingest;
 pub use inventory::Inventory;
 pub use quotes::Quotes;
@@ -54,6 +57,7 @@ pub struct Store {
     pub analysis: Analysis,
     pub inventory: Inventory,
     pub alerts: Alerts,
+    pub exports: Exports,
     pub retention: retention::Retention,
 }
 
@@ -71,6 +75,7 @@ impl Store {
             analysis: Analysis::new(db.clone(), wake),
             inventory: Inventory::new(db.clone()),
             alerts: Alerts::new(db.clone()),
+            exports: Exports::new(db.clone()),
             retention: retention::Retention::new(db.clone()),
             db,
         }

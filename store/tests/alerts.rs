@@ -353,6 +353,192 @@ async fn triage_allows_and_revokes_stay_in_their_tenant(backend: Backend) {
     }
 }
 
+/// The analysis step queues each alert once per receiver whose lowest
+/// severity it reaches; the sender's claim is a lease (a crashed sender's
+/// deliveries come back when it runs out); outcomes are logged; nothing
+/// crosses tenants.
+async fn export_deliveries_are_queued_once_and_claimed_as_leases(backend: Backend) {
+    use model::exports::NewReceiver;
+    let (url, file) = fresh_url(backend).await;
+    let store = open(&url).await;
+    let s = sensor(&store, "plant").await;
+    let other = sensor(&store, "neighbour").await;
+    let receiver = |kind: &str, address: &str, min: &str| {
+        NewReceiver {
+            kind: kind.into(),
+            address: address.into(),
+            min_severity: min.into(),
+        }
+        .check()
+        .unwrap()
+    };
+    let syslog = store
+        .exports
+        .add_receiver(
+            s.tenant_id,
+            &receiver("syslog_udp", "siem.example:514", "low"),
+            "ann",
+        )
+        .await
+        .unwrap();
+    let critical_only = store
+        .exports
+        .add_receiver(
+            s.tenant_id,
+            &receiver("webhook", "https://hooks.example/x", "critical"),
+            "ann",
+        )
+        .await
+        .unwrap();
+    assert_eq!(critical_only.secret.len(), 64);
+    assert_eq!(syslog.secret, "");
+    let sent = batches(DOWNLOAD, &s.public_id, 1);
+    store_all(&store, &s, &sent).await;
+    store_all(&store, &other, &batches(DOWNLOAD, &other.public_id, 1)).await;
+    analyse_all(&store).await;
+    let alerts = stored(&store, s.tenant_id).await;
+    assert!(!alerts.is_empty());
+    assert!(alerts.iter().all(|a| a.1 != "critical"));
+
+    let now = chrono::Utc::now().timestamp_millis();
+    let claimed = store.exports.claim_due(now, 60_000, 100).await.unwrap();
+    assert_eq!(
+        claimed.len(),
+        alerts.len(),
+        "one per alert, to the syslog receiver only"
+    );
+    assert!(
+        claimed
+            .iter()
+            .all(|d| d.tenant_id == s.tenant_id && d.receiver_id == syslog.id)
+    );
+    assert!(
+        store
+            .exports
+            .claim_due(now, 60_000, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let again = store
+        .exports
+        .claim_due(now + 60_001, 60_000, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.len(),
+        alerts.len(),
+        "a lease that ran out is due again"
+    );
+
+    // The same behaviour later: the alerts repeat, nothing is queued twice.
+    store_all(
+        &store,
+        &s,
+        &batches(DOWNLOAD, &s.public_id, sent.len() as u64 + 1),
+    )
+    .await;
+    analyse_all(&store).await;
+    let log = store.exports.deliveries(s.tenant_id, 100).await.unwrap();
+    assert_eq!(log.len(), alerts.len());
+
+    store
+        .exports
+        .failed(&again[0], now, now + 5_000, "connection refused")
+        .await
+        .unwrap();
+    for d in &again[1..] {
+        store.exports.delivered(d, now).await.unwrap();
+    }
+    let log = store.exports.deliveries(s.tenant_id, 100).await.unwrap();
+    let failed = log
+        .iter()
+        .find(|d| d.alert_id == again[0].alert_id)
+        .unwrap();
+    assert_eq!((failed.state.as_str(), failed.attempts), ("pending", 1));
+    assert_eq!(failed.last_error.as_deref(), Some("connection refused"));
+    assert_eq!(
+        log.iter().filter(|d| d.state == "delivered").count(),
+        alerts.len() - 1
+    );
+    let receivers = store.exports.receivers(s.tenant_id).await.unwrap();
+    assert_eq!(
+        (receivers[0].pending, receivers[0].delivered),
+        (1, alerts.len() as i64 - 1)
+    );
+
+    // Paused, its waiting delivery is not claimed; resumed, it is.
+    store
+        .exports
+        .set_enabled(s.tenant_id, syslog.id, false)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .exports
+            .claim_due(now + 10_000, 60_000, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store
+        .exports
+        .set_enabled(s.tenant_id, syslog.id, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .exports
+            .claim_due(now + 10_000, 60_000, 100)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // The neighbour has no receivers and cannot touch these.
+    assert!(
+        store
+            .exports
+            .receivers(other.tenant_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .exports
+            .deliveries(other.tenant_id, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        store
+            .exports
+            .set_enabled(other.tenant_id, syslog.id, false)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .exports
+            .delete_receiver(other.tenant_id, syslog.id, "eve")
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .exports
+        .delete_receiver(s.tenant_id, syslog.id, "ann")
+        .await
+        .unwrap();
+    assert_eq!(store.exports.receivers(s.tenant_id).await.unwrap().len(), 1);
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {$(
         mod $name {
@@ -370,5 +556,6 @@ macro_rules! on_both {
 
 on_both!(
     the_job_stores_the_offline_alerts_once_across_a_restart,
-    triage_allows_and_revokes_stay_in_their_tenant
+    triage_allows_and_revokes_stay_in_their_tenant,
+    export_deliveries_are_queued_once_and_claimed_as_leases
 );

@@ -22,6 +22,8 @@ const DISTRIBUTED: &[&str] = &[
     "assets",
     "batches",
     "edges",
+    "export_deliveries",
+    "export_receivers",
     "flow_minutes",
     "host_minutes",
     "identity_observations",

@@ -145,16 +145,22 @@ fn select(
     }
 }
 
-/// The list page: counts, filters, rows, pages.
+/// The list page: counts, filters, rows, pages; for customer admins
+/// (`may_export`), the way to the export settings.
 pub fn render_list(
     listing: Listing,
     params: AlertParams,
     counts: AlertCounts,
     types: Vec<&'static str>,
+    may_export: bool,
     lang: Lang,
 ) -> String {
     html(lang, move || {
         let w = lang.alerts();
+        let export = may_export.then(|| {
+            let link = lang.alert_export().link;
+            view! { <p><a href=crate::components::portal_tabs::ALERT_EXPORT_HREF data-testid="alert-export-link">{link}</a></p> }
+        });
         let by_state = counts
             .by_state
             .iter()
@@ -205,6 +211,7 @@ pub fn render_list(
         view! {
             <ul class="counts" data-testid="alert-counts">{by_state}</ul>
             <ul class="counts" data-testid="alert-severities">{by_severity}</ul>
+            {export}
             {form}
             {body}
         }

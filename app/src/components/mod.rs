@@ -1,6 +1,9 @@
 //! Pieces shared by several pages, and the read-only sections rendered on
-//! the server as HTML (`contract_statement`, `portal_summary`, `inventory`, `alerts`).
+//! the server as HTML (`contract_statement`, `portal_summary`, `inventory`, `alerts`,
+//! `alert_export`).
 
+#[cfg(feature = "ssr")]
+pub mod alert_export;
 #[cfg(feature = "ssr")]
 pub mod alerts;
 #[cfg(feature = "ssr")]

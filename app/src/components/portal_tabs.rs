@@ -5,6 +5,9 @@ use leptos::prelude::*;
 
 use crate::i18n::{Catalogue, use_t};
 
+/// The alert export settings, under the Alerts tab.
+pub const ALERT_EXPORT_HREF: &str = "/portal/alert-export";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PortalTab {
     Overview,

@@ -2,6 +2,8 @@
 //! per language, so a missing translation is a compile error, not a blank.
 
 #[cfg(feature = "ssr")]
+pub mod alert_export;
+#[cfg(feature = "ssr")]
 pub mod alerts;
 mod en;
 #[cfg(feature = "ssr")]

@@ -232,6 +232,43 @@ const SERVER_FNS: &[ServerFn] = &[
         allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
         body: Form(&[("id", "1"), ("tenant_id", "{other}")]),
     },
+    // In this order: each allowed caller adds its tenant's receiver 1,
+    // then pauses and deletes it.
+    ServerFn {
+        endpoint: "portal/add_export_receiver",
+        allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
+        body: Form(&[
+            ("kind", "syslog_udp"),
+            ("address", "127.0.0.1:9"),
+            ("min_severity", "critical"),
+            ("tenant_id", "{other}"),
+        ]),
+    },
+    ServerFn {
+        endpoint: "portal/export_receivers",
+        allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
+        body: Form(&[("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "portal/export_deliveries",
+        allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
+        body: Form(&[("limit", "10"), ("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "portal/export_html",
+        allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
+        body: Form(&[("lang", "En"), ("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "portal/set_export_receiver",
+        allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
+        body: Form(&[("id", "1"), ("enabled", "false"), ("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "portal/delete_export_receiver",
+        allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
+        body: Form(&[("id", "1"), ("tenant_id", "{other}")]),
+    },
     ServerFn {
         endpoint: "portal/statement",
         allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
@@ -300,8 +337,10 @@ const SERVER_FNS: &[ServerFn] = &[
 /// Functions about one thing by id, which answer an allowed caller 404
 /// when the caller's tenant has no such thing (the matrix's tenants have no
 /// assets).
-const NOT_FOUND_IS_AN_ANSWER: [&str; 4] = [
+const NOT_FOUND_IS_AN_ANSWER: [&str; 6] = [
     "portal/set_asset_decision",
+    "portal/set_export_receiver",
+    "portal/delete_export_receiver",
     "portal/set_alert_state",
     "portal/allow_alert",
     "portal/revoke_alert_allow",

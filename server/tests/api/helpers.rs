@@ -136,6 +136,15 @@ pub async fn json_text(response: Response) -> serde_json::Value {
     serde_json::from_str(&text).expect("JSON inside the string")
 }
 
+/// A TCP port nobody listens on at the moment.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("its address")
+        .port()
+}
+
 pub fn client() -> Client {
     Client::builder()
         .cookie_store(true)

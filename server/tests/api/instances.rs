@@ -14,7 +14,7 @@ use serde_json::Value;
 use traffic::analyzer::{AnalyzerConfig, digest_capture};
 use traffic::record::{Batch, Health};
 
-use crate::helpers::{Backend, PASSWORD, client, fresh_database_url, spawn_app_on};
+use crate::helpers::{Backend, PASSWORD, client, free_port, fresh_database_url, spawn_app_on};
 
 const BIN: &str = env!("CARGO_BIN_EXE_server");
 const SENSORS: usize = 4;
@@ -40,14 +40,6 @@ fn sensor_batches(public_id: &str) -> Vec<Vec<u8>> {
         }
     }
     out
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 struct Instance {

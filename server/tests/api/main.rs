@@ -10,6 +10,7 @@ mod authorization;
 mod binary;
 mod contracts;
 mod demo;
+mod export;
 mod ingest;
 mod instances;
 mod inventory;

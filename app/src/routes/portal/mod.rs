@@ -1,10 +1,11 @@
 //! `/portal`: the customer's page — the inventory's dashboard, overview,
 //! users, sensors' health, capture upload and contract; its other tabs are
-//! the asset table (`assets.rs`), an asset's page (`asset.rs`), the alerts (`alerts.rs`), an alert's page (`alert.rs`) and the map. The read-only sections are HTML made on the
+//! the asset table (`assets.rs`), an asset's page (`asset.rs`), the alerts (`alerts.rs`), an alert's page (`alert.rs`), the alert export settings (`alert_export.rs`) and the map. The read-only sections are HTML made on the
 //! server (`components/portal_summary.rs`, `components/contract_statement.rs`);
 //! the upload form is the page's own code (`upload.rs`).
 
 pub mod alert;
+pub mod alert_export;
 pub mod alerts;
 pub mod asset;
 pub mod assets;

@@ -1,0 +1,316 @@
+//! Where a tenant's alerts are sent (docs/EXPORT.md): receivers a customer
+//! admin configures — syslog in CEF over TCP or UDP, or a webhook — and the
+//! delivery log that shows what reached them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Invalid;
+
+/// How alerts reach a receiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiverKind {
+    /// RFC 5424 messages carrying CEF, octet-counted frames (RFC 6587).
+    SyslogTcp,
+    /// RFC 5424 messages carrying CEF, one per datagram (RFC 5426).
+    SyslogUdp,
+    /// An HTTP(S) POST of the alert as JSON, signed with HMAC-SHA256.
+    Webhook,
+}
+
+impl ReceiverKind {
+    pub const ALL: [ReceiverKind; 3] = [
+        ReceiverKind::SyslogTcp,
+        ReceiverKind::SyslogUdp,
+        ReceiverKind::Webhook,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ReceiverKind::SyslogTcp => "syslog_tcp",
+            ReceiverKind::SyslogUdp => "syslog_udp",
+            ReceiverKind::Webhook => "webhook",
+        }
+    }
+
+    /// The kind of its wire name, or an error naming `field`.
+    pub fn parse(field: &str, name: &str) -> Result<ReceiverKind, Invalid> {
+        ReceiverKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == name.trim())
+            .ok_or_else(|| {
+                Invalid::new(
+                    field,
+                    format!("a receiver is syslog_tcp, syslog_udp or webhook, not {name:?}"),
+                )
+            })
+    }
+}
+
+/// The lowest severity a receiver is sent, lowest first.
+pub const SEVERITIES: [&str; 4] = ["low", "medium", "high", "critical"];
+
+/// The rank of a severity name in [`SEVERITIES`]; `None` for an unknown one.
+pub fn severity_rank(name: &str) -> Option<usize> {
+    SEVERITIES.iter().position(|s| *s == name)
+}
+
+/// Longest address kept (a webhook URL, or `host:port`).
+pub const MAX_ADDRESS_CHARS: usize = 500;
+
+/// A receiver as a customer admin asks for it, before it is checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewReceiver {
+    pub kind: String,
+    /// `host:port` for syslog (`[v6]:port` for an IPv6 address); an
+    /// `http://` or `https://` URL for a webhook.
+    pub address: String,
+    pub min_severity: String,
+}
+
+/// A receiver that passed [`NewReceiver::check`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedReceiver {
+    pub kind: ReceiverKind,
+    pub address: String,
+    pub min_severity: &'static str,
+}
+
+impl NewReceiver {
+    /// The receiver, or what is wrong with it, by field. Whether the host
+    /// may be reached is decided when sending (its addresses are known
+    /// only then).
+    pub fn check(&self) -> Result<CheckedReceiver, Invalid> {
+        let kind = ReceiverKind::parse("kind", &self.kind)?;
+        let address = self.address.trim();
+        if address.is_empty() {
+            return Err(Invalid::new("address", "say where to send the alerts"));
+        }
+        if address.chars().count() > MAX_ADDRESS_CHARS {
+            return Err(Invalid::new(
+                "address",
+                format!("at most {MAX_ADDRESS_CHARS} characters"),
+            ));
+        }
+        if address.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Invalid::new("address", "an address has no spaces"));
+        }
+        match kind {
+            ReceiverKind::Webhook => check_url(address)?,
+            ReceiverKind::SyslogTcp | ReceiverKind::SyslogUdp => {
+                split_host_port(address).map_err(|problem| Invalid::new("address", problem))?;
+            }
+        }
+        let min_severity = SEVERITIES
+            .into_iter()
+            .find(|s| *s == self.min_severity.trim())
+            .ok_or_else(|| {
+                Invalid::new(
+                    "min_severity",
+                    format!(
+                        "the lowest severity sent is low, medium, high or critical, not {:?}",
+                        self.min_severity
+                    ),
+                )
+            })?;
+        Ok(CheckedReceiver {
+            kind,
+            address: address.to_owned(),
+            min_severity,
+        })
+    }
+}
+
+fn check_url(url: &str) -> Result<(), Invalid> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| {
+            Invalid::new("address", "a webhook's URL starts with https:// or http://")
+        })?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Err(Invalid::new(
+            "address",
+            "a webhook's URL carries no user name or password; the signature authenticates",
+        ));
+    }
+    let host = if authority.starts_with('[') && authority.ends_with(']') {
+        authority.trim_matches(['[', ']']).to_owned()
+    } else if authority.contains(':') {
+        split_host_port(authority)
+            .map_err(|problem| Invalid::new("address", problem))?
+            .0
+    } else {
+        authority.to_owned()
+    };
+    if host.is_empty() {
+        return Err(Invalid::new("address", "the URL names no host"));
+    }
+    if !host.chars().all(host_char) {
+        return Err(Invalid::new(
+            "address",
+            format!("{host:?} is not a host name or an IP address"),
+        ));
+    }
+    Ok(())
+}
+
+/// `host:port` (or `[v6]:port`) split into its host and a port from 1 to
+/// 65535, or what is wrong.
+pub fn split_host_port(address: &str) -> Result<(String, u16), String> {
+    let (host, port) = if let Some(rest) = address.strip_prefix('[') {
+        let (host, after) = rest
+            .split_once(']')
+            .ok_or("an IPv6 address is written [address]:port")?;
+        let port = after
+            .strip_prefix(':')
+            .ok_or("say the port after the address: host:port")?;
+        (host, port)
+    } else {
+        let (host, port) = address
+            .rsplit_once(':')
+            .ok_or("say the port after the host: host:port")?;
+        if host.contains(':') {
+            return Err("an IPv6 address is written [address]:port".into());
+        }
+        (host, port)
+    };
+    if host.is_empty() {
+        return Err("say the host before the port: host:port".into());
+    }
+    if !host.chars().all(host_char) {
+        return Err(format!("{host:?} is not a host name or an IP address"));
+    }
+    match port.parse::<u16>() {
+        Ok(p) if p > 0 => Ok((host.to_owned(), p)),
+        _ => Err(format!(
+            "the port is a number from 1 to 65535, not {port:?}"
+        )),
+    }
+}
+
+fn host_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':')
+}
+
+/// A configured receiver as its settings page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiverRow {
+    pub id: i64,
+    pub kind: String,
+    pub address: String,
+    pub min_severity: String,
+    pub enabled: bool,
+    /// The webhook's signing key (hex), for the admin to give the receiver;
+    /// empty for syslog.
+    pub secret: String,
+    pub created_by: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Deliveries waiting (to be sent, or retried) and delivered.
+    pub pending: i64,
+    pub delivered: i64,
+}
+
+/// One alert's delivery to one receiver, for the delivery log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRow {
+    pub receiver_id: i64,
+    pub alert_id: i64,
+    pub alert_type: String,
+    pub severity: String,
+    /// `pending` (waiting or retrying) or `delivered`.
+    pub state: String,
+    pub attempts: i64,
+    /// Unix milliseconds of the next try, while pending.
+    pub next_attempt_ms: i64,
+    pub last_attempt_ms: Option<i64>,
+    pub delivered_ms: Option<i64>,
+    /// Why the last try failed, in words (the receiver's answer or the
+    /// network's error), while it has not been delivered.
+    pub last_error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receiver(kind: &str, address: &str) -> NewReceiver {
+        NewReceiver {
+            kind: kind.into(),
+            address: address.into(),
+            min_severity: "medium".into(),
+        }
+    }
+
+    #[test]
+    fn kinds_name_themselves_as_serde_does() {
+        for k in ReceiverKind::ALL {
+            assert_eq!(
+                serde_json::to_value(k).unwrap(),
+                serde_json::Value::from(k.as_str())
+            );
+            assert_eq!(ReceiverKind::parse("kind", k.as_str()), Ok(k));
+        }
+        assert_eq!(
+            ReceiverKind::parse("kind", "email").unwrap_err().field,
+            "kind"
+        );
+    }
+
+    #[test]
+    fn syslog_addresses_are_host_and_port() {
+        let ok = receiver("syslog_tcp", " siem.example.jp:6514 ")
+            .check()
+            .unwrap();
+        assert_eq!(ok.address, "siem.example.jp:6514");
+        assert_eq!(ok.min_severity, "medium");
+        assert!(receiver("syslog_udp", "[2001:db8::1]:514").check().is_ok());
+        for bad in [
+            "siem",
+            "siem:0",
+            "siem:70000",
+            ":514",
+            "2001:db8::1:514",
+            "a b:514",
+            "sie/m:514",
+        ] {
+            let e = receiver("syslog_udp", bad).check().unwrap_err();
+            assert_eq!(e.field, "address", "{bad}");
+        }
+    }
+
+    #[test]
+    fn webhook_addresses_are_http_urls_without_credentials() {
+        assert!(
+            receiver("webhook", "https://hooks.example.jp/otlens?x=1")
+                .check()
+                .is_ok()
+        );
+        assert!(
+            receiver("webhook", "http://10.0.0.5:8080/in")
+                .check()
+                .is_ok()
+        );
+        for bad in [
+            "ftp://x/",
+            "hooks.example.jp/in",
+            "https://user:pw@hooks.example.jp/",
+            "https:///path",
+            "https://host:99999/",
+        ] {
+            let e = receiver("webhook", bad).check().unwrap_err();
+            assert_eq!(e.field, "address", "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_lowest_severity_is_one_of_four() {
+        let mut r = receiver("webhook", "https://h/");
+        r.min_severity = "urgent".into();
+        assert_eq!(r.check().unwrap_err().field, "min_severity");
+        assert!(severity_rank("critical") > severity_rank("high"));
+        assert_eq!(severity_rank("urgent"), None);
+    }
+}

@@ -1,0 +1,196 @@
+//! Sending syslog messages: TCP with octet-counted frames (RFC 6587
+//! 3.4.1, what rsyslog and syslog-ng read without configuration), or UDP,
+//! one message per datagram (RFC 5426). TLS (RFC 5425) is not offered yet.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpStream, UdpSocket};
+
+use super::destination;
+
+/// Longest message sent: rsyslog's default limit is 8 KiB.
+pub const MAX_MESSAGE_BYTES: usize = 8000;
+
+/// Time to connect, and to write each message.
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How sending a run of messages went: the first `sent` went out; if
+/// fewer than all, `error` says why the rest did not.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Sent {
+    pub sent: usize,
+    pub error: Option<String>,
+}
+
+/// Cuts a message to [`MAX_MESSAGE_BYTES`] on a character boundary.
+pub fn cut(message: &str) -> &str {
+    if message.len() <= MAX_MESSAGE_BYTES {
+        return message;
+    }
+    let mut end = MAX_MESSAGE_BYTES;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    &message[..end]
+}
+
+/// Sends `messages` over one TCP connection to `address` (`host:port`).
+pub async fn send_tcp(address: &str, messages: &[String], private_allowed: bool) -> Sent {
+    let mut stream = match connect_tcp(address, private_allowed).await {
+        Ok(s) => s,
+        Err(error) => {
+            return Sent {
+                sent: 0,
+                error: Some(error),
+            };
+        }
+    };
+    for (i, message) in messages.iter().enumerate() {
+        let message = cut(message);
+        let frame = format!("{} {message}", message.len());
+        match tokio::time::timeout(TIMEOUT, stream.write_all(frame.as_bytes())).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                return Sent {
+                    sent: i,
+                    error: Some(format!("writing to {address}: {e}")),
+                };
+            }
+            Err(_) => {
+                return Sent {
+                    sent: i,
+                    error: Some(format!(
+                        "writing to {address} took over {} s",
+                        TIMEOUT.as_secs()
+                    )),
+                };
+            }
+        }
+    }
+    match tokio::time::timeout(TIMEOUT, stream.shutdown()).await {
+        Ok(Ok(())) => Sent {
+            sent: messages.len(),
+            error: None,
+        },
+        Ok(Err(e)) => Sent {
+            sent: 0,
+            error: Some(format!("closing the connection to {address}: {e}")),
+        },
+        Err(_) => Sent {
+            sent: 0,
+            error: Some(format!(
+                "closing the connection to {address} took over {} s",
+                TIMEOUT.as_secs()
+            )),
+        },
+    }
+}
+
+async fn connect_tcp(address: &str, private_allowed: bool) -> Result<TcpStream, String> {
+    let addrs = resolve(address, private_allowed).await?;
+    let mut last = String::new();
+    for addr in addrs {
+        match tokio::time::timeout(TIMEOUT, TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => return Ok(stream),
+            Ok(Err(e)) => last = format!("connecting to {address} ({addr}): {e}"),
+            Err(_) => {
+                last = format!(
+                    "connecting to {address} ({addr}) took over {} s",
+                    TIMEOUT.as_secs()
+                )
+            }
+        }
+    }
+    Err(last)
+}
+
+/// Sends `messages` as datagrams to `address` (`host:port`).
+pub async fn send_udp(address: &str, messages: &[String], private_allowed: bool) -> Sent {
+    let addr = match resolve(address, private_allowed).await {
+        Ok(addrs) => addrs[0],
+        Err(error) => {
+            return Sent {
+                sent: 0,
+                error: Some(error),
+            };
+        }
+    };
+    let local: SocketAddr = if addr.is_ipv4() {
+        (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
+    } else {
+        (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+    };
+    let socket = match UdpSocket::bind(local).await {
+        Ok(s) => s,
+        Err(e) => {
+            return Sent {
+                sent: 0,
+                error: Some(format!("opening a UDP socket: {e}")),
+            };
+        }
+    };
+    // Connected, so an ICMP "port unreachable" from a receiver that is not
+    // listening fails the next send instead of vanishing.
+    if let Err(e) = socket.connect(addr).await {
+        return Sent {
+            sent: 0,
+            error: Some(format!("{address} ({addr}): {e}")),
+        };
+    }
+    for (i, message) in messages.iter().enumerate() {
+        if let Err(e) = socket.send(cut(message).as_bytes()).await {
+            return Sent {
+                sent: i,
+                error: Some(format!("sending to {address} ({addr}): {e}")),
+            };
+        }
+    }
+    Sent {
+        sent: messages.len(),
+        error: None,
+    }
+}
+
+async fn resolve(address: &str, private_allowed: bool) -> Result<Vec<SocketAddr>, String> {
+    let (host, port) = model::exports::split_host_port(address)?;
+    destination::resolve(&host, port, private_allowed).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_cut_on_a_character_boundary() {
+        let long = "あ".repeat(3000);
+        let cut = cut(&long);
+        assert!(cut.len() <= MAX_MESSAGE_BYTES && cut.len() > MAX_MESSAGE_BYTES - 3);
+        assert_eq!(super::cut("short"), "short");
+    }
+
+    #[tokio::test]
+    async fn tcp_frames_carry_their_length() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        let reader = tokio::spawn(async move {
+            use tokio::io::AsyncReadExt;
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut got = String::new();
+            s.read_to_string(&mut got).await.unwrap();
+            got
+        });
+        let sent = send_tcp(&address, &["héllo".into(), "b".into()], true).await;
+        assert_eq!(
+            sent,
+            Sent {
+                sent: 2,
+                error: None
+            }
+        );
+        assert_eq!(reader.await.unwrap(), "6 héllo1 b");
+        let refused = send_tcp(&address, &["x".into()], false).await;
+        assert!(refused.error.unwrap().contains("public addresses"));
+    }
+}
