@@ -7,4 +7,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --release -q -p server --test api export::export_throughput -- --ignored --nocapture --test-threads 1 2>&1 \
-  | grep '^BENCH'
+  | grep -o 'BENCH.*'

@@ -44,6 +44,9 @@ if $tests; then
   # The alert export test sends to a real rsyslogd; the export benchmark
   # compares with util-linux logger (bsdutils).
   need_apt rsyslog
+  # Its TLS input (gtls) for syslog over TLS; openssl makes the test's CA.
+  need_apt rsyslog-gnutls
+  need_apt openssl
   need_apt bsdutils
   # PostgreSQL server binaries, for the throwaway cluster when none is running.
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt postgresql; fi

@@ -1,5 +1,5 @@
 //! Alert export settings of the signed-in customer admin's tenant: its
-//! receivers (syslog CEF over TCP or UDP, webhooks), adding, pausing and
+//! receivers (syslog CEF over TCP, TLS or UDP, webhooks), adding, pausing and
 //! deleting them, and the delivery log (docs/EXPORT.md). Customer admins
 //! only (PortalManage): the page holds the webhooks' signing keys.
 
@@ -34,14 +34,17 @@ pub async fn export_deliveries(limit: i64) -> Result<Vec<DeliveryRow>, AppError>
     )
 }
 
-/// Adds a receiver: `kind` syslog_tcp, syslog_udp or webhook; `address`
-/// `host:port` or an http(s) URL; the lowest severity it is sent. Posted
-/// by the export page's plain form, so the browser is sent back there.
+/// Adds a receiver: `kind` syslog_tcp, syslog_tls, syslog_udp or webhook;
+/// `address` `host:port` or an http(s) URL; the lowest severity it is
+/// sent; for syslog_tls, optionally the PEM certificate of the CA that
+/// signed the receiver's certificate. Posted by the export page's plain
+/// form, so the browser is sent back there.
 #[server(endpoint = "portal/add_export_receiver")]
 pub async fn add_export_receiver(
     kind: String,
     address: String,
     min_severity: String,
+    ca_pem: Option<String>,
 ) -> Result<ReceiverRow, AppError> {
     use crate::ssr::*;
     respond(
@@ -52,6 +55,7 @@ pub async fn add_export_receiver(
                 kind,
                 address,
                 min_severity,
+                ca_pem: ca_pem.unwrap_or_default(),
             }
             .check()?;
             Ok(server_state()?

@@ -55,6 +55,25 @@ pub async fn portal_alert_counts() -> Result<AlertCounts, AppError> {
     )
 }
 
+/// The Alerts tab's badge as HTML in `lang`: how many of the tenant's
+/// alerts are new (not yet triaged); empty when none are, or when the user
+/// has no tenant.
+#[server(endpoint = "portal/alerts_badge")]
+pub async fn alerts_badge(lang: crate::i18n::Lang) -> Result<String, AppError> {
+    use crate::ssr::*;
+    respond(
+        async {
+            let tenant_id = crate::inventory::portal_tenant().await?;
+            let counts = server_state()?.alerts.counts(tenant_id).await?;
+            Ok(crate::components::alerts::render_badge(
+                counts.in_state(model::alerts::AlertState::New),
+                lang,
+            ))
+        }
+        .await,
+    )
+}
+
 /// A customer admin sets an alert `new`, `acknowledged` or `resolved`,
 /// with an optional note; who and when are recorded. Posted by the alert
 /// page's plain HTML form, so the browser is sent back to the page.

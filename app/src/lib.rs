@@ -46,6 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
+                <script src="/alerts-badge.js" defer></script>
                 <MetaTags />
             </head>
             <body>

@@ -1,4 +1,5 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
+import path from 'node:path';
 import { hydrated, logIn, logOut } from './helpers';
 
 // The demo tenant holds the repo's test captures (the server runs with
@@ -115,5 +116,68 @@ test('a customer admin adds, pauses and deletes an alert receiver; a viewer has 
   await expect(page.getByTestId('alert-export-link')).toHaveCount(0);
   await page.goto('/portal/alert-export');
   await expect(page.getByTestId('alert-export-page')).toHaveCount(0);
+  await logOut(page);
+});
+
+// Uploads a capture from the portal and waits until the analysis has read
+// every stored batch (the sensor table's "pending" column is 0 everywhere).
+async function uploadAndWaitAnalysed(page: Page, capture: string) {
+  await page.goto('/portal');
+  await page.getByTestId('pcap-file').setInputFiles(capture);
+  await page.getByTestId('pcap-submit').click();
+  await expect(page.getByTestId('upload-done')).toBeVisible();
+  await expect(async () => {
+    await page.goto('/portal');
+    const pending = page.getByTestId('analysis-pending');
+    await expect(pending.first()).toBeVisible();
+    const texts = await pending.allTextContents();
+    expect(texts.every((t) => t.trim() === '0'), `pending: ${texts}`).toBe(true);
+  }).toPass({ timeout: 60_000 });
+}
+
+// Another tenant than the demo's, so the counts are this test's alone.
+test('the Alerts tab counts new alerts, and an allowed behaviour does not alert when it repeats', async ({ page }) => {
+  const download = path.join(__dirname, '../../traffic/testdata/pcaps/s7comm/s7comm_downloading_block_db1.pcap');
+  await logIn(page, 'other-admin');
+  await uploadAndWaitAnalysed(page, download);
+
+  // The block download opened program_download and logic_change: counted
+  // on the tab from any portal page.
+  const badge = page.getByTestId('tab-alerts-new');
+  await expect(badge).toHaveText(/^[1-9][0-9]*$/);
+  const newAtFirst = Number(await badge.textContent());
+  expect(newAtFirst).toBeGreaterThanOrEqual(2);
+
+  await page.goto('/portal/alerts?type=program_download');
+  await hydrated(page);
+  const rows = page.getByTestId('alert-row');
+  await expect(rows).toHaveCount(1);
+  const downloads = await rows.first().getByTestId('alert-count').textContent();
+  await page.goto('/portal/alerts?type=logic_change');
+  await expect(rows).toHaveCount(1);
+  const logicChanges = Number(await rows.first().getByTestId('alert-count').textContent());
+
+  // Allowed for this connection: no longer new.
+  await page.goto('/portal/alerts?type=program_download');
+  await rows.first().getByRole('link').click();
+  await expect(page).toHaveURL(/\/portal\/alerts\/\d+$/);
+  const allow = page.getByTestId('alert-allow');
+  await allow.locator('select[name="scope"]').selectOption('edge');
+  await allow.locator('input[name="note"]').fill('planned download, e2e');
+  await allow.locator('button[type="submit"]').click();
+  await expect(page.getByTestId('alert-allow-row').filter({ hasText: 'planned download, e2e' })).toHaveCount(1);
+  await expect(badge).toHaveText(String(newAtFirst - 1));
+
+  // The same download again: the allowed alert neither repeats nor opens
+  // anew, while the logic change (not allowed) repeats — so the second
+  // upload was analysed.
+  await uploadAndWaitAnalysed(page, download);
+  await page.goto('/portal/alerts?type=logic_change');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first().getByTestId('alert-count')).not.toHaveText(String(logicChanges));
+  await page.goto('/portal/alerts?type=program_download');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first().getByTestId('alert-count')).toHaveText(downloads ?? '');
+  await expect(badge).toHaveText(String(newAtFirst - 1));
   await logOut(page);
 });

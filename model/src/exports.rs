@@ -1,5 +1,5 @@
 //! Where a tenant's alerts are sent (docs/EXPORT.md): receivers a customer
-//! admin configures — syslog in CEF over TCP or UDP, or a webhook — and the
+//! admin configures — syslog in CEF over TCP, TLS or UDP, or a webhook — and the
 //! delivery log that shows what reached them.
 
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,9 @@ use crate::Invalid;
 pub enum ReceiverKind {
     /// RFC 5424 messages carrying CEF, octet-counted frames (RFC 6587).
     SyslogTcp,
+    /// The same frames over TLS (RFC 5425), the server's certificate checked
+    /// against the public roots or the receiver's own CA.
+    SyslogTls,
     /// RFC 5424 messages carrying CEF, one per datagram (RFC 5426).
     SyslogUdp,
     /// An HTTP(S) POST of the alert as JSON, signed with HMAC-SHA256.
@@ -19,8 +22,9 @@ pub enum ReceiverKind {
 }
 
 impl ReceiverKind {
-    pub const ALL: [ReceiverKind; 3] = [
+    pub const ALL: [ReceiverKind; 4] = [
         ReceiverKind::SyslogTcp,
+        ReceiverKind::SyslogTls,
         ReceiverKind::SyslogUdp,
         ReceiverKind::Webhook,
     ];
@@ -28,6 +32,7 @@ impl ReceiverKind {
     pub const fn as_str(self) -> &'static str {
         match self {
             ReceiverKind::SyslogTcp => "syslog_tcp",
+            ReceiverKind::SyslogTls => "syslog_tls",
             ReceiverKind::SyslogUdp => "syslog_udp",
             ReceiverKind::Webhook => "webhook",
         }
@@ -41,7 +46,9 @@ impl ReceiverKind {
             .ok_or_else(|| {
                 Invalid::new(
                     field,
-                    format!("a receiver is syslog_tcp, syslog_udp or webhook, not {name:?}"),
+                    format!(
+                        "a receiver is syslog_tcp, syslog_tls, syslog_udp or webhook, not {name:?}"
+                    ),
                 )
             })
     }
@@ -58,6 +65,9 @@ pub fn severity_rank(name: &str) -> Option<usize> {
 /// Longest address kept (a webhook URL, or `host:port`).
 pub const MAX_ADDRESS_CHARS: usize = 500;
 
+/// Longest CA certificate text kept: a chain of a few certificates.
+pub const MAX_CA_PEM_CHARS: usize = 20_000;
+
 /// A receiver as a customer admin asks for it, before it is checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewReceiver {
@@ -66,6 +76,10 @@ pub struct NewReceiver {
     /// `http://` or `https://` URL for a webhook.
     pub address: String,
     pub min_severity: String,
+    /// For syslog over TLS to a receiver whose certificate a private CA
+    /// signed: that CA's certificate(s), PEM. Empty: the public roots.
+    #[serde(default)]
+    pub ca_pem: String,
 }
 
 /// A receiver that passed [`NewReceiver::check`].
@@ -74,6 +88,8 @@ pub struct CheckedReceiver {
     pub kind: ReceiverKind,
     pub address: String,
     pub min_severity: &'static str,
+    /// Empty, or PEM certificate blocks (syslog over TLS only).
+    pub ca_pem: String,
 }
 
 impl NewReceiver {
@@ -97,9 +113,19 @@ impl NewReceiver {
         }
         match kind {
             ReceiverKind::Webhook => check_url(address)?,
-            ReceiverKind::SyslogTcp | ReceiverKind::SyslogUdp => {
+            ReceiverKind::SyslogTcp | ReceiverKind::SyslogTls | ReceiverKind::SyslogUdp => {
                 split_host_port(address).map_err(|problem| Invalid::new("address", problem))?;
             }
+        }
+        let ca_pem = self.ca_pem.trim();
+        if !ca_pem.is_empty() {
+            if kind != ReceiverKind::SyslogTls {
+                return Err(Invalid::new(
+                    "ca_pem",
+                    "a CA certificate is for syslog over TLS only; leave it empty",
+                ));
+            }
+            check_ca_pem(ca_pem)?;
         }
         let min_severity = SEVERITIES
             .into_iter()
@@ -117,8 +143,67 @@ impl NewReceiver {
             kind,
             address: address.to_owned(),
             min_severity,
+            ca_pem: ca_pem.to_owned(),
         })
     }
+}
+
+/// PEM text holding one or more certificates and nothing secret. Whether
+/// each is a valid certificate is known when the server connects (an
+/// error there is shown in the delivery log).
+fn check_ca_pem(pem: &str) -> Result<(), Invalid> {
+    let invalid = |problem: &str| Invalid::new("ca_pem", problem);
+    if pem.chars().count() > MAX_CA_PEM_CHARS {
+        return Err(Invalid::new(
+            "ca_pem",
+            format!("at most {MAX_CA_PEM_CHARS} characters"),
+        ));
+    }
+    if pem.contains("PRIVATE KEY") {
+        return Err(invalid(
+            "this is a private key: paste the CA's certificate, never a key",
+        ));
+    }
+    let mut certificates = 0;
+    let mut lines = pem.lines().map(str::trim);
+    while let Some(line) = lines.next() {
+        if !line.starts_with("-----BEGIN ") {
+            continue;
+        }
+        if line != "-----BEGIN CERTIFICATE-----" {
+            return Err(invalid(
+                "only CERTIFICATE blocks (-----BEGIN CERTIFICATE-----) are taken",
+            ));
+        }
+        let mut body = 0;
+        loop {
+            match lines.next() {
+                Some("-----END CERTIFICATE-----") => break,
+                Some(l)
+                    if l.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+/=".contains(c)) =>
+                {
+                    body += l.len()
+                }
+                Some(_) => return Err(invalid("a certificate's body is base64 text")),
+                None => {
+                    return Err(invalid(
+                        "a certificate is not closed by -----END CERTIFICATE-----",
+                    ));
+                }
+            }
+        }
+        if body == 0 {
+            return Err(invalid("a certificate block is empty"));
+        }
+        certificates += 1;
+    }
+    if certificates == 0 {
+        return Err(invalid(
+            "no certificate found: paste PEM text starting with -----BEGIN CERTIFICATE-----",
+        ));
+    }
+    Ok(())
 }
 
 fn check_url(url: &str) -> Result<(), Invalid> {
@@ -205,6 +290,9 @@ pub struct ReceiverRow {
     /// The webhook's signing key (hex), for the admin to give the receiver;
     /// empty for syslog.
     pub secret: String,
+    /// Whether the receiver's certificate is checked against its own CA
+    /// (syslog over TLS) rather than the public roots.
+    pub own_ca: bool,
     pub created_by: String,
     /// Unix seconds.
     pub created_at: i64,
@@ -241,6 +329,7 @@ mod tests {
             kind: kind.into(),
             address: address.into(),
             min_severity: "medium".into(),
+            ca_pem: String::new(),
         }
     }
 
@@ -303,6 +392,34 @@ mod tests {
             let e = receiver("webhook", bad).check().unwrap_err();
             assert_eq!(e.field, "address", "{bad}");
         }
+    }
+
+    #[test]
+    fn a_tls_receiver_may_name_its_ca_by_certificate_only() {
+        let cert = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\nAAAA==\n-----END CERTIFICATE-----\n";
+        let mut r = receiver("syslog_tls", "siem.example.jp:6514");
+        assert_eq!(r.check().unwrap().ca_pem, "");
+        r.ca_pem = format!("subject=CN = plant CA\n{cert}{cert}");
+        assert!(
+            r.check()
+                .unwrap()
+                .ca_pem
+                .ends_with("-----END CERTIFICATE-----")
+        );
+        for bad in [
+            "hello",
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+            "-----BEGIN CERTIFICATE-----\nAAAA\n",
+            "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----",
+            "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----",
+            "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----",
+        ] {
+            r.ca_pem = bad.into();
+            assert_eq!(r.check().unwrap_err().field, "ca_pem", "{bad}");
+        }
+        let mut tcp = receiver("syslog_tcp", "siem.example.jp:514");
+        tcp.ca_pem = cert.into();
+        assert_eq!(tcp.check().unwrap_err().field, "ca_pem");
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub struct Due {
     pub kind: ReceiverKind,
     pub address: String,
     pub secret: String,
+    /// The CA certificates a TLS receiver's certificate is checked
+    /// against; empty for the public roots.
+    pub ca_pem: String,
     pub alert_type: String,
     pub severity: String,
     pub title_en: String,
@@ -94,7 +97,7 @@ pub(crate) async fn enqueue(
 
 const RECEIVER_COLUMNS: &str = "r.receiver_id, r.kind, r.address, r.min_severity, \
     CAST(CASE WHEN r.enabled THEN 1 ELSE 0 END AS BIGINT) AS enabled, r.secret, r.created_by, \
-    r.created_at";
+    r.created_at, CAST(CASE WHEN r.ca_pem <> '' THEN 1 ELSE 0 END AS BIGINT) AS own_ca";
 
 impl Exports {
     pub fn new(db: Db) -> Exports {
@@ -135,7 +138,9 @@ impl Exports {
                 rand::rngs::OsRng.fill_bytes(&mut key);
                 hex::encode(key)
             }
-            ReceiverKind::SyslogTcp | ReceiverKind::SyslogUdp => String::new(),
+            ReceiverKind::SyslogTcp | ReceiverKind::SyslogTls | ReceiverKind::SyslogUdp => {
+                String::new()
+            }
         };
         let mut tx = self.db.pool().begin().await.map_err(internal)?;
         let live: i64 = sqlx::query_scalar(
@@ -162,7 +167,8 @@ impl Exports {
         .map_err(internal)?;
         let inserted = sqlx::query(
             "INSERT INTO export_receivers (tenant_id, receiver_id, kind, address, min_severity, \
-             enabled, secret, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             enabled, secret, created_by, created_at, ca_pem) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(tenant_id)
         .bind(receiver_id)
@@ -173,6 +179,7 @@ impl Exports {
         .bind(secret.as_str())
         .bind(created_by)
         .bind(now_secs())
+        .bind(receiver.ca_pem.as_str())
         .execute(&mut *tx)
         .await;
         match inserted {
@@ -273,7 +280,7 @@ impl Exports {
     ) -> Result<Vec<Due>, StoreError> {
         let rows = sqlx::query(
             "SELECT d.tenant_id, d.receiver_id, d.alert_id, d.attempts, d.next_attempt_ms, \
-             r.kind, r.address, r.secret, a.alert_type, a.severity, a.title_en, a.view_json \
+             r.kind, r.address, r.secret, r.ca_pem, a.alert_type, a.severity, a.title_en, a.view_json \
              FROM export_deliveries d \
              JOIN export_receivers r ON r.tenant_id = d.tenant_id AND r.receiver_id = d.receiver_id \
              JOIN alerts a ON a.tenant_id = d.tenant_id AND a.alert_id = d.alert_id \
@@ -392,6 +399,7 @@ fn receiver_row(row: &AnyRow) -> Result<ReceiverRow, StoreError> {
         min_severity: row.try_get("min_severity").map_err(internal)?,
         enabled: row.try_get::<i64, _>("enabled").map_err(internal)? != 0,
         secret: row.try_get("secret").map_err(internal)?,
+        own_ca: row.try_get::<i64, _>("own_ca").map_err(internal)? != 0,
         created_by: row.try_get("created_by").map_err(internal)?,
         created_at: row.try_get("created_at").map_err(internal)?,
         pending: row.try_get("pending").map_err(internal)?,
@@ -427,6 +435,7 @@ fn due_row(row: &AnyRow) -> Result<Due, StoreError> {
         })?,
         address: row.try_get("address").map_err(internal)?,
         secret: row.try_get("secret").map_err(internal)?,
+        ca_pem: row.try_get("ca_pem").map_err(internal)?,
         alert_type: row.try_get("alert_type").map_err(internal)?,
         severity: row.try_get("severity").map_err(internal)?,
         title_en: row.try_get("title_en").map_err(internal)?,

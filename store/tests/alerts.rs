@@ -363,11 +363,18 @@ async fn export_deliveries_are_queued_once_and_claimed_as_leases(backend: Backen
     let store = open(&url).await;
     let s = sensor(&store, "plant").await;
     let other = sensor(&store, "neighbour").await;
+    // A made-up certificate: the store keeps the text, the sender parses it.
+    let ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
     let receiver = |kind: &str, address: &str, min: &str| {
         NewReceiver {
             kind: kind.into(),
             address: address.into(),
             min_severity: min.into(),
+            ca_pem: if kind == "syslog_tls" {
+                ca.into()
+            } else {
+                String::new()
+            },
         }
         .check()
         .unwrap()
@@ -376,7 +383,7 @@ async fn export_deliveries_are_queued_once_and_claimed_as_leases(backend: Backen
         .exports
         .add_receiver(
             s.tenant_id,
-            &receiver("syslog_udp", "siem.example:514", "low"),
+            &receiver("syslog_tls", "siem.example:6514", "low"),
             "ann",
         )
         .await
@@ -392,6 +399,7 @@ async fn export_deliveries_are_queued_once_and_claimed_as_leases(backend: Backen
         .unwrap();
     assert_eq!(critical_only.secret.len(), 64);
     assert_eq!(syslog.secret, "");
+    assert!(syslog.own_ca && !critical_only.own_ca);
     let sent = batches(DOWNLOAD, &s.public_id, 1);
     store_all(&store, &s, &sent).await;
     store_all(&store, &other, &batches(DOWNLOAD, &other.public_id, 1)).await;
@@ -410,7 +418,7 @@ async fn export_deliveries_are_queued_once_and_claimed_as_leases(backend: Backen
     assert!(
         claimed
             .iter()
-            .all(|d| d.tenant_id == s.tenant_id && d.receiver_id == syslog.id)
+            .all(|d| d.tenant_id == s.tenant_id && d.receiver_id == syslog.id && d.ca_pem == ca)
     );
     assert!(
         store

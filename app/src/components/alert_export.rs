@@ -61,11 +61,14 @@ fn receiver_table(receivers: &[ReceiverRow], w: &'static ExportWords) -> AnyView
                     </details>
                 }
             });
+            let own_ca = r
+                .own_ca
+                .then(|| view! { <div class="small muted" data-testid="export-own-ca">{w.own_ca}</div> });
             view! {
                 <tr data-testid="export-receiver">
                     <td>{format!("#{}", r.id)}</td>
                     <td>{w.kind(&r.kind).to_owned()}</td>
-                    <td><code>{r.address.clone()}</code>{secret}</td>
+                    <td><code>{r.address.clone()}</code>{own_ca}{secret}</td>
                     <td>{r.min_severity.clone()}</td>
                     <td data-testid="export-state">{state}</td>
                     <td class="num">{grouped(r.pending)}</td>
@@ -128,6 +131,10 @@ fn add_form(w: &'static ExportWords) -> impl IntoView + use<> {
             <label>{w.kind} <select name="kind">{kinds}</select></label>
             <label>{w.address} <input type="text" name="address" required maxlength="500" placeholder=w.address_hint /></label>
             <label>{w.min_severity} <select name="min_severity">{severities}</select></label>
+            <label class="wide">{w.ca_pem}
+                <textarea name="ca_pem" rows="3" maxlength="20000" placeholder="-----BEGIN CERTIFICATE-----" data-testid="export-ca"></textarea>
+                <span class="small muted">{w.ca_pem_hint}</span>
+            </label>
             <button type="submit">{w.add}</button>
         </form>
     }

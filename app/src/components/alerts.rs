@@ -147,6 +147,22 @@ fn select(
 
 /// The list page: counts, filters, rows, pages; for customer admins
 /// (`may_export`), the way to the export settings.
+/// The Alerts tab's badge: the number of new alerts, nothing when none.
+pub fn render_badge(new: i64, lang: Lang) -> String {
+    if new <= 0 {
+        return String::new();
+    }
+    html(lang, move || {
+        let said = crate::i18n::fill(lang.alerts().new_badge, &[("n", &new)]);
+        view! {
+            " "
+            <span class="badge" title=said.clone() aria-label=said data-testid="tab-alerts-new">
+                {grouped(new)}
+            </span>
+        }
+    })
+}
+
 pub fn render_list(
     listing: Listing,
     params: AlertParams,
@@ -245,7 +261,7 @@ fn list_rows(
                     <td><span class=format!("sev sev-{sev}")>{sev.clone()}</span></td>
                     <td><a href=alert_href(a.id)>{title}</a><br /><span class="muted small">{a.alert_type.clone()}</span></td>
                     <td>{w.state(a.state.as_str()).to_owned()}</td>
-                    <td>{grouped(a.count)}</td>
+                    <td data-testid="alert-count">{grouped(a.count)}</td>
                     <td>{utc_ms(Some(a.first_seen_ms))}</td>
                     <td>{utc_ms(Some(a.last_seen_ms))}</td>
                 </tr>

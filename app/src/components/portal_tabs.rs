@@ -1,5 +1,9 @@
 //! The portal's tabs: overview, assets, alerts, map. Plain links, so they work
-//! before the page's code has loaded.
+//! before the page's code has loaded. The Alerts tab carries how many
+//! alerts are new (not yet triaged), so a customer sees them from any tab;
+//! the server renders that badge as HTML (`portal/alerts_badge`) and
+//! `public/alerts-badge.js` puts it in the tab's empty slot, which keeps the
+//! code every portal page loads small.
 
 use leptos::prelude::*;
 
@@ -59,6 +63,8 @@ pub fn PortalTabs(current: PortalTab) -> impl IntoView {
         .into_iter()
         .map(|tab| {
             let here = tab == current;
+            let badge = (tab == PortalTab::Alerts)
+                .then(|| view! { <span class="tab-badge" data-alerts-badge=""></span> });
             view! {
                 <a
                     href=tab.href()
@@ -67,6 +73,7 @@ pub fn PortalTabs(current: PortalTab) -> impl IntoView {
                     data-testid=tab.testid()
                 >
                     {move || tab.label(t())}
+                    {badge}
                 </a>
             }
         })

@@ -36,7 +36,10 @@ pub struct ExportWords {
     pub last_attempt: &'static str,
     pub next_attempt: &'static str,
     pub error: &'static str,
-    pub kinds: [&'static str; 3],
+    pub own_ca: &'static str,
+    pub ca_pem: &'static str,
+    pub ca_pem_hint: &'static str,
+    pub kinds: [&'static str; 4],
     pub delivery_states: [&'static str; 2],
 }
 
@@ -45,8 +48,9 @@ impl ExportWords {
     pub fn kind<'a>(&self, wire: &'a str) -> &'a str {
         match wire {
             "syslog_tcp" => self.kinds[0],
-            "syslog_udp" => self.kinds[1],
-            "webhook" => self.kinds[2],
+            "syslog_tls" => self.kinds[1],
+            "syslog_udp" => self.kinds[2],
+            "webhook" => self.kinds[3],
             other => other,
         }
     }
@@ -77,7 +81,7 @@ pub static EN: ExportWords = ExportWords {
     none: "No receiver yet.",
     kind: "Kind",
     address: "Address",
-    address_hint: "host:port for syslog; an https:// URL for a webhook",
+    address_hint: "host:port for syslog (TLS: usually port 6514); an https:// URL for a webhook",
     min_severity: "Lowest severity sent",
     state: "State",
     enabled: "Active",
@@ -101,8 +105,12 @@ pub static EN: ExportWords = ExportWords {
     last_attempt: "Last try",
     next_attempt: "Next try",
     error: "Last error",
+    own_ca: "Certificate checked against its own CA",
+    ca_pem: "CA certificate (syslog over TLS only)",
+    ca_pem_hint: "PEM of the CA that signed the receiver's certificate, if it is not a public one. Leave empty for public CAs.",
     kinds: [
         "Syslog CEF over TCP",
+        "Syslog CEF over TLS",
         "Syslog CEF over UDP",
         "Webhook (JSON)",
     ],
@@ -117,7 +125,7 @@ pub static JA: ExportWords = ExportWords {
     none: "受信先はまだありません。",
     kind: "種類",
     address: "宛先",
-    address_hint: "syslog は ホスト:ポート、Webhook は https:// の URL",
+    address_hint: "syslog は ホスト:ポート（TLS は通常 6514）、Webhook は https:// の URL",
     min_severity: "送信する最低重大度",
     state: "状態",
     enabled: "有効",
@@ -141,6 +149,14 @@ pub static JA: ExportWords = ExportWords {
     last_attempt: "最終試行",
     next_attempt: "次回試行",
     error: "最後のエラー",
-    kinds: ["Syslog CEF（TCP）", "Syslog CEF（UDP）", "Webhook（JSON）"],
+    own_ca: "独自 CA で証明書を検証",
+    ca_pem: "CA 証明書（syslog TLS のみ）",
+    ca_pem_hint: "受信先の証明書が公的 CA 以外で署名されている場合、その CA の証明書（PEM）。公的 CA なら空のまま。",
+    kinds: [
+        "Syslog CEF（TCP）",
+        "Syslog CEF（TLS）",
+        "Syslog CEF（UDP）",
+        "Webhook（JSON）",
+    ],
     delivery_states: ["送信待ち", "送信済み"],
 };

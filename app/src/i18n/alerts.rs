@@ -7,6 +7,8 @@ use super::Lang;
 
 pub struct AlertWords {
     pub title: &'static str,
+    /// The Alerts tab's badge, read aloud and on hover: `{n}` new alerts.
+    pub new_badge: &'static str,
     pub filter: &'static str,
     pub clear: &'static str,
     pub any: &'static str,
@@ -85,6 +87,7 @@ impl Lang {
 
 pub static EN: AlertWords = AlertWords {
     title: "Alerts",
+    new_badge: "{n} new alerts, not yet triaged",
     filter: "Filter",
     clear: "Clear",
     any: "Any",
@@ -135,6 +138,7 @@ pub static EN: AlertWords = AlertWords {
 
 pub static JA: AlertWords = AlertWords {
     title: "アラート",
+    new_badge: "未対応のアラート {n} 件",
     filter: "絞り込み",
     clear: "解除",
     any: "すべて",

@@ -1,6 +1,6 @@
 //! Alert export (docs/EXPORT.md): a background sender that takes the
 //! deliveries the analysis step queued (`store::exports`) to each tenant's
-//! receivers — syslog in CEF over TCP or UDP ([`cef`], [`syslog`]), or a
+//! receivers — syslog in CEF over TCP, TLS or UDP ([`cef`], [`syslog`]), or a
 //! signed webhook ([`webhook`]) — and records each outcome, retrying with
 //! backoff ([`sender`]). It runs beside ingestion and analysis and never
 //! holds them up: a slow or dead receiver only delays its own deliveries.

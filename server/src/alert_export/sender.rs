@@ -114,7 +114,7 @@ async fn send_share(
     let (kind, address) = (first.kind, first.address.clone());
     let started = Instant::now();
     match kind {
-        ReceiverKind::SyslogTcp | ReceiverKind::SyslogUdp => {
+        ReceiverKind::SyslogTcp | ReceiverKind::SyslogTls | ReceiverKind::SyslogUdp => {
             let sent_at = now_ms();
             let messages: Vec<String> = share
                 .iter()
@@ -122,10 +122,13 @@ async fn send_share(
                     cef::syslog_message(&ExportedAlert::from_due(d), &config.hostname, sent_at)
                 })
                 .collect();
-            let outcome = if kind == ReceiverKind::SyslogTcp {
-                syslog::send_tcp(&address, &messages, config.private_allowed).await
-            } else {
-                syslog::send_udp(&address, &messages, config.private_allowed).await
+            let private = config.private_allowed;
+            let outcome = match kind {
+                ReceiverKind::SyslogTcp => syslog::send_tcp(&address, &messages, private).await,
+                ReceiverKind::SyslogTls => {
+                    syslog::send_tls(&address, &messages, private, &first.ca_pem).await
+                }
+                _ => syslog::send_udp(&address, &messages, private).await,
             };
             let done = now_ms();
             for (i, due) in share.iter().enumerate() {

@@ -151,6 +151,31 @@ async fn uploads_alert_as_sensor_analyze_does_once_across_a_restart(backend: Bac
             .unwrap()
             .contains(&json!(["high", 2]))
     );
+    // The Alerts tab's badge: the two new alerts, in the reader's language;
+    // nothing for a tenant with none.
+    let badge = |c: reqwest::Client, lang: &'static str| {
+        let app = &app;
+        async move {
+            app.call(&c, "portal/alerts_badge", &[("lang", lang)])
+                .await
+                .json::<String>()
+                .await
+                .unwrap()
+        }
+    };
+    let en = badge(viewer.clone(), "En").await;
+    assert!(
+        en.contains("data-testid=\"tab-alerts-new\"") && en.contains(">2</span>"),
+        "{en}"
+    );
+    assert!(en.contains("2 new alerts"), "{en}");
+    assert!(
+        badge(viewer.clone(), "Ja")
+            .await
+            .contains("未対応のアラート 2 件")
+    );
+    let theirs_badge = badge(app.signed_in("other-admin").await, "En").await;
+    assert_eq!(theirs_badge, "", "the other tenant has no new alert");
     let filtered = alerts(&app, &viewer, json!({ "alert_type": "logic_change" })).await;
     assert_eq!(filtered["total"], 1);
     let bad = app

@@ -189,6 +189,11 @@ const SERVER_FNS: &[ServerFn] = &[
         body: Form(&[("tenant_id", "{other}")]),
     },
     ServerFn {
+        endpoint: "portal/alerts_badge",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("lang", "En"), ("tenant_id", "{other}")]),
+    },
+    ServerFn {
         endpoint: "portal/alert_allows",
         allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
         body: Form(&[("tenant_id", "{other}")]),

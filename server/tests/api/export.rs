@@ -1,5 +1,6 @@
-//! Alert export against real receivers: Debian's rsyslogd listening on TCP
-//! and UDP and writing what it gets to files, and a webhook receiver (an
+//! Alert export against real receivers: Debian's rsyslogd listening on TCP,
+//! TLS (its certificate signed by a CA the test makes with openssl) and
+//! UDP and writing what it gets to files, and a webhook receiver (an
 //! HTTP server in the test) that is down when the alerts open, across a
 //! server restart, and comes back. Each alert reaches each receiver once,
 //! signed; the delivery log shows the failures and the deliveries; the
@@ -32,18 +33,84 @@ fn rsyslogd() -> PathBuf {
 }
 
 /// rsyslogd in the foreground with its own configuration: what arrives by
-/// TCP goes to `tcp.log`, by UDP to `udp.log`, one raw message per line.
-struct Rsyslog {
+/// TCP goes to `tcp.log`, by TLS to `tls.log`, by UDP to `udp.log`, one
+/// raw message per line.
+pub(crate) struct Rsyslog {
     child: std::process::Child,
     dir: tempfile::TempDir,
-    tcp_port: u16,
+    pub(crate) tcp_port: u16,
+    tls_port: u16,
     udp_port: u16,
+    /// The certificate of the CA that signed rsyslogd's (for 127.0.0.1).
+    ca_pem: String,
+}
+
+/// Runs openssl with `args` in `dir`.
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl runs (Debian's openssl; scripts/setup.sh --tests installs it)");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A CA, and a server certificate it signed for 127.0.0.1, in `dir`:
+/// `ca.pem`, `server.pem`, `server.key`.
+fn make_certificates(dir: &Path) {
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    let mut ca = vec!["req", "-x509"];
+    ca.extend(ec);
+    ca.extend(["-keyout", "ca.key", "-out", "ca.pem", "-days", "2"]);
+    ca.extend(["-subj", "/CN=OT Lens test CA"]);
+    openssl(dir, &ca);
+    let mut csr = vec!["req"];
+    csr.extend(ec);
+    csr.extend(["-keyout", "server.key", "-out", "server.csr"]);
+    csr.extend(["-subj", "/CN=127.0.0.1"]);
+    openssl(dir, &csr);
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+        ],
+    );
 }
 
 impl Rsyslog {
-    fn start() -> Rsyslog {
+    pub(crate) fn start() -> Rsyslog {
         let dir = tempfile::tempdir().unwrap();
-        let (tcp_port, udp_port) = (free_port(), free_udp_port());
+        make_certificates(dir.path());
+        let (tcp_port, tls_port, udp_port) = (free_port(), free_port(), free_udp_port());
         let d = dir.path().display();
         let conf = format!(
             r#"global(workDirectory="{d}")
@@ -51,8 +118,13 @@ module(load="imtcp")
 module(load="imudp")
 template(name="raw" type="string" string="%rawmsg%\n")
 ruleset(name="tcp") {{ action(type="omfile" file="{d}/tcp.log" template="raw") }}
+ruleset(name="tls") {{ action(type="omfile" file="{d}/tls.log" template="raw") }}
 ruleset(name="udp") {{ action(type="omfile" file="{d}/udp.log" template="raw") }}
 input(type="imtcp" address="127.0.0.1" port="{tcp_port}" ruleset="tcp")
+input(type="imtcp" address="127.0.0.1" port="{tls_port}" ruleset="tls"
+      streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon"
+      streamDriver.CAFile="{d}/ca.pem" streamDriver.CertFile="{d}/server.pem"
+      streamDriver.KeyFile="{d}/server.key")
 input(type="imudp" address="127.0.0.1" port="{udp_port}" ruleset="udp")
 "#
         );
@@ -68,25 +140,30 @@ input(type="imudp" address="127.0.0.1" port="{udp_port}" ruleset="udp")
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("rsyslogd starts");
+        let ca_pem = std::fs::read_to_string(dir.path().join("ca.pem")).unwrap();
         let r = Rsyslog {
             child,
             dir,
             tcp_port,
+            tls_port,
             udp_port,
+            ca_pem,
         };
-        // Listening once a TCP connection is taken.
+        // Listening once a TCP connection is taken on both ports.
         let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", tcp_port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "rsyslogd did not start listening"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        for port in [tcp_port, tls_port] {
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(
+                    Instant::now() < deadline,
+                    "rsyslogd did not start listening (the TLS input needs Debian's rsyslog-gnutls)"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         r
     }
 
-    fn lines(&self, file: &str) -> Vec<String> {
+    pub(crate) fn lines(&self, file: &str) -> Vec<String> {
         std::fs::read_to_string(self.dir.path().join(file))
             .unwrap_or_default()
             .lines()
@@ -111,10 +188,10 @@ fn free_udp_port() -> u16 {
 }
 
 /// What the webhook receiver got: (headers, body) per request.
-type Received = Arc<Mutex<Vec<(HeaderMap, Bytes)>>>;
+pub(crate) type Received = Arc<Mutex<Vec<(HeaderMap, Bytes)>>>;
 
 /// A webhook receiver on `port`, answering 204 to every POST.
-async fn webhook_receiver(port: u16) -> (Received, tokio::task::JoinHandle<()>) {
+pub(crate) async fn webhook_receiver(port: u16) -> (Received, tokio::task::JoinHandle<()>) {
     let received: Received = Arc::default();
     let keep = received.clone();
     let app = axum::Router::new().route(
@@ -136,7 +213,7 @@ async fn webhook_receiver(port: u16) -> (Received, tokio::task::JoinHandle<()>) 
     (received, task)
 }
 
-async fn wait_for(what: &str, mut done: impl AsyncFnMut() -> bool) {
+pub(crate) async fn wait_for(what: &str, mut done: impl AsyncFnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !done().await {
         assert!(Instant::now() < deadline, "waited 60 s for {what}");
@@ -144,7 +221,17 @@ async fn wait_for(what: &str, mut done: impl AsyncFnMut() -> bool) {
     }
 }
 
-async fn add(app: &TestApp, c: &reqwest::Client, kind: &str, address: &str) -> Value {
+pub(crate) async fn add(app: &TestApp, c: &reqwest::Client, kind: &str, address: &str) -> Value {
+    add_with_ca(app, c, kind, address, "").await
+}
+
+async fn add_with_ca(
+    app: &TestApp,
+    c: &reqwest::Client,
+    kind: &str,
+    address: &str,
+    ca_pem: &str,
+) -> Value {
     let r = app
         .call(
             c,
@@ -153,6 +240,7 @@ async fn add(app: &TestApp, c: &reqwest::Client, kind: &str, address: &str) -> V
                 ("kind", kind),
                 ("address", address),
                 ("min_severity", "medium"),
+                ("ca_pem", ca_pem),
             ],
         )
         .await;
@@ -198,6 +286,40 @@ async fn alerts_reach_syslog_and_a_webhook_that_comes_back_after_a_restart(backe
         &format!("127.0.0.1:{}", syslog.tcp_port),
     )
     .await;
+    let tls = add_with_ca(
+        &app,
+        &admin,
+        "syslog_tls",
+        &format!("127.0.0.1:{}", syslog.tls_port),
+        &syslog.ca_pem,
+    )
+    .await;
+    assert_eq!(tls["own_ca"], true);
+    assert_eq!(tcp["own_ca"], false);
+    // A CA is for TLS only, and a private key is refused outright.
+    for (kind, ca, says) in [
+        ("syslog_tcp", syslog.ca_pem.as_str(), "TLS only"),
+        (
+            "syslog_tls",
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+            "private key",
+        ),
+    ] {
+        let r = app
+            .call(
+                &admin,
+                "portal/add_export_receiver",
+                &[
+                    ("kind", kind),
+                    ("address", "127.0.0.1:6514"),
+                    ("min_severity", "low"),
+                    ("ca_pem", ca),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(r.text().await.unwrap().contains(says), "{kind}");
+    }
     let udp = add(
         &app,
         &admin,
@@ -252,8 +374,10 @@ async fn alerts_reach_syslog_and_a_webhook_that_comes_back_after_a_restart(backe
     )
     .await;
 
-    wait_for("two CEF messages over TCP and over UDP", async || {
-        syslog.lines("tcp.log").len() >= 2 && syslog.lines("udp.log").len() >= 2
+    wait_for("two CEF messages over TCP, TLS and UDP", async || {
+        ["tcp.log", "tls.log", "udp.log"]
+            .iter()
+            .all(|f| syslog.lines(f).len() >= 2)
     })
     .await;
     // The webhook is down: its deliveries wait, with the reason.
@@ -291,7 +415,7 @@ async fn alerts_reach_syslog_and_a_webhook_that_comes_back_after_a_restart(backe
     let admin = app.signed_in("customer-admin").await;
     wait_for("every delivery recorded", async || {
         let log = deliveries(&app, &admin).await;
-        log.len() == 6 && log.iter().all(|d| d["state"] == "delivered")
+        log.len() == 8 && log.iter().all(|d| d["state"] == "delivered")
     })
     .await;
     let mut types = BTreeMap::new();
@@ -320,7 +444,7 @@ async fn alerts_reach_syslog_and_a_webhook_that_comes_back_after_a_restart(backe
     );
 
     // Syslog got each alert once, across the restart, as CEF.
-    for file in ["tcp.log", "udp.log"] {
+    for file in ["tcp.log", "tls.log", "udp.log"] {
         let lines = syslog.lines(file);
         assert_eq!(lines.len(), 2, "{file}: {lines:?}");
         let mut got: Vec<&str> = lines
@@ -349,7 +473,8 @@ async fn alerts_reach_syslog_and_a_webhook_that_comes_back_after_a_restart(backe
         .unwrap();
     assert!(html.contains("アラート転送"));
     assert!(html.contains(&secret));
-    assert_eq!(html.matches("data-testid=\"export-delivery\"").count(), 6);
+    assert_eq!(html.matches("data-testid=\"export-delivery\"").count(), 8);
+    assert_eq!(html.matches("data-testid=\"export-own-ca\"").count(), 1);
 
     // Paused, nothing new is queued; deleted, it is gone from the list.
     let r = app
@@ -375,12 +500,59 @@ async fn alerts_reach_syslog_and_a_webhook_that_comes_back_after_a_restart(backe
         .await
         .unwrap();
     let left = left.as_array().unwrap();
-    assert_eq!(left.len(), 2);
+    assert_eq!(left.len(), 3);
     assert_eq!(left[0]["enabled"], false);
     assert_eq!(left[0]["delivered"], 2);
 }
 
 on_both_databases!(alerts_reach_syslog_and_a_webhook_that_comes_back_after_a_restart);
+
+/// Syslog over TLS reaches rsyslogd only when its certificate checks out:
+/// against the public roots (the test CA is not one) or another CA it is
+/// refused, and nothing is written.
+#[tokio::test]
+async fn syslog_over_tls_checks_the_receivers_certificate() {
+    use server::alert_export::syslog::send_tls;
+    let syslog = Rsyslog::start();
+    let address = format!("127.0.0.1:{}", syslog.tls_port);
+    let other_ca = tempfile::tempdir().unwrap();
+    make_certificates(other_ca.path());
+    let other_ca = std::fs::read_to_string(other_ca.path().join("ca.pem")).unwrap();
+    for ca in ["", other_ca.as_str()] {
+        let sent = send_tls(&address, &["<165>1 - - - - - - refused".into()], true, ca).await;
+        assert_eq!(sent.sent, 0);
+        let error = sent.error.unwrap();
+        assert!(error.contains("certificate"), "{error}");
+    }
+    let name = format!("localhost:{}", syslog.tls_port);
+    let sent = send_tls(&name, &["x".into()], true, &syslog.ca_pem).await;
+    assert!(
+        sent.error.unwrap().contains("certificate"),
+        "issued for 127.0.0.1 only"
+    );
+    let sent = send_tls(
+        &address,
+        &[
+            "<165>1 - otlens - - - one".into(),
+            "<165>1 - otlens - - - two".into(),
+        ],
+        true,
+        &syslog.ca_pem,
+    )
+    .await;
+    assert_eq!(
+        sent,
+        server::alert_export::syslog::Sent {
+            sent: 2,
+            error: None
+        }
+    );
+    wait_for("both messages in tls.log", async || {
+        syslog.lines("tls.log").len() == 2
+    })
+    .await;
+    assert!(syslog.lines("tls.log")[1].ends_with(" two"));
+}
 
 /// Alerts a throughput run sends to each receiver.
 const BENCH_ALERTS: i64 = 2000;
@@ -527,10 +699,15 @@ async fn export_throughput(backend: Backend) {
         .status()
         .expect("util-linux logger runs");
     assert!(status.success());
-    wait_for("logger's messages in rsyslogd's file", async || {
-        syslog.lines("tcp.log").len() as i64 >= before + BENCH_ALERTS
-    })
-    .await;
+    // Polled every 2 ms: logger is done faster than a coarser poll could time.
+    let deadline = started + Duration::from_secs(60);
+    while (syslog.lines("tcp.log").len() as i64) < before + BENCH_ALERTS {
+        assert!(
+            Instant::now() < deadline,
+            "logger's messages never all arrived"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
     let secs = started.elapsed().as_secs_f64();
     println!(
         "BENCH {backend:?} util-linux logger, syslog over TCP: {BENCH_ALERTS} messages in {secs:.2} s = {:.0} messages/s",

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod alert_delay;
 mod alerts;
 mod analysis;
 mod authorization;

@@ -3,7 +3,7 @@
 //! is captured live, digested per minute, uploaded and stored.
 
 #[path = "../../../sensor/tests/support/veth.rs"]
-mod veth;
+pub(crate) mod veth;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,45 +22,84 @@ const CAPTURE: &str = concat!(
     "/../traffic/testdata/pcaps/modbus/modbus_digitalbond_test_data_part2.pcap"
 );
 
+/// `sensor run` capturing on an interface, on a blocking thread, with its
+/// log kept.
+pub(crate) struct LiveSensor {
+    stop: Arc<AtomicBool>,
+    log: Arc<Mutex<Vec<String>>>,
+    running: tokio::task::JoinHandle<Result<sensor::run::RunSummary, sensor::run::RunError>>,
+    _spool: tempfile::TempDir,
+}
+
+impl LiveSensor {
+    /// Starts the sensor on `interface`, uploading to `server`; returns
+    /// once its capture is open.
+    pub(crate) async fn start(
+        server: &str,
+        sensor_id: &str,
+        token: &str,
+        interface: &str,
+    ) -> LiveSensor {
+        let spool = tempfile::tempdir().unwrap();
+        let cfg = RunConfig {
+            server: server.to_owned(),
+            token: token.to_owned(),
+            sensor_id: sensor_id.to_owned(),
+            source: Source::Interface {
+                name: interface.to_owned(),
+                ring: RingConfig::with_total_mib(8),
+            },
+            spool_dir: spool.path().to_owned(),
+            spool_max_bytes: 64 * 1024 * 1024,
+            drain_timeout: Duration::from_secs(30),
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        let log = Arc::new(Mutex::new(Vec::<String>::new()));
+        let running = {
+            let (stop, log) = (stop.clone(), log.clone());
+            tokio::task::spawn_blocking(move || run(&cfg, stop, log))
+        };
+        let open_by = Instant::now() + Duration::from_secs(10);
+        while !log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.starts_with("capturing on"))
+        {
+            assert!(
+                Instant::now() < open_by,
+                "capture never opened: {:?}",
+                log.lock().unwrap()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        LiveSensor {
+            stop,
+            log,
+            running,
+            _spool: spool,
+        }
+    }
+
+    /// Stops it as SIGTERM would; its summary and log.
+    pub(crate) async fn stop(self) -> (sensor::run::RunSummary, Vec<String>) {
+        self.stop.store(true, Ordering::Relaxed);
+        let summary = self.running.await.unwrap();
+        let log = self.log.lock().unwrap().clone();
+        (
+            summary.unwrap_or_else(|e| panic!("sensor run failed: {e}: {log:?}")),
+            log,
+        )
+    }
+}
+
 async fn live_traffic_is_stored_and_the_sensor_reports_its_health(backend: Backend) {
     let Some(veth) = veth::Veth::create() else {
         return;
     };
     let app = spawn_app(backend).await;
     let (sensor_id, token) = crate::sensor_run::register(&app).await;
-    let spool = tempfile::tempdir().unwrap();
-    let cfg = RunConfig {
-        server: app.base.clone(),
-        token,
-        sensor_id,
-        source: Source::Interface {
-            name: veth.outer.clone(),
-            ring: RingConfig::with_total_mib(8),
-        },
-        spool_dir: spool.path().to_owned(),
-        spool_max_bytes: 64 * 1024 * 1024,
-        drain_timeout: Duration::from_secs(30),
-    };
-    let stop = Arc::new(AtomicBool::new(false));
-    let log = Arc::new(Mutex::new(Vec::<String>::new()));
-    let sensor = {
-        let (stop, log) = (stop.clone(), log.clone());
-        tokio::task::spawn_blocking(move || run(&cfg, stop, log))
-    };
-    let open_by = Instant::now() + Duration::from_secs(10);
-    while !log
-        .lock()
-        .unwrap()
-        .iter()
-        .any(|l| l.starts_with("capturing on"))
-    {
-        assert!(
-            Instant::now() < open_by,
-            "capture never opened: {:?}",
-            log.lock().unwrap()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let sensor = LiveSensor::start(&app.base, &sensor_id, &token, &veth.outer).await;
     // The pair must outlive the capture: it is handed back after the replay.
     let _veth = tokio::task::spawn_blocking(move || {
         veth.replay(CAPTURE.as_ref());
@@ -70,8 +109,7 @@ async fn live_traffic_is_stored_and_the_sensor_reports_its_health(backend: Backe
     .unwrap();
     // Let the ring hand over its last block (100 ms), then stop as SIGTERM would.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    stop.store(true, Ordering::Relaxed);
-    let summary = sensor.await.unwrap().expect("sensor run succeeds");
+    let (summary, log) = sensor.stop().await;
 
     let offline = digest_capture(
         std::fs::read(CAPTURE).unwrap().as_slice(),
@@ -85,14 +123,9 @@ async fn live_traffic_is_stored_and_the_sensor_reports_its_health(backend: Backe
         .map(|o| o.count)
         .sum();
     assert!(operations > 0, "the capture holds Modbus operations");
-    assert_eq!(summary.packets, packets, "{:?}", log.lock().unwrap());
+    assert_eq!(summary.packets, packets, "{:?}", log);
     assert!(summary.batches >= 1);
-    assert_eq!(
-        summary.uploaded,
-        summary.batches,
-        "{:?}",
-        log.lock().unwrap()
-    );
+    assert_eq!(summary.uploaded, summary.batches, "{:?}", log);
     assert_eq!(summary.left_in_spool, 0);
 
     let customer = app.signed_in("customer-viewer").await;
