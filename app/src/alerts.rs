@@ -56,8 +56,8 @@ pub async fn portal_alert_counts() -> Result<AlertCounts, AppError> {
 }
 
 /// The Alerts tab's badge as HTML in `lang`: how many of the tenant's
-/// alerts are new (not yet triaged); empty when none are, or when the user
-/// has no tenant.
+/// alerts are new (not yet triaged); empty when none are. A user without
+/// a tenant gets the usual error (the page's script then shows nothing).
 #[server(endpoint = "portal/alerts_badge")]
 pub async fn alerts_badge(lang: crate::i18n::Lang) -> Result<String, AppError> {
     use crate::ssr::*;

@@ -137,6 +137,8 @@ async function uploadAndWaitAnalysed(page: Page, capture: string) {
 
 // Another tenant than the demo's, so the counts are this test's alone.
 test('the Alerts tab counts new alerts, and an allowed behaviour does not alert when it repeats', async ({ page }) => {
+  // Two uploads, each waited for until analysed, and about ten pages.
+  test.setTimeout(150_000);
   const download = path.join(__dirname, '../../traffic/testdata/pcaps/s7comm/s7comm_downloading_block_db1.pcap');
   await logIn(page, 'other-admin');
   await uploadAndWaitAnalysed(page, download);

@@ -114,19 +114,30 @@ impl NewReceiver {
         match kind {
             ReceiverKind::Webhook => check_url(address)?,
             ReceiverKind::SyslogTcp | ReceiverKind::SyslogTls | ReceiverKind::SyslogUdp => {
-                split_host_port(address).map_err(|problem| Invalid::new("address", problem))?;
+                let (host, _) =
+                    split_host_port(address).map_err(|problem| Invalid::new("address", problem))?;
+                if kind == ReceiverKind::SyslogTls && !certificate_host(&host) {
+                    return Err(Invalid::new(
+                        "address",
+                        format!(
+                            "{host:?} cannot be checked against a certificate: give a DNS name or an IP address"
+                        ),
+                    ));
+                }
             }
         }
         let ca_pem = self.ca_pem.trim();
-        if !ca_pem.is_empty() {
+        let ca_pem = if ca_pem.is_empty() {
+            String::new()
+        } else {
             if kind != ReceiverKind::SyslogTls {
                 return Err(Invalid::new(
                     "ca_pem",
                     "a CA certificate is for syslog over TLS only; leave it empty",
                 ));
             }
-            check_ca_pem(ca_pem)?;
-        }
+            canonical_ca_pem(ca_pem)?
+        };
         let min_severity = SEVERITIES
             .into_iter()
             .find(|s| *s == self.min_severity.trim())
@@ -143,15 +154,17 @@ impl NewReceiver {
             kind,
             address: address.to_owned(),
             min_severity,
-            ca_pem: ca_pem.to_owned(),
+            ca_pem,
         })
     }
 }
 
-/// PEM text holding one or more certificates and nothing secret. Whether
-/// each is a valid certificate is known when the server connects (an
-/// error there is shown in the delivery log).
-fn check_ca_pem(pem: &str) -> Result<(), Invalid> {
+/// PEM text holding one or more certificates and nothing secret, as the
+/// sender will read it: each CERTIFICATE block, unindented, with LF line
+/// ends (text around the blocks, such as openssl's `subject=` lines, is
+/// dropped). Whether each is a valid certificate is known when the server
+/// connects (an error there is shown in the delivery log).
+fn canonical_ca_pem(pem: &str) -> Result<String, Invalid> {
     let invalid = |problem: &str| Invalid::new("ca_pem", problem);
     if pem.chars().count() > MAX_CA_PEM_CHARS {
         return Err(Invalid::new(
@@ -164,6 +177,7 @@ fn check_ca_pem(pem: &str) -> Result<(), Invalid> {
             "this is a private key: paste the CA's certificate, never a key",
         ));
     }
+    let mut canonical = String::with_capacity(pem.len());
     let mut certificates = 0;
     let mut lines = pem.lines().map(str::trim);
     while let Some(line) = lines.next() {
@@ -175,6 +189,7 @@ fn check_ca_pem(pem: &str) -> Result<(), Invalid> {
                 "only CERTIFICATE blocks (-----BEGIN CERTIFICATE-----) are taken",
             ));
         }
+        canonical.push_str("-----BEGIN CERTIFICATE-----\n");
         let mut body = 0;
         loop {
             match lines.next() {
@@ -183,6 +198,10 @@ fn check_ca_pem(pem: &str) -> Result<(), Invalid> {
                     if l.chars()
                         .all(|c| c.is_ascii_alphanumeric() || "+/=".contains(c)) =>
                 {
+                    if !l.is_empty() {
+                        canonical.push_str(l);
+                        canonical.push('\n');
+                    }
                     body += l.len()
                 }
                 Some(_) => return Err(invalid("a certificate's body is base64 text")),
@@ -196,6 +215,7 @@ fn check_ca_pem(pem: &str) -> Result<(), Invalid> {
         if body == 0 {
             return Err(invalid("a certificate block is empty"));
         }
+        canonical.push_str("-----END CERTIFICATE-----\n");
         certificates += 1;
     }
     if certificates == 0 {
@@ -203,7 +223,27 @@ fn check_ca_pem(pem: &str) -> Result<(), Invalid> {
             "no certificate found: paste PEM text starting with -----BEGIN CERTIFICATE-----",
         ));
     }
-    Ok(())
+    Ok(canonical)
+}
+
+/// Whether `host` can be checked against a certificate: an IP address, or
+/// a DNS name of non-empty labels (letters, digits, `-`, `_`), not starting
+/// or ending with `-`, whose last label is not all digits.
+fn certificate_host(host: &str) -> bool {
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.iter().all(|l| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    }) && labels
+        .last()
+        .is_some_and(|l| !l.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn check_url(url: &str) -> Result<(), Invalid> {
@@ -399,13 +439,14 @@ mod tests {
         let cert = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\nAAAA==\n-----END CERTIFICATE-----\n";
         let mut r = receiver("syslog_tls", "siem.example.jp:6514");
         assert_eq!(r.check().unwrap().ca_pem, "");
-        r.ca_pem = format!("subject=CN = plant CA\n{cert}{cert}");
-        assert!(
-            r.check()
-                .unwrap()
-                .ca_pem
-                .ends_with("-----END CERTIFICATE-----")
+        // Text around the blocks dropped; indented and CRLF blocks as the
+        // sender reads them: unindented, LF only.
+        r.ca_pem = format!(
+            "subject=CN = plant CA\r\n{}  {}",
+            cert.replace('\n', "\r\n"),
+            cert.replace('\n', "\n    ")
         );
+        assert_eq!(r.check().unwrap().ca_pem, format!("{cert}{cert}"));
         for bad in [
             "hello",
             "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
@@ -420,6 +461,13 @@ mod tests {
         let mut tcp = receiver("syslog_tcp", "siem.example.jp:514");
         tcp.ca_pem = cert.into();
         assert_eq!(tcp.check().unwrap_err().field, "ca_pem");
+        for host in ["1.2.3:6514", "a..b:6514", "-siem.jp:6514"] {
+            let e = receiver("syslog_tls", host).check().unwrap_err();
+            assert_eq!(e.field, "address", "{host}");
+        }
+        for host in ["[::1]:6514", "10.0.0.5:6514", "siem_1.plant.local:6514"] {
+            assert!(receiver("syslog_tls", host).check().is_ok(), "{host}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
@@ -43,7 +43,7 @@ pub fn cut(message: &str) -> &str {
 /// Sends `messages` over one TCP connection to `address` (`host:port`).
 pub async fn send_tcp(address: &str, messages: &[String], private_allowed: bool) -> Sent {
     match connect_tcp(address, private_allowed).await {
-        Ok(stream) => send_frames(stream, address, messages).await,
+        Ok(mut stream) => send_frames(&mut stream, address, messages).await,
         Err(error) => Sent {
             sent: 0,
             error: Some(error),
@@ -60,12 +60,45 @@ pub async fn send_tls(
     private_allowed: bool,
     ca_pem: &str,
 ) -> Sent {
-    match connect_tls(address, private_allowed, ca_pem).await {
-        Ok(stream) => send_frames(stream, address, messages).await,
-        Err(error) => Sent {
+    let mut stream = match connect_tls(address, private_allowed, ca_pem).await {
+        Ok(stream) => stream,
+        Err(error) => {
+            return Sent {
+                sent: 0,
+                error: Some(error),
+            };
+        }
+    };
+    let sent = send_frames(&mut stream, address, messages).await;
+    if sent.error.is_some() {
+        return sent;
+    }
+    // In TLS 1.3 the handshake ends on the client's side before the
+    // receiver has judged it: a receiver that wants a client certificate
+    // (syslog-ng's default) refuses with an alert after our frames are
+    // written. Reading until it closes tells that refusal from a delivery.
+    match refused_after_writing(&mut stream).await {
+        None => sent,
+        Some(error) => Sent {
             sent: 0,
-            error: Some(error),
+            error: Some(format!("{address} refused the connection: {error}")),
         },
+    }
+}
+
+/// What the receiver answered to our close_notify: `None` when it closed
+/// (with or without its own close_notify) or said nothing within the
+/// timeout; the error when it sent an alert or reset the connection.
+async fn refused_after_writing<S: AsyncRead + Unpin>(stream: &mut S) -> Option<String> {
+    let mut buf = [0u8; 512];
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Err(_) => return None,
+            Ok(Ok(_)) => continue,
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => return None,
+            Ok(Err(e)) => return Some(e.to_string()),
+        }
     }
 }
 
@@ -119,7 +152,7 @@ fn tls_config(ca_pem: &str) -> Result<ClientConfig, String> {
 /// Writes each message as an octet-counted frame, then closes the stream
 /// (for TLS, with close_notify). A message counts as sent once written.
 async fn send_frames<S: AsyncWrite + Unpin>(
-    mut stream: S,
+    stream: &mut S,
     address: &str,
     messages: &[String],
 ) -> Sent {

@@ -40,6 +40,9 @@ pub(crate) struct Rsyslog {
     dir: tempfile::TempDir,
     pub(crate) tcp_port: u16,
     tls_port: u16,
+    /// A TLS input that wants a client certificate, which the server does
+    /// not present.
+    strict_tls_port: u16,
     udp_port: u16,
     /// The certificate of the CA that signed rsyslogd's (for 127.0.0.1).
     ca_pem: String,
@@ -111,6 +114,7 @@ impl Rsyslog {
         let dir = tempfile::tempdir().unwrap();
         make_certificates(dir.path());
         let (tcp_port, tls_port, udp_port) = (free_port(), free_port(), free_udp_port());
+        let strict_tls_port = free_port();
         let d = dir.path().display();
         let conf = format!(
             r#"global(workDirectory="{d}")
@@ -123,6 +127,10 @@ ruleset(name="udp") {{ action(type="omfile" file="{d}/udp.log" template="raw") }
 input(type="imtcp" address="127.0.0.1" port="{tcp_port}" ruleset="tcp")
 input(type="imtcp" address="127.0.0.1" port="{tls_port}" ruleset="tls"
       streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon"
+      streamDriver.CAFile="{d}/ca.pem" streamDriver.CertFile="{d}/server.pem"
+      streamDriver.KeyFile="{d}/server.key")
+input(type="imtcp" address="127.0.0.1" port="{strict_tls_port}" ruleset="tls"
+      streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="x509/certvalid"
       streamDriver.CAFile="{d}/ca.pem" streamDriver.CertFile="{d}/server.pem"
       streamDriver.KeyFile="{d}/server.key")
 input(type="imudp" address="127.0.0.1" port="{udp_port}" ruleset="udp")
@@ -146,12 +154,13 @@ input(type="imudp" address="127.0.0.1" port="{udp_port}" ruleset="udp")
             dir,
             tcp_port,
             tls_port,
+            strict_tls_port,
             udp_port,
             ca_pem,
         };
         // Listening once a TCP connection is taken on both ports.
         let deadline = Instant::now() + Duration::from_secs(20);
-        for port in [tcp_port, tls_port] {
+        for port in [tcp_port, tls_port, strict_tls_port] {
             while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
                 assert!(
                     Instant::now() < deadline,
@@ -524,6 +533,20 @@ async fn syslog_over_tls_checks_the_receivers_certificate() {
         let error = sent.error.unwrap();
         assert!(error.contains("certificate"), "{error}");
     }
+    // A receiver that wants a client certificate refuses after the
+    // handshake: not delivered, and said so.
+    let strict = format!("127.0.0.1:{}", syslog.strict_tls_port);
+    let sent = send_tls(
+        &strict,
+        &["<165>1 - - - - - - no".into()],
+        true,
+        &syslog.ca_pem,
+    )
+    .await;
+    // It refuses as our frames or close_notify go out, or right after:
+    // either way not delivered, with the reason.
+    assert_eq!(sent.sent, 0, "{sent:?}");
+    assert!(sent.error.is_some());
     let name = format!("localhost:{}", syslog.tls_port);
     let sent = send_tls(&name, &["x".into()], true, &syslog.ca_pem).await;
     assert!(
