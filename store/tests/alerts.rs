@@ -364,7 +364,7 @@ async fn export_deliveries_are_queued_once_and_claimed_as_leases(backend: Backen
     let s = sensor(&store, "plant").await;
     let other = sensor(&store, "neighbour").await;
     // A made-up certificate: the store keeps the text, the sender parses it.
-    let ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+    let ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
     let receiver = |kind: &str, address: &str, min: &str| {
         NewReceiver {
             kind: kind.into(),
