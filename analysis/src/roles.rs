@@ -139,6 +139,25 @@ pub fn assess(b: &Behaviour) -> Assessment {
         assessment.evidence.push(evidence);
         return assessment;
     }
+    // Sampled Values are currents and voltages a merging unit digitises at
+    // the process level for the relays: a field device, whatever else it does.
+    if let Some(n) = b.asks_everyone.get(&Protocol::SampledValues)
+        && !b.forwards_for_others
+        && b.served.is_empty()
+    {
+        let mut assessment = assess_conversations(b);
+        if assessment.role != Role::Controller {
+            assessment = Assessment {
+                role: Role::FieldDevice,
+                confidence: 80,
+                evidence: Vec::new(),
+            };
+        }
+        assessment.evidence.push(format!(
+            "publishes IEC 61850-9-2 Sampled Values ({n}): a merging unit"
+        ));
+        return assessment;
+    }
     let asked: Vec<String> = b
         .asks_everyone
         .iter()

@@ -452,3 +452,41 @@ fn a_goose_publisher_is_an_ied() {
         a.evidence
     );
 }
+
+#[test]
+fn a_sampled_values_publisher_is_a_merging_unit() {
+    let merging_unit = mac(8);
+    let samples = OperationCount {
+        transport: TransportKind::Ethernet,
+        client_ip: None,
+        server_ip: None,
+        server_port: None,
+        client_mac: Some(merging_unit),
+        server_mac: Some(MacAddr([0x01, 0x0c, 0xcd, 0x04, 0x00, 0x01])),
+        protocol: Protocol::SampledValues,
+        function_code: 2,
+        name: "sv_global_sync".into(),
+        class: OperationClass::Read,
+        direction: Direction::Unknown,
+        count: 240_000,
+        ..modbus_read("10.0.0.1", "10.0.0.2")
+    };
+    let mut inventory = Inventory::default();
+    inventory.observe(&batch("sen_a", vec![mac_host(merging_unit)], vec![samples]));
+    let r = inventory.report();
+    let a = r
+        .assets
+        .iter()
+        .find(|a| a.id == format!("mac:{merging_unit}"))
+        .unwrap();
+    assert_eq!(a.role, Role::FieldDevice, "{:?}", a.evidence);
+    assert!(
+        a.evidence
+            .iter()
+            .any(|e| e.contains("Sampled Values (240000)")),
+        "{:?}",
+        a.evidence
+    );
+    // The multicast group it publishes to is no asset.
+    assert!(!r.assets.iter().any(|a| a.id.contains("01:0c:cd")));
+}

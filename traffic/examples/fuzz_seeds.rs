@@ -35,6 +35,7 @@ fn target_of(p: Protocol) -> &'static str {
         Protocol::Ads => "dissect_ads",
         Protocol::C37118 => "dissect_c37118",
         Protocol::Goose => "dissect_goose",
+        Protocol::SampledValues => "dissect_sv",
         Protocol::Mms => "dissect_mms",
         Protocol::CclinkIe => "dissect_cclink",
     }

@@ -286,8 +286,10 @@ pub struct Flow {
     pub vlan: Option<u16>,
     pub fin: [bool; 2],
     pub rst: bool,
-    /// Sequence number of each side's SYN, to tell a retransmitted SYN from a new connection.
-    pub syn_seq: [Option<u32>; 2],
+    /// Sequence number of each side's SYN, or of its first segment when the
+    /// flow was first seen mid-stream: a SYN with another number is a new
+    /// connection (a retransmitted SYN repeats it), as in tshark.
+    pub base_seq: [Option<u32>; 2],
     /// Industrial protocol, once classified.
     pub protocol: Option<Protocol>,
     /// Classification has been attempted (it runs once, on the first payload).
@@ -344,7 +346,7 @@ impl Flow {
             vlan: None,
             fin: [false; 2],
             rst: false,
-            syn_seq: [None; 2],
+            base_seq: [None; 2],
             protocol: None,
             classified: false,
             streams: None,
@@ -373,6 +375,11 @@ impl Flow {
         self.minute_last = self.minute_last.max(now);
         self.total[i].add(bytes, payload, tcp_flags);
         self.minute[i].add(bytes, payload, tcp_flags);
+        if tcp_flags & 0x12 == 0x02 {
+            // A SYN kept on this flow (a retry of the same attempt) opens it again.
+            self.fin = [false; 2];
+            self.rst = false;
+        }
         if tcp_flags & 0x01 != 0 {
             self.fin[i] = true;
         }

@@ -26,6 +26,9 @@ pub enum Protocol {
     C37118,
     /// IEC 61850 GOOSE.
     Goose,
+    /// IEC 61850-9-2 Sampled Values ("sv", as Wireshark names it).
+    #[serde(rename = "sv")]
+    SampledValues,
     /// ISO 9506 MMS (IEC 61850-8-1 client/server) over ISO-on-TCP.
     Mms,
     /// CC-Link IE Field and CC-Link IE Control (EtherType 0x890F).
@@ -34,7 +37,7 @@ pub enum Protocol {
 
 impl Protocol {
     /// Every protocol, in declaration order.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::Modbus,
         Self::Enip,
         Self::Cip,
@@ -50,6 +53,7 @@ impl Protocol {
         Self::Ads,
         Self::C37118,
         Self::Goose,
+        Self::SampledValues,
         Self::Mms,
         Self::CclinkIe,
     ];
@@ -72,6 +76,7 @@ impl Protocol {
             Self::Ads => "ads",
             Self::C37118 => "c37118",
             Self::Goose => "goose",
+            Self::SampledValues => "sv",
             Self::Mms => "mms",
             Self::CclinkIe => "cclink_ie",
         }

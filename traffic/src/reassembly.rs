@@ -228,9 +228,26 @@ impl TcpStream {
         }
     }
 
-    /// Hands whatever is still buffered to the sink once more (at the end of the flow).
+    /// At the end of the flow: the holes will never be filled, so every
+    /// segment still waiting behind one is handed to the sink, each hole
+    /// skipped and counted as if the bound had been hit.
     pub fn flush(&mut self, cfg: &ReassemblyConfig, sink: &mut impl FnMut(&[u8]) -> usize) {
-        self.skip_to_pending(cfg, sink);
+        while !self.pending.is_empty() {
+            let before = self.pending.len();
+            self.skip_to_pending(cfg, sink);
+            if self.pending.len() == before {
+                // Only segments the stream has already passed: nothing new in them.
+                let stale = self.pending_bytes as u64;
+                self.stats.duplicate += stale;
+                self.pending.clear();
+                self.pending_bytes = 0;
+            }
+        }
+    }
+
+    /// Segments wait behind a hole.
+    pub fn waits_behind_a_hole(&self) -> bool {
+        !self.pending.is_empty()
     }
 }
 
@@ -257,6 +274,10 @@ impl TcpStreams {
             .iter()
             .map(|d| d.buf.len() + d.pending_bytes)
             .sum()
+    }
+    /// Either direction has segments waiting behind a hole.
+    pub fn wait_behind_a_hole(&self) -> bool {
+        self.dirs.iter().any(TcpStream::waits_behind_a_hole)
     }
     /// Drops every buffered byte (memory pressure), counting it as overflow.
     pub fn clear(&mut self) {
@@ -349,6 +370,28 @@ mod tests {
         );
         assert_eq!(m.len(), 4);
         assert_eq!((st.gaps, st.gap_bytes), (1, 4));
+    }
+
+    #[test]
+    fn segments_behind_holes_reach_the_sink_at_the_end() {
+        let cfg = ReassemblyConfig::default();
+        let mut s = TcpStream::default();
+        let mut msgs = vec![];
+        let mut sink = |d: &[u8]| {
+            let whole = d.len() / 4 * 4;
+            msgs.extend(d[..whole].chunks(4).map(|c| c.to_vec()));
+            whole
+        };
+        s.segment(&cfg, 99, true, &[], &mut sink);
+        s.segment(&cfg, 100, false, &[1, 1, 1, 1], &mut sink);
+        // 104..108 and 112..116 never arrive, nor an ACK past them.
+        s.segment(&cfg, 108, false, &[3, 3, 3, 3], &mut sink);
+        s.segment(&cfg, 116, false, &[5, 5, 5, 5], &mut sink);
+        assert!(s.waits_behind_a_hole());
+        s.flush(&cfg, &mut sink);
+        assert!(!s.waits_behind_a_hole());
+        assert_eq!(msgs, vec![vec![1; 4], vec![3; 4], vec![5; 4]]);
+        assert_eq!((s.stats().gaps, s.stats().gap_bytes), (2, 8));
     }
 
     #[test]

@@ -26,15 +26,6 @@ const EXPECTED_DIFFERENCES: &[(&str, &str, i64, &str)] = &[
     ),
     (
         "iec61850/iec61850_mms_goose_sample.pcap",
-        "tcp_conversations",
-        22,
-        "tshark 16 (= distinct 4-tuples). Three portmap connection attempts (ports 1341, \
-         1344, 1348 to 172.16.0.122:111) are each SYN, RST, SYN, RST, SYN, RST with the \
-         same initial sequence number; we start a new flow on a SYN after RST (+2 each), \
-         tshark keeps one stream",
-    ),
-    (
-        "iec61850/iec61850_mms_goose_sample.pcap",
         "udp_conversations",
         8,
         "tshark 10; the capture's UDP datagrams have 8 distinct address/port pairs, which \

@@ -4,12 +4,14 @@
 
 use super::Analyzer;
 use crate::capture::Timestamp;
+use crate::dissect::{self, Carrier, DissectOutput, PayloadContext};
 use crate::error::Layer;
 use crate::ethernet::MacAddr;
-use crate::flow::Flow;
+use crate::flow::{Flow, Side};
 use crate::host::HostTable;
 use crate::identity::{self, Fact};
 use crate::operation::{AddressRange, Direction, Operation, OperationClass, Protocol};
+use crate::reassembly::ReassemblyConfig;
 use crate::record::{
     Batch, Counters, FlowEnd, FlowRecord, Health, HostRecord, IdentityRecord,
     MAX_RANGES_PER_OPERATION, OperationCount, SCHEMA_VERSION, TransportKind,
@@ -256,6 +258,7 @@ impl Analyzer {
                 self.ended.end(&mut self.hosts, f, why);
             }
         }
+        self.absorb_leftovers();
         let mut flows = std::mem::take(&mut self.ended.records);
         if end_all.is_none() {
             for f in self.flows.iter_mut() {
@@ -539,22 +542,108 @@ impl Analyzer {
     }
 }
 
-/// Records of flows that ended this minute, and the reassembly memory ledger
-/// (bytes held in all TCP stream buffers), which ending a flow gives back.
+/// Records of flows that ended this minute, what their last stream bytes
+/// decoded to, and the reassembly memory ledger (bytes held in all TCP
+/// stream buffers), which ending a flow gives back.
 #[derive(Debug, Default)]
 pub(super) struct Ended {
     records: Vec<FlowRecord>,
     pub(super) buffered: u64,
+    reassembly: ReassemblyConfig,
+    /// Dissected from segments that waited behind a hole when their flow
+    /// ended, for the analyzer to count ([`Analyzer::absorb_leftovers`]).
+    leftovers: Vec<Leftover>,
+}
+
+/// What one side of an ended flow still had to say.
+#[derive(Debug)]
+struct Leftover {
+    edge: Edge,
+    protocol: Protocol,
+    sender_mac: Option<MacAddr>,
+    sender_ip: IpAddr,
+    at: Timestamp,
+    out: DissectOutput,
+    holes: u64,
 }
 
 impl Ended {
+    pub(super) fn new(reassembly: ReassemblyConfig) -> Self {
+        Ended {
+            reassembly,
+            ..Ended::default()
+        }
+    }
+
     /// Records the end of `f` and hands its last traffic to the host table.
+    /// Segments still waiting behind a hole will never see it filled: they
+    /// are dissected now, so data after a loss is not dropped.
     pub(super) fn end(&mut self, hosts: &mut HostTable, mut f: Flow, why: FlowEnd) {
         hosts.absorb_flow(&mut f);
         if let Some(st) = &f.streams {
             self.buffered = self.buffered.saturating_sub(st.buffered() as u64);
         }
+        self.dissect_behind_holes(&mut f);
         self.records.push(end_record(&mut f, why));
+    }
+
+    fn dissect_behind_holes(&mut self, f: &mut Flow) {
+        let (Some(protocol), Some(streams)) = (f.protocol, f.streams.as_deref_mut()) else {
+            return;
+        };
+        if !streams.wait_behind_a_hole() {
+            return;
+        }
+        let (client, server) = (f.client, f.client.other());
+        let edge = Edge {
+            transport: f.key.transport(),
+            client_ip: Some(f.key.endpoint(client).0),
+            server_ip: Some(f.key.endpoint(server).0),
+            server_port: Some(f.key.endpoint(server).1),
+            client_mac: None,
+            server_mac: None,
+        };
+        for side in [Side::A, Side::B] {
+            let stream = &mut streams.dirs[side.index()];
+            if !stream.waits_behind_a_hole() {
+                continue;
+            }
+            let (sender, receiver) = (f.key.endpoint(side), f.key.endpoint(side.other()));
+            let ctx = PayloadContext {
+                carrier: Carrier::TcpStream,
+                src_port: sender.1,
+                dst_port: receiver.1,
+                to_server: side == client,
+            };
+            let mut out = DissectOutput::default();
+            let holes = stream.stats().gaps;
+            stream.flush(&self.reassembly, &mut |data: &[u8]| {
+                dissect::dissect(protocol, &ctx, data, &mut out).bytes
+            });
+            self.leftovers.push(Leftover {
+                edge,
+                protocol,
+                sender_mac: f.macs[side.index()],
+                sender_ip: sender.0,
+                at: f.last_seen,
+                out,
+                holes: stream.stats().gaps - holes,
+            });
+        }
+    }
+}
+
+impl Analyzer {
+    /// Counts what the segments behind holes of ended flows decoded to, in
+    /// the current minute.
+    pub(super) fn absorb_leftovers(&mut self) {
+        for l in std::mem::take(&mut self.ended.leftovers) {
+            self.counters.c.dropped.reassembly_gaps += l.holes;
+            let edge = self.edge_id(l.edge);
+            let scratch = std::mem::replace(&mut self.scratch_out, l.out);
+            self.absorb_output(edge, l.protocol, l.sender_mac, Some(l.sender_ip), l.at);
+            self.scratch_out = scratch;
+        }
     }
 }
 

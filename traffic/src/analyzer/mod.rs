@@ -150,7 +150,7 @@ impl Analyzer {
             recent_ops: [(0, u32::MAX); 4],
             identities: Vec::new(),
             remembered: FxHashSet::default(),
-            ended: Ended::default(),
+            ended: Ended::new(cfg.reassembly),
             completed: VecDeque::new(),
             scratch_out: DissectOutput::default(),
             scratch_facts: Vec::new(),

@@ -167,11 +167,18 @@ impl Analyzer {
         let (key, side) = FlowKey::new(ip.protocol, &ip.src, sport, &ip.dst, dport);
         let syn_only = flags & 0x12 == 0x02;
 
-        // A fresh SYN on a finished connection, or with a new initial sequence number, starts a new flow.
+        // A SYN with another sequence number than this side's SYN or first
+        // segment starts a new flow, as does any SYN on a finished flow whose
+        // side sent nothing before. The same number again is the client's
+        // stack retrying the same attempt, also after an RST: one flow, as
+        // tshark's one stream.
         if syn_only
             && let Some(t) = tcp
             && let Some(f) = self.flows.get_mut(&key)
-            && (f.closed() || f.syn_seq[side.index()].is_some_and(|s| s != t.sequence()))
+            && match f.base_seq[side.index()] {
+                Some(s) => s != t.sequence(),
+                None => f.closed(),
+            }
             && let Some(old) = self.flows.remove(&key)
         {
             self.ended.end(&mut self.hosts, old, FlowEnd::Reused);
@@ -231,9 +238,9 @@ impl Analyzer {
         f.update(side, now, bytes, p.payload.len() as u64, flags);
         note_l2(f, side, p, &mut self.hosts, now);
         if let Some(t) = tcp
-            && syn_only
+            && (syn_only || f.base_seq[side.index()].is_none())
         {
-            f.syn_seq[side.index()] = Some(t.sequence());
+            f.base_seq[side.index()] = Some(t.sequence());
         }
         if !self.cfg.dissect {
             return true;
@@ -513,6 +520,88 @@ mod tests {
         // Hosts carry the vendor from the OUI table.
         let h = d[0].hosts.iter().find(|h| h.mac.is_some()).unwrap();
         assert_eq!(h.vendor.as_deref(), Some("Siemens AG"));
+    }
+
+    #[test]
+    fn a_syn_after_a_lone_mid_stream_segment_is_a_new_connection() {
+        let mut a = Analyzer::new(AnalyzerConfig::default());
+        let push = |a: &mut Analyzer, s: u64, f: Vec<u8>| a.push(at(s), LinkType::ETHERNET, &f);
+        // The capture starts with the tail of an earlier connection.
+        push(
+            &mut a,
+            0,
+            tcp_frame(CLIENT, SERVER, 40000, 502, 0x18, 7000, 128, b"abcd"),
+        );
+        // The same client port opens a connection with its own ISN.
+        push(
+            &mut a,
+            1,
+            tcp_frame(CLIENT, SERVER, 40000, 502, 0x02, 100, 128, b""),
+        );
+        // Retransmitted: the same ISN stays the same connection.
+        push(
+            &mut a,
+            2,
+            tcp_frame(CLIENT, SERVER, 40000, 502, 0x02, 100, 128, b""),
+        );
+        let d = a.finish();
+        let flows: Vec<_> = d.iter().flat_map(|d| d.flows.iter()).collect();
+        assert_eq!(a.flow_stats().created_tcp, 2);
+        let old = flows
+            .iter()
+            .find(|f| f.ended == Some(FlowEnd::Reused))
+            .unwrap();
+        assert_eq!(
+            (old.packets_to_server, old.initiator),
+            (1, Initiator::ServicePort)
+        );
+        let new = flows
+            .iter()
+            .rfind(|f| f.ended != Some(FlowEnd::Reused))
+            .unwrap();
+        assert_eq!((new.packets_to_server, new.initiator), (2, Initiator::Syn));
+    }
+
+    #[test]
+    fn requests_after_a_hole_are_decoded_when_the_capture_ends() {
+        let mut a = Analyzer::new(AnalyzerConfig::default());
+        let push = |a: &mut Analyzer, s: u64, f: Vec<u8>| a.push(at(s), LinkType::ETHERNET, &f);
+        // Modbus read holding registers, transaction `t`: 12 bytes.
+        let read = |t: u8| vec![0, t, 0, 0, 0, 6, 1, 3, 0, 0, 0, 10];
+        push(
+            &mut a,
+            0,
+            tcp_frame(CLIENT, SERVER, 40000, 502, 0x02, 100, 128, b""),
+        );
+        push(
+            &mut a,
+            0,
+            tcp_frame(CLIENT, SERVER, 40000, 502, 0x18, 101, 128, &read(1)),
+        );
+        // Transaction 2 (seq 113..125) was lost by the capture; nothing
+        // acknowledges past it before the capture ends.
+        push(
+            &mut a,
+            1,
+            tcp_frame(CLIENT, SERVER, 40000, 502, 0x18, 125, 128, &read(3)),
+        );
+        push(
+            &mut a,
+            1,
+            tcp_frame(CLIENT, SERVER, 40000, 502, 0x18, 137, 128, &read(4)),
+        );
+        let d = a.finish();
+        let reads: u64 = d
+            .iter()
+            .flat_map(|m| &m.operations)
+            .filter(|o| o.name == "read_holding_registers")
+            .map(|o| o.count)
+            .sum();
+        assert_eq!(reads, 3);
+        let dropped: u64 = d.iter().map(|m| m.counters.dropped.reassembly_gaps).sum();
+        assert_eq!(dropped, 1);
+        let flow = d.iter().flat_map(|m| &m.flows).last().unwrap();
+        assert_eq!(flow.reassembly_gap_bytes, 12);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 pub mod ads;
 pub mod bacnet;
+pub mod ber;
 pub mod c37118;
 pub mod cclink;
 pub mod common;
@@ -24,6 +25,7 @@ pub mod modbus;
 pub mod opcua;
 pub mod profinet;
 pub mod s7comm;
+pub mod sv;
 
 #[cfg(test)]
 mod fuzz;
@@ -109,6 +111,7 @@ pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> 
         return match ethertype {
             profinet::ETHERTYPE => Some(Protocol::ProfinetDcp),
             goose::codes::ETHERTYPE => Some(Protocol::Goose),
+            sv::codes::ETHERTYPE => Some(Protocol::SampledValues),
             cclink::codes::ETHERTYPE => Some(Protocol::CclinkIe),
             _ => None,
         };
@@ -250,6 +253,7 @@ pub fn dissect(
         Protocol::Ads => ads::dissect(ctx, data, out),
         Protocol::C37118 => c37118::dissect(ctx, data, out),
         Protocol::Goose => goose::dissect(ctx, data, out),
+        Protocol::SampledValues => sv::dissect(ctx, data, out),
         Protocol::CclinkIe => cclink::dissect(ctx, data, out),
         Protocol::Enip | Protocol::Cip => enip::dissect(ctx, data, out),
         // One ISO-on-TCP reassembler; each TSDU goes to S7comm or MMS by content.
@@ -350,6 +354,11 @@ mod tests {
             to_server: true,
         };
         assert_eq!(classify(&goose, &[0x30, 0x01]), Some(Protocol::Goose));
+        let sv = PayloadContext {
+            carrier: Carrier::Ethernet { ethertype: 0x88BA },
+            ..goose
+        };
+        assert_eq!(classify(&sv, &[0x40, 0x00]), Some(Protocol::SampledValues));
         // Other traffic on those ports stays unclassified.
         let tls = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01];
         assert_eq!(classify(&tcp(48898, 443), &tls), None);

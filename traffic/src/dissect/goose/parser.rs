@@ -2,6 +2,7 @@
 //! and the BER-encoded goosePdu fields that identify the publisher and its state.
 
 use super::codes::*;
+use crate::dissect::ber::{tlv, unsigned};
 use crate::dissect::common::{PResult, Reader, malformed};
 
 /// What one GOOSE frame says.
@@ -16,47 +17,6 @@ pub struct Goose<'a> {
     pub simulation: bool,
     /// The header's length disagrees with the frame (Ethernet padding aside).
     pub length_mismatch: bool,
-}
-
-/// A BER tag and length (short or long form up to 4 length bytes); returns the value.
-fn tlv<'a>(r: &mut Reader<'a>) -> PResult<(u8, &'a [u8])> {
-    let tag = r.u8("ber_tag")?;
-    if tag & 0x1F == 0x1F {
-        return Err(malformed(
-            "goose",
-            "ber_tag",
-            "multi-byte tags are not used",
-        ));
-    }
-    let first = r.u8("ber_length")?;
-    let len = if first < 0x80 {
-        usize::from(first)
-    } else {
-        let n = usize::from(first & 0x7F);
-        if n == 0 || n > 4 {
-            return Err(malformed(
-                "goose",
-                "ber_length",
-                "indefinite or over 4 bytes",
-            ));
-        }
-        r.take(n, "ber_length")?
-            .iter()
-            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b))
-    };
-    Ok((tag, r.take(len, "ber_value")?))
-}
-
-/// An unsigned INTEGER of up to 5 bytes (INT32U may carry a leading zero byte).
-fn unsigned(v: &[u8]) -> PResult<u32> {
-    if v.is_empty() || v.len() > 5 || (v.len() == 5 && v[0] != 0) {
-        return Err(malformed(
-            "goose",
-            "integer",
-            "not a 32-bit unsigned integer",
-        ));
-    }
-    Ok(v.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)) as u32)
 }
 
 pub fn parse_goose(data: &[u8]) -> PResult<Goose<'_>> {
@@ -75,19 +35,19 @@ pub fn parse_goose(data: &[u8]) -> PResult<Goose<'_>> {
     };
     let pdu = &data[8..length.min(data.len())];
     let mut outer = Reader::new("goose", pdu);
-    let (tag, fields) = tlv(&mut outer)?;
+    let (tag, fields) = tlv(&mut outer, "goose")?;
     if tag != TAG_GOOSE_PDU {
         return Err(malformed("goose", "goose_pdu", "not [APPLICATION 1]"));
     }
     let mut f = Reader::new("goose.pdu", fields);
     while f.remaining() > 0 {
-        let (tag, v) = tlv(&mut f)?;
+        let (tag, v) = tlv(&mut f, "goose")?;
         match tag {
             TAG_GOCB_REF => g.gocb_ref = v,
             TAG_DAT_SET => g.dat_set = v,
             TAG_GO_ID => g.go_id = v,
-            TAG_ST_NUM => g.st_num = Some(unsigned(v)?),
-            TAG_SQ_NUM => g.sq_num = Some(unsigned(v)?),
+            TAG_ST_NUM => g.st_num = Some(unsigned(v, "goose")?),
+            TAG_SQ_NUM => g.sq_num = Some(unsigned(v, "goose")?),
             TAG_SIMULATION => g.simulation = v.first().is_some_and(|&b| b != 0),
             _ => {}
         }

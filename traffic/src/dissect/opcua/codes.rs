@@ -28,6 +28,8 @@ impl ServiceId {
             431 => ("get_endpoints_response", Discovery, false),
             437 => ("register_server_request", Discovery, true),
             440 => ("register_server_response", Discovery, false),
+            12211 => ("register_server2_request", Discovery, true),
+            12212 => ("register_server2_response", Discovery, false),
             446 => ("open_secure_channel_request", Session, true),
             449 => ("open_secure_channel_response", Session, false),
             452 => ("close_secure_channel_request", Session, true),
@@ -114,3 +116,69 @@ pub const RHE: [u8; 3] = *b"RHE";
 pub const OPN: [u8; 3] = *b"OPN";
 pub const MSG: [u8; 3] = *b"MSG";
 pub const CLO: [u8; 3] = *b"CLO";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every service of OPC 10000-4 (§5.4-5.13), by the ids of its request
+    /// and response binary encodings in the standard NodeSet.
+    const SERVICES: [(&str, u32, u32); 39] = [
+        ("find_servers", 422, 425),
+        ("find_servers_on_network", 12208, 12209),
+        ("get_endpoints", 428, 431),
+        ("register_server", 437, 440),
+        ("register_server2", 12211, 12212),
+        ("open_secure_channel", 446, 449),
+        ("close_secure_channel", 452, 455),
+        ("create_session", 461, 464),
+        ("activate_session", 467, 470),
+        ("close_session", 473, 476),
+        ("cancel", 479, 482),
+        ("add_nodes", 488, 491),
+        ("add_references", 494, 497),
+        ("delete_nodes", 500, 503),
+        ("delete_references", 506, 509),
+        ("browse", 527, 530),
+        ("browse_next", 533, 536),
+        ("translate_browse_paths", 554, 557),
+        ("register_nodes", 560, 563),
+        ("unregister_nodes", 566, 569),
+        ("query_first", 613, 616),
+        ("query_next", 619, 622),
+        ("read", 631, 634),
+        ("history_read", 664, 667),
+        ("write", 673, 676),
+        ("history_update", 700, 703),
+        ("call", 712, 715),
+        ("create_monitored_items", 751, 754),
+        ("modify_monitored_items", 763, 766),
+        ("set_monitoring_mode", 769, 772),
+        ("set_triggering", 775, 778),
+        ("delete_monitored_items", 781, 784),
+        ("create_subscription", 787, 790),
+        ("modify_subscription", 793, 796),
+        ("set_publishing_mode", 799, 802),
+        ("publish", 826, 829),
+        ("republish", 832, 835),
+        ("transfer_subscriptions", 841, 844),
+        ("delete_subscriptions", 847, 850),
+    ];
+
+    #[test]
+    fn every_service_of_the_specification_is_known() {
+        for (service, request, response) in SERVICES {
+            assert_eq!(
+                ServiceId(request).info().map(|(n, _, r)| (n, r)),
+                Some((format!("{service}_request").leak() as &str, true)),
+                "{service}"
+            );
+            assert_eq!(
+                ServiceId(response).info().map(|(n, _, r)| (n, r)),
+                Some((format!("{service}_response").leak() as &str, false)),
+                "{service}"
+            );
+        }
+        assert_eq!(ServiceId::SERVICE_FAULT.info().unwrap().0, "service_fault");
+    }
+}
