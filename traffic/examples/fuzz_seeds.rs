@@ -130,9 +130,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     u.destination_port(),
                     d.payload,
                 ),
-                // PROFINET, GOOSE and CC-Link IE (the harness replays them
+                // PROFINET, GOOSE, SV and CC-Link IE (the harness replays them
                 // as carrier 2).
-                _ if matches!(d.ethertype, Some(0x8892 | 0x88B8 | 0x890F)) => (
+                _ if matches!(d.ethertype, Some(0x8892 | 0x88B8 | 0x88BA | 0x890F)) => (
                     Carrier::Ethernet {
                         ethertype: d.ethertype.unwrap_or_default(),
                     },

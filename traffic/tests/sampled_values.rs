@@ -2,6 +2,9 @@
 //! pcap built here (no public capture of SV with a licence to copy was
 //! found), read, classified by EtherType and dissected into minute digests.
 
+mod common;
+
+use common::pcap_of;
 use traffic::analyzer::{AnalyzerConfig, digest_capture_bytes};
 use traffic::operation::{OperationClass, Protocol};
 
@@ -40,34 +43,13 @@ fn sv_frame(smp_cnt: u16, smp_synch: u8) -> Vec<u8> {
     f
 }
 
-/// A classic little-endian pcap (microseconds, Ethernet) of `frames`, one
-/// every 250 µs (4,000 samples a second) from 2023-11-14 22:13:20 UTC.
-fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    out.extend_from_slice(&65535u32.to_le_bytes());
-    out.extend_from_slice(&1u32.to_le_bytes());
-    for (i, f) in frames.iter().enumerate() {
-        let micros = i as u64 * 250;
-        out.extend_from_slice(&(1_700_000_000 + (micros / 1_000_000) as u32).to_le_bytes());
-        out.extend_from_slice(&((micros % 1_000_000) as u32).to_le_bytes());
-        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-        out.extend_from_slice(f);
-    }
-    out
-}
-
 #[test]
 fn a_merging_unit_that_loses_its_clock() {
     // 4,000 synchronised samples, then 1,000 after the clock is lost.
     let frames: Vec<Vec<u8>> = (0..5000u16)
         .map(|i| sv_frame(i % 4000, if i < 4000 { 2 } else { 0 }))
         .collect();
-    let whole = digest_capture_bytes(&pcap(&frames), AnalyzerConfig::default()).unwrap();
+    let whole = digest_capture_bytes(&pcap_of(&frames, 250), AnalyzerConfig::default()).unwrap();
     assert!(whole.cut.is_none());
     let ops: Vec<_> = whole.minutes.iter().flat_map(|m| &m.operations).collect();
     let count =

@@ -95,11 +95,27 @@ impl Analyzer {
                 _ => false,
             },
             Transport::None => {
-                if p.ip.is_none()
-                    && let Some(et) = p.ethertype
-                    && !matches!(et, ethertype::ARP | ethertype::IPV4 | ethertype::IPV6)
-                {
-                    self.ethernet_payload(&p, et, now);
+                if p.ip.is_none() {
+                    match p.ethertype {
+                        Some(et)
+                            if !matches!(
+                                et,
+                                ethertype::ARP | ethertype::IPV4 | ethertype::IPV6
+                            ) =>
+                        {
+                            let carrier = Carrier::Ethernet { ethertype: et };
+                            self.ethernet_payload(&p, carrier, p.l2_payload, now);
+                        }
+                        // An 802.3 frame: an 802.2 LLC header with an
+                        // unnumbered-information control byte, then the payload.
+                        None if let [dsap, ssap, 0x03, payload @ ..] = p.l2_payload
+                            && *dsap == *ssap & 0xFE =>
+                        {
+                            let carrier = Carrier::Llc { sap: *dsap };
+                            self.ethernet_payload(&p, carrier, payload, now);
+                        }
+                        _ => {}
+                    }
                 }
                 false
             }
@@ -369,20 +385,27 @@ impl Analyzer {
         true
     }
 
-    fn ethernet_payload(&mut self, p: &DecodedPacket<'_>, et: u16, now: Timestamp) {
-        if !self.cfg.dissect || p.l2_payload.is_empty() {
+    /// A layer-2 protocol's payload (after the EtherType, or after the LLC header).
+    fn ethernet_payload(
+        &mut self,
+        p: &DecodedPacket<'_>,
+        carrier: Carrier,
+        payload: &[u8],
+        now: Timestamp,
+    ) {
+        if !self.cfg.dissect || payload.is_empty() {
             return;
         }
         let ctx = PayloadContext {
-            carrier: Carrier::Ethernet { ethertype: et },
+            carrier,
             src_port: 0,
             dst_port: 0,
             to_server: true,
         };
-        let Some(protocol) = dissect::classify(&ctx, p.l2_payload) else {
+        let Some(protocol) = dissect::classify(&ctx, payload) else {
             return;
         };
-        dissect::dissect(protocol, &ctx, p.l2_payload, &mut self.scratch_out);
+        dissect::dissect(protocol, &ctx, payload, &mut self.scratch_out);
         // Layer 2 has no connection: the requester is the client, the sender of a response the server.
         let ops_dir = self.scratch_out.operations.first().map(|o| o.direction);
         let (client_mac, server_mac) = match ops_dir {

@@ -4,7 +4,7 @@
 //! and direction.
 //!
 //! Layout: one flags byte (bit 0: towards the server; bits 1-2: carrier,
-//! 0 TCP stream, 1 UDP datagram, 2 Ethernet/PROFINET), source port and
+//! 0 TCP stream, 1 UDP datagram, 2 Ethernet/PROFINET, 3 802.2 LLC/BACnet), source port and
 //! destination port (big-endian u16 each), then the payload.
 
 use super::{Carrier, DissectOutput, PayloadContext, dissect};
@@ -18,6 +18,7 @@ pub fn encode(ctx: &PayloadContext, payload: &[u8]) -> Vec<u8> {
         Carrier::TcpStream => 0,
         Carrier::UdpDatagram => 1,
         Carrier::Ethernet { .. } => 2,
+        Carrier::Llc { .. } => 3,
     };
     let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
     out.push(u8::from(ctx.to_server) | carrier << 1);
@@ -35,8 +36,11 @@ pub fn decode(input: &[u8]) -> (PayloadContext, &[u8]) {
     let carrier = match (header[0] >> 1) & 3 {
         0 => Carrier::TcpStream,
         1 => Carrier::UdpDatagram,
-        _ => Carrier::Ethernet {
+        2 => Carrier::Ethernet {
             ethertype: super::profinet::ETHERTYPE,
+        },
+        _ => Carrier::Llc {
+            sap: super::bacnet::LLC_SAP,
         },
     };
     let ctx = PayloadContext {

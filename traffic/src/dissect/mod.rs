@@ -41,6 +41,9 @@ pub enum Carrier {
     UdpDatagram,
     /// An Ethernet frame's payload after the EtherType (e.g. PROFINET 0x8892).
     Ethernet { ethertype: u16 },
+    /// An 802.3 frame's payload after its 802.2 LLC header, addressed to the
+    /// service access point `sap` (0x82: BACnet, ASHRAE 135 clause 7).
+    Llc { sap: u8 },
 }
 
 /// Where a payload is going; `to_server` is true when the destination is the well-known side.
@@ -107,6 +110,9 @@ fn bacnet_alt_port(p: u16) -> bool {
 /// Decide which protocol a flow speaks from its ports and its first payload bytes.
 /// Returns `None` when it is no industrial protocol we know.
 pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> {
+    if let Carrier::Llc { sap } = ctx.carrier {
+        return (sap == bacnet::LLC_SAP).then_some(Protocol::Bacnet);
+    }
     if let Carrier::Ethernet { ethertype } = ctx.carrier {
         return match ethertype {
             profinet::ETHERTYPE => Some(Protocol::ProfinetDcp),
@@ -359,6 +365,12 @@ mod tests {
             ..goose
         };
         assert_eq!(classify(&sv, &[0x40, 0x00]), Some(Protocol::SampledValues));
+        let llc = |sap| PayloadContext {
+            carrier: Carrier::Llc { sap },
+            ..goose
+        };
+        assert_eq!(classify(&llc(0x82), &[0x01, 0x20]), Some(Protocol::Bacnet));
+        assert_eq!(classify(&llc(0x42), &[0x00]), None); // spanning tree
         // Other traffic on those ports stays unclassified.
         let tls = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01];
         assert_eq!(classify(&tcp(48898, 443), &tls), None);

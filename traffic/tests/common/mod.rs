@@ -124,3 +124,25 @@ pub fn string_set(v: &serde_json::Value) -> BTreeSet<String> {
         })
         .unwrap_or_default()
 }
+
+/// A classic little-endian pcap (microsecond times, Ethernet) of `frames`,
+/// one every `step_micros` from 2023-11-14 22:13:20 UTC: for protocols no
+/// public capture with a licence to copy shows.
+pub fn pcap_of(frames: &[Vec<u8>], step_micros: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&0xa1b2c3d4u32.to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&4u16.to_le_bytes());
+    out.extend_from_slice(&[0; 8]);
+    out.extend_from_slice(&65535u32.to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    for (i, f) in frames.iter().enumerate() {
+        let micros = i as u64 * step_micros;
+        out.extend_from_slice(&(1_700_000_000 + (micros / 1_000_000) as u32).to_le_bytes());
+        out.extend_from_slice(&((micros % 1_000_000) as u32).to_le_bytes());
+        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
+        out.extend_from_slice(f);
+    }
+    out
+}

@@ -1,7 +1,8 @@
-//! BACnet/IP (UDP 47808).
+//! BACnet/IP (UDP 47808) and BACnet over Ethernet (802.2 LLC, SAP 0x82).
 //!
-//! Spec: ANSI/ASHRAE Standard 135-2020 — annex J (BVLC), clause 6 (NPDU),
-//! clauses 20-21 (APDU encoding and services). One operation per UDP datagram:
+//! Spec: ANSI/ASHRAE Standard 135-2020 — annex J (BVLC), clause 7 (ISO 8802-2
+//! LLC: the NPDU follows the LLC header directly, no BVLC), clause 6 (NPDU),
+//! clauses 20-21 (APDU encoding and services). One operation per UDP datagram or frame:
 //! the APDU's service when there is one (function code `(pdu_type << 8) | service`),
 //! a network layer message (`0xA000 | type`) or a BVLC-only message
 //! (`0xB000 | function`). I-Am and ReadProperty-ACKs of device identity
@@ -13,7 +14,7 @@ pub mod parser;
 use self::codes::*;
 use self::parser::*;
 use crate::dissect::common::{code_name, new_op, text};
-use crate::dissect::{DissectOutput, PayloadContext};
+use crate::dissect::{Carrier, DissectOutput, PayloadContext};
 use crate::operation::{
     AddressRange, Direction, IdentityObservation, Operation, OperationClass, Protocol,
 };
@@ -24,10 +25,16 @@ pub const NETWORK_MESSAGE_BASE: u32 = 0xA000;
 /// Function code base of BVLC messages without an NPDU.
 pub const BVLC_BASE: u32 = 0xB000;
 
+/// The LLC service access point of BACnet over ISO 8802-2 (clause 7).
+pub const LLC_SAP: u8 = 0x82;
+
 pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> usize {
-    let _ = ctx;
     if data.is_empty() {
         return 0;
+    }
+    if matches!(ctx.carrier, Carrier::Llc { .. }) {
+        dissect_npdu(data, out);
+        return data.len();
     }
     let (f, body) = match parse_bvlc(data) {
         Ok(v) => v,
@@ -63,11 +70,20 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
         out.operations.push(op);
         return data.len();
     };
-    let npdu = match body.get(offset..).map(parse_npdu) {
-        Some(Ok(n)) => n,
-        _ => {
+    match body.get(offset..) {
+        Some(npdu) => dissect_npdu(npdu, out),
+        None => out.malformed += 1,
+    }
+    data.len()
+}
+
+/// The network layer message or the APDU an NPDU carries.
+fn dissect_npdu(bytes: &[u8], out: &mut DissectOutput) {
+    let npdu = match parse_npdu(bytes) {
+        Ok(n) => n,
+        Err(_) => {
             out.malformed += 1;
-            return data.len();
+            return;
         }
     };
     if let Some(t) = npdu.network_message {
@@ -84,13 +100,12 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
             code_name(network_message_name(t), code),
             class,
         ));
-        return data.len();
+        return;
     }
     match parse_apdu(npdu.apdu) {
         Ok(a) => dissect_apdu(&a, out),
         Err(_) => out.malformed += 1,
     }
-    data.len()
 }
 
 fn dissect_apdu(a: &Apdu<'_>, out: &mut DissectOutput) {
