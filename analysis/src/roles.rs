@@ -356,6 +356,42 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
             evidence,
         };
     }
+    // PROFINET IO: the controller connects to its devices, ends their
+    // parameterisation, writes their records and acknowledges their alarms
+    // (it is the client of every such exchange, the alarms included); a
+    // device only answers, raises alarms and exchanges cyclic data, which
+    // flows both ways and on its own tells neither side.
+    let io_used = b.used.get(&Protocol::ProfinetIo);
+    if let Some((devices, classes)) = io_used
+        && [
+            OperationClass::Session,
+            OperationClass::Write,
+            OperationClass::Diagnostic,
+        ]
+        .iter()
+        .any(|&c| class_count(classes, c) > 0)
+    {
+        evidence.push(format!(
+            "sets up PROFINET IO connections or records with {} device(s), or takes their alarms: an IO controller",
+            devices.len()
+        ));
+        return Assessment {
+            role: Role::Controller,
+            confidence: 80,
+            evidence,
+        };
+    }
+    if let Some((requests, peers)) = b.served.get(&Protocol::ProfinetIo) {
+        evidence.push(format!(
+            "exchanges PROFINET IO with {} station(s) ({requests}) and sets up no connection: an IO device",
+            peers.len()
+        ));
+        return Assessment {
+            role: Role::FieldDevice,
+            confidence: 60,
+            evidence,
+        };
+    }
     if let Some((requests, _)) = b.served.get(&Protocol::ProfinetDcp) {
         evidence.push(format!("answers PROFINET DCP ({requests}) as a station"));
         return Assessment {

@@ -490,3 +490,78 @@ fn a_sampled_values_publisher_is_a_merging_unit() {
     // The multicast group it publishes to is no asset.
     assert!(!r.assets.iter().any(|a| a.id.contains("01:0c:cd")));
 }
+
+#[test]
+fn a_profinet_io_controller_and_its_device() {
+    let (plc, device) = (mac(9), mac(10));
+    let l2 =
+        |client: MacAddr, server: MacAddr, name: &str, class, direction, count| OperationCount {
+            transport: TransportKind::Ethernet,
+            client_ip: None,
+            server_ip: None,
+            server_port: None,
+            client_mac: Some(client),
+            server_mac: Some(server),
+            protocol: Protocol::ProfinetIo,
+            function_code: 0,
+            name: name.into(),
+            class,
+            direction,
+            count,
+            ..modbus_read("10.0.0.1", "10.0.0.2")
+        };
+    let ops = vec![
+        // Cyclic data both ways: on its own it tells neither side.
+        l2(
+            plc,
+            device,
+            "rt_cyclic_data",
+            OperationClass::Read,
+            Direction::Unknown,
+            60_000,
+        ),
+        l2(
+            device,
+            plc,
+            "rt_cyclic_data",
+            OperationClass::Read,
+            Direction::Unknown,
+            60_000,
+        ),
+        // The device's pull alarm (a response: the device serves it) and the
+        // controller's acknowledgement.
+        l2(
+            plc,
+            device,
+            "alarm_pull",
+            OperationClass::Diagnostic,
+            Direction::Response,
+            1,
+        ),
+        l2(
+            plc,
+            device,
+            "alarm_ack",
+            OperationClass::Session,
+            Direction::Request,
+            1,
+        ),
+    ];
+    let mut inventory = Inventory::default();
+    inventory.observe(&batch("sen_a", vec![mac_host(plc), mac_host(device)], ops));
+    let r = inventory.report();
+    let role = |m: MacAddr| {
+        let a = r
+            .assets
+            .iter()
+            .find(|a| a.id == format!("mac:{m}"))
+            .unwrap();
+        (a.role, a.evidence.join("; "))
+    };
+    let (plc_role, why) = role(plc);
+    assert_eq!(plc_role, Role::Controller, "{why}");
+    assert!(why.contains("an IO controller"), "{why}");
+    let (device_role, why) = role(device);
+    assert_eq!(device_role, Role::FieldDevice, "{why}");
+    assert!(why.contains("an IO device"), "{why}");
+}

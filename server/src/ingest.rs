@@ -373,7 +373,7 @@ mod tests {
     #[test]
     fn new_protocols_keep_the_schema_version_and_old_sensors_are_accepted() {
         use traffic::operation::Protocol;
-        // Adding ADS, C37.118, GOOSE, Sampled Values, MMS and CC-Link IE changed no record's
+        // Adding PROFINET IO, ADS, C37.118, GOOSE, Sampled Values, MMS and CC-Link IE changed no record's
         // meaning: version 1 stays.
         assert_eq!(SCHEMA_VERSION, 1);
         // A batch from a sensor before them (only protocols it knew) still decodes,
@@ -381,6 +381,7 @@ mod tests {
         for p in [
             Protocol::Modbus,
             Protocol::ProfinetDcp,
+            Protocol::ProfinetIo,
             Protocol::Ads,
             Protocol::C37118,
             Protocol::Goose,

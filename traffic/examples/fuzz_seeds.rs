@@ -32,6 +32,7 @@ fn target_of(p: Protocol) -> &'static str {
         Protocol::Melsec => "dissect_melsec",
         Protocol::OpcUa => "dissect_opcua",
         Protocol::ProfinetDcp => "dissect_profinet",
+        Protocol::ProfinetIo => "dissect_profinet_io",
         Protocol::Ads => "dissect_ads",
         Protocol::C37118 => "dissect_c37118",
         Protocol::Goose => "dissect_goose",

@@ -20,6 +20,8 @@ pub enum Protocol {
     Melsec,
     OpcUa,
     ProfinetDcp,
+    /// PROFINET IO: cyclic data, alarms, PTCP and the DCE/RPC context manager.
+    ProfinetIo,
     /// Beckhoff ADS/AMS.
     Ads,
     /// IEEE C37.118 synchrophasor.
@@ -37,7 +39,7 @@ pub enum Protocol {
 
 impl Protocol {
     /// Every protocol, in declaration order.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::Modbus,
         Self::Enip,
         Self::Cip,
@@ -50,6 +52,7 @@ impl Protocol {
         Self::Melsec,
         Self::OpcUa,
         Self::ProfinetDcp,
+        Self::ProfinetIo,
         Self::Ads,
         Self::C37118,
         Self::Goose,
@@ -73,6 +76,7 @@ impl Protocol {
             Self::Melsec => "melsec",
             Self::OpcUa => "opc_ua",
             Self::ProfinetDcp => "profinet_dcp",
+            Self::ProfinetIo => "profinet_io",
             Self::Ads => "ads",
             Self::C37118 => "c37118",
             Self::Goose => "goose",

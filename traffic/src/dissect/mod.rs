@@ -115,7 +115,12 @@ pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> 
     }
     if let Carrier::Ethernet { ethertype } = ctx.carrier {
         return match ethertype {
-            profinet::ETHERTYPE => Some(Protocol::ProfinetDcp),
+            profinet::ETHERTYPE => match first_payload.first_chunk::<2>() {
+                Some(id) if !profinet::codes::is_dcp_frame(u16::from_be_bytes(*id)) => {
+                    Some(Protocol::ProfinetIo)
+                }
+                _ => Some(Protocol::ProfinetDcp),
+            },
             goose::codes::ETHERTYPE => Some(Protocol::Goose),
             sv::codes::ETHERTYPE => Some(Protocol::SampledValues),
             cclink::codes::ETHERTYPE => Some(Protocol::CclinkIe),
@@ -169,6 +174,10 @@ pub fn classify(ctx: &PayloadContext, first_payload: &[u8]) -> Option<Protocol> 
         })
     {
         return Some(Protocol::Fins);
+    }
+    // PROFINET IO context management: connectionless DCE/RPC (version 4).
+    if !tcp && ctx.has_port(profinet::rpc::PORT) && b.first() == Some(&4) {
+        return Some(Protocol::ProfinetIo);
     }
     // CC-Link IE TSN link management: its own SLMP subheaders on its ports.
     if !tcp
@@ -256,6 +265,10 @@ pub fn dissect(
         Protocol::Melsec => melsec::dissect(ctx, data, out),
         Protocol::OpcUa => opcua::dissect(ctx, data, out),
         Protocol::ProfinetDcp => profinet::dissect(ctx, data, out),
+        Protocol::ProfinetIo => match ctx.carrier {
+            Carrier::Ethernet { .. } => profinet::io::dissect(ctx, data, out),
+            _ => profinet::rpc::dissect(ctx, data, out),
+        },
         Protocol::Ads => ads::dissect(ctx, data, out),
         Protocol::C37118 => c37118::dissect(ctx, data, out),
         Protocol::Goose => goose::dissect(ctx, data, out),
@@ -371,6 +384,18 @@ mod tests {
         };
         assert_eq!(classify(&llc(0x82), &[0x01, 0x20]), Some(Protocol::Bacnet));
         assert_eq!(classify(&llc(0x42), &[0x00]), None); // spanning tree
+        let pn = PayloadContext {
+            carrier: Carrier::Ethernet { ethertype: 0x8892 },
+            ..goose
+        };
+        assert_eq!(classify(&pn, &[0xFE, 0xFE]), Some(Protocol::ProfinetDcp));
+        assert_eq!(classify(&pn, &[0x80, 0x01]), Some(Protocol::ProfinetIo));
+        assert_eq!(classify(&pn, &[0xFC, 0x01]), Some(Protocol::ProfinetIo));
+        assert_eq!(
+            classify(&udp(49152, 34964), &[4, 0]),
+            Some(Protocol::ProfinetIo)
+        );
+        assert_eq!(classify(&udp(49152, 34964), &[5, 0]), None);
         // Other traffic on those ports stays unclassified.
         let tls = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01];
         assert_eq!(classify(&tcp(48898, 443), &tls), None);

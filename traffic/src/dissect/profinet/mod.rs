@@ -5,11 +5,14 @@
 //! Set, Hello. One operation per DCP frame (function code = service id).
 //! Identify responses and Hello carry the station name, vendor/device id and IP,
 //! which become identity observations. A Set of control options (factory reset,
-//! signal) is control; a Set of name or IP is a write. Other PROFINET RT frames
-//! (cyclic data, alarms) produce nothing.
+//! signal) is control; a Set of name or IP is a write. The other real-time
+//! frames (cyclic data, alarms, PTCP) are PROFINET IO (`io.rs`), as is the
+//! connection set-up over DCE/RPC (`rpc.rs`).
 
 pub mod codes;
+pub mod io;
 pub mod parser;
+pub mod rpc;
 
 use self::codes::*;
 use self::parser::*;
