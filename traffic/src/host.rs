@@ -397,6 +397,10 @@ impl HostTable {
     pub fn ip_pair_count(&self) -> usize {
         self.ip_pairs.len()
     }
+    /// Of those, the IPv6 pairs (tshark's `conv,ipv6`).
+    pub fn ipv6_pair_count(&self) -> usize {
+        self.ip_pairs.iter().filter(|(a, _)| a.is_ipv6()).count()
+    }
     /// Addresses not tracked because a table was full.
     pub fn not_tracked(&self) -> u64 {
         self.not_tracked
