@@ -123,11 +123,14 @@ pub async fn portal_contract() -> Result<Option<ContractStatement>, AppError> {
 /// gets the figures without the engine's types and tables.
 #[server(endpoint = "portal/statement")]
 pub async fn portal_statement(lang: crate::i18n::Lang) -> Result<Option<String>, AppError> {
-    let statement = customer_statement().await;
-    crate::ssr::respond(statement.map(|found| {
-        found.map(|s| {
-            crate::components::contract_statement::render(s.as_of, s.description, s.quote, lang)
-        })
+    crate::ssr::respond(statement_html(lang).await)
+}
+
+/// The signed-in customer's statement as HTML in `lang`, if it has a contract.
+#[cfg(feature = "ssr")]
+pub(crate) async fn statement_html(lang: crate::i18n::Lang) -> Result<Option<String>, AppError> {
+    Ok(customer_statement().await?.map(|s| {
+        crate::components::contract_statement::render(s.as_of, s.description, s.quote, lang)
     }))
 }
 

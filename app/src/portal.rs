@@ -42,6 +42,42 @@ pub async fn portal_summary(lang: crate::i18n::Lang) -> Result<String, AppError>
     )
 }
 
+/// The portal's overview tab as HTML in `lang` (see
+/// [`crate::components::portal_overview`]): the read-only sections, the
+/// capture upload with the result the address bar's `query` carries after
+/// an upload, and the contract. The tab's only request, and the browser
+/// loads none of the code that builds it.
+#[server(endpoint = "portal/overview_html")]
+pub async fn portal_overview_html(
+    query: String,
+    lang: crate::i18n::Lang,
+) -> Result<String, AppError> {
+    use crate::components::portal_overview::{Upload, render};
+    use crate::ssr::*;
+    respond(
+        async {
+            let user = require_area(crate::auth::Area::Portal).await?;
+            let tenant_id = tenant_of(&user)?;
+            let figures = tenant_figures(tenant_id).await?;
+            let inventory = crate::inventory::dashboard_figures(tenant_id).await?;
+            let summary = crate::components::portal_summary::render(
+                figures.overview,
+                figures.users,
+                figures.sensors,
+                inventory,
+                lang,
+            );
+            let statement = crate::contracts::statement_html(lang).await?;
+            let upload = Upload {
+                may_upload: user.may(crate::auth::Area::PortalManage),
+                outcome: model::portal::UploadOutcome::from_query_string(&query),
+            };
+            Ok(render(summary, upload, statement, lang))
+        }
+        .await,
+    )
+}
+
 /// What the portal shows of one tenant.
 #[cfg(feature = "ssr")]
 struct TenantFigures {

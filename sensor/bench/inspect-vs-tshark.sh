@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Decoding throughput and peak memory of `sensor inspect --json` against
-# `tshark -q -z conv,ip` on the same large capture.
+# `tshark -q -z conv,ip`, nDPI's `ndpiReader` (flows and application
+# protocols) and `tcpdump -r … -w /dev/null` (reading and writing back the
+# packets, no decoding: the floor) on the same large capture.
 #
 # Builds BIG_1x = every test capture in traffic/testdata/pcaps concatenated
 # (mergecap -a) and repeated REPEAT times, and BIG_10x = BIG_1x ten times over,
@@ -17,7 +19,9 @@
 #              LAYOUT (blocks, the default, or mergecap: how the big files are written),
 #              WORK (default /tmp/otlens-bench), SENSOR (default: target/release/sensor,
 #              brought up to date with `cargo build -p sensor --release` first),
-#              KEEP=1 keeps the big files.
+#              SENSOR_BEFORE (another sensor binary, e.g. an earlier commit's,
+#              measured in the same run as "before"), KEEP=1 keeps the big files.
+# ndpiReader (Debian: libndpi-bin) and tcpdump are measured when installed.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -104,7 +108,12 @@ bench() {
 }
 
 echo "sensor:  $SENSOR"
+[[ -n "${SENSOR_BEFORE:-}" ]] && echo "before:  $SENSOR_BEFORE"
 echo "tshark:  $(tshark --version 2>/dev/null | head -n 1)"
+have_ndpi=0
+command -v ndpiReader >/dev/null && have_ndpi=1 && echo "nDPI:    $(ndpiReader -h 2>&1 | grep -m1 -o 'nDPI [0-9.]*' || echo ndpiReader)"
+have_tcpdump=0
+command -v tcpdump >/dev/null && have_tcpdump=1 && echo "tcpdump: $(tcpdump --version 2>&1 | head -n 1)"
 echo "input:   ${#inputs[@]} captures, $(stat -c %s "$base") bytes, repeated $REPEAT times (1x) and $((REPEAT * 10)) times (10x)"
 echo "packets: 1x $(capinfos -c -M -T -r "$big1" 2>/dev/null | cut -f2), 10x $(capinfos -c -M -T -r "$big10" 2>/dev/null | cut -f2)"
 echo "cpu:     $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -113,8 +122,15 @@ echo
 # "read" only reads the file (dd, 64 KiB blocks, as the sensor reads): the part
 # of each run that is the kernel's, not decoding.
 bench read "$big1" "$RUNS" dd if="$big1" of=/dev/null bs=64k
+others() {
+    local file="$1" runs="$2"
+    [[ -n "${SENSOR_BEFORE:-}" ]] && bench before "$file" "$RUNS" "$SENSOR_BEFORE" inspect --json "$file"
+    ((have_tcpdump)) && bench tcpdump "$file" "$RUNS" tcpdump -q -n -r "$file" -w /dev/null
+    ((have_ndpi)) && bench ndpi "$file" "$runs" ndpiReader -q -i "$file" -v 0
+    bench tshark "$file" "$runs" tshark -q -z conv,ip -r "$file"
+}
 bench sensor "$big1" "$RUNS" "$SENSOR" inspect --json "$big1"
-bench tshark "$big1" "$RUNS" tshark -q -z conv,ip -r "$big1"
+others "$big1" "$RUNS"
 bench read "$big10" "$RUNS" dd if="$big10" of=/dev/null bs=64k
 bench sensor "$big10" "$RUNS" "$SENSOR" inspect --json "$big10"
-bench tshark "$big10" "$RUNS_10X" tshark -q -z conv,ip -r "$big10"
+others "$big10" "$RUNS_10X"

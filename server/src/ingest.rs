@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::json;
 use traffic::limits::LimitExceeded;
-use traffic::record::{Batch, SCHEMA_VERSION};
+use traffic::record::{Batch, OLDEST_SCHEMA_VERSION, SCHEMA_VERSION};
 
 use app::ssr::ServerState;
 use store::StoreError;
@@ -57,7 +57,9 @@ pub enum DecodeError {
     /// sensor; `detail` is the decoder's own account and goes to the log.
     #[error("the batch could not be decoded: {shown}")]
     Malformed { shown: String, detail: String },
-    #[error("schema_version {0} is not supported; this server reads version {SCHEMA_VERSION}")]
+    #[error(
+        "schema_version {0} is not supported; this server reads versions {OLDEST_SCHEMA_VERSION} to {SCHEMA_VERSION}"
+    )]
     UnsupportedSchema(u16),
     #[error(transparent)]
     OverLimit(#[from] LimitExceeded),
@@ -172,12 +174,13 @@ pub fn decode_batch_limited(
         Encoding::Cbor => cbor4ii::serde::from_slice::<VersionOnly>(&raw).ok(),
         Encoding::Json => serde_json::from_slice::<VersionOnly>(&raw).ok(),
     };
+    let readable = |v: u16| (OLDEST_SCHEMA_VERSION..=SCHEMA_VERSION).contains(&v);
     let batch = match batch {
-        Ok(b) if b.schema_version == SCHEMA_VERSION => b,
+        Ok(b) if readable(b.schema_version) => b,
         Ok(b) => return Err(DecodeError::UnsupportedSchema(b.schema_version)),
         Err((shown, detail)) => {
             return match version() {
-                Some(v) if v.schema_version != SCHEMA_VERSION => {
+                Some(v) if !readable(v.schema_version) => {
                     Err(DecodeError::UnsupportedSchema(v.schema_version))
                 }
                 _ => Err(DecodeError::Malformed { shown, detail }),
@@ -371,25 +374,29 @@ mod tests {
     }
 
     #[test]
-    fn new_protocols_keep_the_schema_version_and_old_sensors_are_accepted() {
+    fn new_protocols_raise_the_schema_version_and_old_sensors_are_accepted() {
         use traffic::operation::Protocol;
-        // Adding PROFINET IO, ADS, C37.118, GOOSE, Sampled Values, MMS and CC-Link IE changed no record's
-        // meaning: version 1 stays.
-        assert_eq!(SCHEMA_VERSION, 1);
-        // A batch from a sensor before them (only protocols it knew) still decodes,
-        // in both encodings, as do batches with the new names.
-        for p in [
+        // Sampled Values and PROFINET IO brought names a version 1 server
+        // cannot read: version 2, so such a server refuses these batches by
+        // version. Batches of sensors from before (version 1, the names
+        // they knew) still decode, in both encodings, as do version 2
+        // batches with every name.
+        assert_eq!((OLDEST_SCHEMA_VERSION, SCHEMA_VERSION), (1, 2));
+        let old_names = [
             Protocol::Modbus,
             Protocol::ProfinetDcp,
-            Protocol::ProfinetIo,
             Protocol::Ads,
             Protocol::C37118,
             Protocol::Goose,
-            Protocol::SampledValues,
             Protocol::Mms,
             Protocol::CclinkIe,
-        ] {
-            let b = with_operation(batch(1), p);
+        ];
+        let cases = old_names
+            .iter()
+            .map(|p| (1, *p))
+            .chain(Protocol::ALL.iter().map(|p| (2, *p)));
+        for (version, p) in cases {
+            let b = with_operation(batch(version), p);
             assert_eq!(
                 decode_batch(&cbor_zstd(&b), Encoding::Cbor).unwrap().batch,
                 b
@@ -401,8 +408,11 @@ mod tests {
 
     #[test]
     fn another_schema_version_is_named_in_the_refusal() {
-        let e = decode_batch(&cbor_zstd(&batch(2)), Encoding::Cbor).unwrap_err();
-        assert_eq!(e, DecodeError::UnsupportedSchema(2));
+        let e = decode_batch(&cbor_zstd(&batch(3)), Encoding::Cbor).unwrap_err();
+        assert_eq!(e, DecodeError::UnsupportedSchema(3));
+        assert!(e.to_string().contains("versions 1 to 2"), "{e}");
+        let e = decode_batch(&cbor_zstd(&batch(0)), Encoding::Cbor).unwrap_err();
+        assert_eq!(e, DecodeError::UnsupportedSchema(0));
         assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
 

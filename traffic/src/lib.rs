@@ -62,4 +62,4 @@ pub use analyzer::{Analyzer, AnalyzerConfig, MinuteDigest};
 pub use capture::{CaptureError, CaptureReader, Packet, Timestamp};
 pub use link::LinkType;
 pub use packet::{DecodedPacket, decode};
-pub use record::{Batch, SCHEMA_VERSION};
+pub use record::{Batch, OLDEST_SCHEMA_VERSION, SCHEMA_VERSION};

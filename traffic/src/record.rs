@@ -6,8 +6,16 @@
 //! the process values inside the messages.
 //!
 //! Compatibility: [`SCHEMA_VERSION`] changes when a field changes meaning or
-//! is removed. New optional fields may be added within a version; readers
-//! ignore fields they do not know and fill missing optional ones with defaults.
+//! is removed, or gains values an older reader cannot read (new protocol
+//! names), so that an older server refuses a newer sensor's batch by its
+//! version instead of calling it malformed. New optional fields may be added
+//! within a version; readers ignore fields they do not know and fill missing
+//! optional ones with defaults. A server reads every version from
+//! [`OLDEST_SCHEMA_VERSION`] on: an older batch means what it always meant.
+//!
+//! Versions: 1, the first; 2 (session 14), the protocol names `sv`
+//! (IEC 61850-9-2 Sampled Values) and `profinet_io`, and BACnet seen over
+//! Ethernet (`bacnet` on an `ethernet` edge).
 
 use crate::ethernet::MacAddr;
 use crate::operation::{AddressRange, Direction, OperationClass, Protocol};
@@ -16,7 +24,10 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// Version of this schema carried in every batch.
-pub const SCHEMA_VERSION: u16 = 1;
+pub const SCHEMA_VERSION: u16 = 2;
+
+/// The oldest version a server still reads.
+pub const OLDEST_SCHEMA_VERSION: u16 = 1;
 
 /// One minute of one sensor's observations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,5 @@
 //! Pieces shared by several pages, and the read-only sections rendered on
-//! the server as HTML (`contract_statement`, `portal_summary`, `inventory`, `alerts`,
+//! the server as HTML (`contract_statement`, `portal_overview`, `portal_summary`, `inventory`, `alerts`,
 //! `alert_export`).
 
 #[cfg(feature = "ssr")]
@@ -13,6 +13,8 @@ pub mod guard;
 pub mod inventory;
 pub mod nav;
 pub mod portal_html;
+#[cfg(feature = "ssr")]
+pub mod portal_overview;
 #[cfg(feature = "ssr")]
 pub mod portal_summary;
 pub mod portal_tabs;

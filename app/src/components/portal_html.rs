@@ -21,7 +21,7 @@ pub fn PortalHtmlList(
     view! {
         <section class="card" data-testid=testid>
             <PortalTabs current=tab />
-            <h1>{move || tab.label(t())}</h1>
+            <h1>{move || tab.heading(t())}</h1>
             <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
                 {move || Suspend::new(async move {
                     match html.await {

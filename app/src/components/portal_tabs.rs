@@ -46,6 +46,14 @@ impl PortalTab {
         }
     }
 
+    /// The page's heading: the portal's name on its first tab.
+    pub fn heading(self, t: &Catalogue) -> &'static str {
+        match self {
+            PortalTab::Overview => t.portal_title,
+            _ => self.label(t),
+        }
+    }
+
     fn testid(self) -> &'static str {
         match self {
             PortalTab::Overview => "tab-overview",

@@ -111,6 +111,11 @@ const SERVER_FNS: &[ServerFn] = &[
         body: Form(&[("tenant_id", "{other}")]),
     },
     ServerFn {
+        endpoint: "portal/overview_html",
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+        body: Form(&[("query", ""), ("lang", "En"), ("tenant_id", "{other}")]),
+    },
+    ServerFn {
         endpoint: "portal/summary",
         allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
         body: Form(&[("lang", "En"), ("tenant_id", "{other}")]),

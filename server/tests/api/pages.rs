@@ -122,6 +122,55 @@ async fn the_portal_summary_is_the_tenants_own_html(backend: Backend) {
     assert!(!theirs.contains("customer-admin"), "{theirs}");
 }
 
+/// The overview tab is one piece of server HTML: the summary, the upload
+/// form for customer admins only, the last upload's result from the query
+/// string (text, never markup) and the contract.
+async fn the_portal_overview_is_one_piece_of_html(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let overview = |who, query: &'static str| {
+        let app = &app;
+        async move {
+            let v: serde_json::Value = app
+                .call(
+                    who,
+                    "portal/overview_html",
+                    &[("query", query), ("lang", "En")],
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            v.as_str().expect("an HTML string").to_owned()
+        }
+    };
+    let admin = app.signed_in("customer-admin").await;
+    let html = overview(&admin, "").await;
+    assert!(html.contains(server::demo::DEMO_TENANT), "{html}");
+    assert!(html.contains("data-testid=\"pcap-file\""), "{html}");
+    assert!(
+        html.contains("data-testid=\"contract-statement\""),
+        "{html}"
+    );
+    assert!(!html.contains("upload-done") && !html.contains("upload-error"));
+    let viewer = app.signed_in("customer-viewer").await;
+    let html = overview(&viewer, "").await;
+    assert!(html.contains("data-testid=\"pcap-upload\""), "{html}");
+    assert!(!html.contains("pcap-file"), "viewers get no form: {html}");
+
+    let html = overview(&admin, "uploaded=3&flows=120&cut=record%2042").await;
+    assert!(html.contains("data-testid=\"upload-done\""), "{html}");
+    assert!(html.contains("120") && html.contains("record 42"), "{html}");
+    let html = overview(&admin, "upload_error=%3Cscript%3Ex%3C%2Fscript%3E").await;
+    assert!(html.contains("data-testid=\"upload-error\""), "{html}");
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(html.contains("&lt;script&gt;"), "{html}");
+
+    let other = app.signed_in("other-admin").await;
+    let theirs = overview(&other, "").await;
+    assert!(theirs.contains(server::demo::OTHER_TENANT), "{theirs}");
+    assert!(!theirs.contains(server::demo::DEMO_TENANT), "{theirs}");
+}
+
 async fn japanese_is_the_default_and_the_cookie_selects_english(backend: Backend) {
     let app = spawn_app(backend).await;
     let ja = app.get(&client(), "/login").await.text().await.unwrap();
@@ -150,4 +199,5 @@ on_both_databases!(
     the_portal_page_shows_only_the_signed_in_tenant,
     japanese_is_the_default_and_the_cookie_selects_english,
     the_portal_summary_is_the_tenants_own_html,
+    the_portal_overview_is_one_piece_of_html,
 );
