@@ -93,11 +93,12 @@ pub fn App() -> impl IntoView {
                 // Guarded pages render in async mode so their 401/403 status is
                 // set before the response head is sent.
                 <Routes fallback=routes::not_found::NotFoundPage>
-                    <Route path=StaticSegment("") view=routes::home::HomePage />
-                    <Route path=StaticSegment("login") view=routes::login::LoginPage />
-                    // Each area's code is its own WASM chunk, loaded with its
-                    // page: the login page and the portal do not carry the
-                    // simulator, the admin console or the contract engine.
+                    <Route path=StaticSegment("") view={Lazy::<routes::home::HomePage>::new()} />
+                    <Route path=StaticSegment("login") view={Lazy::<routes::login::LoginPage>::new()} />
+                    // Each page's code is its own WASM chunk, loaded with its
+                    // page: the portal does not carry the login form, nor the
+                    // login page and the portal the simulator, the admin
+                    // console or the contract engine.
                     <Route path=StaticSegment("portal") ssr=SsrMode::Async view={Lazy::<routes::portal::PortalPage>::new()} />
                     <Route path=(StaticSegment("portal"), StaticSegment("alerts")) ssr=SsrMode::Async view={Lazy::<routes::portal::alerts::AlertsPage>::new()} />
                     <Route path=(StaticSegment("portal"), StaticSegment("alert-export")) ssr=SsrMode::Async view={Lazy::<routes::portal::alert_export::AlertExportPage>::new()} />

@@ -20,6 +20,7 @@ test('a viewer lists alerts, filters them by type and reads one without triage f
   await filters.locator('select[name="type"]').selectOption('program_download');
   await filters.locator('button[type="submit"]').click();
   await expect(page).toHaveURL(/type=program_download/);
+  await hydrated(page);
   const rows = page.getByTestId('alert-row');
   await expect(rows.first()).toBeVisible();
   for (const row of await rows.all()) {
@@ -159,8 +160,11 @@ test('the Alerts tab counts new alerts, and an allowed behaviour does not alert 
   await expect(rows).toHaveCount(1);
   const logicChanges = Number(await rows.first().getByTestId('alert-count').textContent());
 
-  // Allowed for this connection: no longer new.
+  // Allowed for this connection: no longer new. The click waits for the
+  // page to hydrate: a click while the router was being hydrated was seen
+  // to be lost once (the URL stayed on the list).
   await page.goto('/portal/alerts?type=program_download');
+  await hydrated(page);
   await rows.first().getByRole('link').click();
   await expect(page).toHaveURL(/\/portal\/alerts\/\d+$/);
   const allow = page.getByTestId('alert-allow');

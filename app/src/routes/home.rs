@@ -1,11 +1,26 @@
 use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::auth::Area;
 use crate::i18n::use_t;
 use crate::use_current_user;
 
+/// `/`: a lazy route, so its code stays out of the main file.
+pub struct HomePage;
+
+#[lazy_route]
+impl LazyRoute for HomePage {
+    fn data() -> Self {
+        HomePage
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <Home /> }.into_any()
+    }
+}
+
 #[component]
-pub fn HomePage() -> impl IntoView {
+fn Home() -> impl IntoView {
     let t = use_t();
     let user = use_current_user().resource;
     view! {

@@ -1,13 +1,31 @@
+//! `/login`. A lazy route like the others, so the form's code (its action
+//! form and the form decoding under it) is in the login page's own chunk,
+//! not in the main file every other page loads.
+
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::error::AppError;
 use crate::i18n::use_t;
 use crate::use_current_user;
 
+pub struct LoginPage;
+
+#[lazy_route]
+impl LazyRoute for LoginPage {
+    fn data() -> Self {
+        LoginPage
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <LoginForm /> }.into_any()
+    }
+}
+
 #[component]
-pub fn LoginPage() -> impl IntoView {
+fn LoginForm() -> impl IntoView {
     let t = use_t();
     let login = use_current_user().login;
     let navigate = use_navigate();
