@@ -27,16 +27,7 @@ pub async fn portal_summary(lang: crate::i18n::Lang) -> Result<String, AppError>
     respond(
         async {
             let user = require_area(crate::auth::Area::Portal).await?;
-            let tenant_id = tenant_of(&user)?;
-            let figures = tenant_figures(tenant_id).await?;
-            let inventory = crate::inventory::dashboard_figures(tenant_id).await?;
-            Ok(crate::components::portal_summary::render(
-                figures.overview,
-                figures.users,
-                figures.sensors,
-                inventory,
-                lang,
-            ))
+            summary_html(tenant_of(&user)?, lang).await
         }
         .await,
     )
@@ -57,16 +48,7 @@ pub async fn portal_overview_html(
     respond(
         async {
             let user = require_area(crate::auth::Area::Portal).await?;
-            let tenant_id = tenant_of(&user)?;
-            let figures = tenant_figures(tenant_id).await?;
-            let inventory = crate::inventory::dashboard_figures(tenant_id).await?;
-            let summary = crate::components::portal_summary::render(
-                figures.overview,
-                figures.users,
-                figures.sensors,
-                inventory,
-                lang,
-            );
+            let summary = summary_html(tenant_of(&user)?, lang).await?;
             let statement = crate::contracts::statement_html(lang).await?;
             let upload = Upload {
                 may_upload: user.may(crate::auth::Area::PortalManage),
@@ -76,6 +58,20 @@ pub async fn portal_overview_html(
         }
         .await,
     )
+}
+
+/// The read-only sections of `tenant_id` as HTML in `lang`.
+#[cfg(feature = "ssr")]
+async fn summary_html(tenant_id: i64, lang: crate::i18n::Lang) -> Result<String, AppError> {
+    let figures = tenant_figures(tenant_id).await?;
+    let inventory = crate::inventory::dashboard_figures(tenant_id).await?;
+    Ok(crate::components::portal_summary::render(
+        figures.overview,
+        figures.users,
+        figures.sensors,
+        inventory,
+        lang,
+    ))
 }
 
 /// What the portal shows of one tenant.

@@ -1,6 +1,6 @@
 //! The BER subset the IEC 61850 Ethernet PDUs (GOOSE, Sampled Values) use:
 //! single-byte tags and definite lengths. MMS needs high tag numbers and has
-//! its own reader (`mms::parser::parse_tlv`).
+//! its own tag reader (`mms::parser::parse_tlv`), with the same lengths.
 
 use crate::dissect::common::{PResult, Reader, malformed};
 
@@ -11,19 +11,25 @@ pub fn tlv<'a>(r: &mut Reader<'a>, layer: &'static str) -> PResult<(u8, &'a [u8]
     if tag & 0x1F == 0x1F {
         return Err(malformed(layer, "ber_tag", "multi-byte tags are not used"));
     }
-    let first = r.u8("ber_length")?;
-    let len = if first < 0x80 {
-        usize::from(first)
-    } else {
-        let n = usize::from(first & 0x7F);
-        if n == 0 || n > 4 {
-            return Err(malformed(layer, "ber_length", "indefinite or over 4 bytes"));
-        }
-        r.take(n, "ber_length")?
-            .iter()
-            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b))
-    };
+    let len = definite_length(r, layer)?;
     Ok((tag, r.take(len, "ber_value")?))
+}
+
+/// A definite BER length: the short form, or the long form with up to 4
+/// length bytes. The indefinite form is refused: none of these protocols
+/// uses it.
+pub fn definite_length(r: &mut Reader<'_>, layer: &'static str) -> PResult<usize> {
+    let first = r.u8("ber_length")?;
+    if first < 0x80 {
+        return Ok(usize::from(first));
+    }
+    let n = usize::from(first & 0x7F);
+    if n == 0 || n > 4 {
+        return Err(malformed(layer, "ber_length", "indefinite or over 4 bytes"));
+    }
+    Ok(r.take(n, "ber_length")?
+        .iter()
+        .fold(0usize, |acc, &b| (acc << 8) | usize::from(b)))
 }
 
 /// An unsigned INTEGER of up to 5 bytes (an INT32U may carry a leading zero

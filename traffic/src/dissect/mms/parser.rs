@@ -52,22 +52,7 @@ pub fn parse_tlv<'a>(r: &mut Reader<'a>) -> PResult<Tlv<'a>> {
             n += 1;
         }
     }
-    let first = r.u8("ber_length")?;
-    let len = if first < 0x80 {
-        usize::from(first)
-    } else {
-        let n = usize::from(first & 0x7F);
-        if n == 0 || n > 4 {
-            return Err(malformed(
-                "mms.ber",
-                "ber_length",
-                "indefinite or over 4 bytes",
-            ));
-        }
-        r.take(n, "ber_length")?
-            .iter()
-            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b))
-    };
+    let len = crate::dissect::ber::definite_length(r, "mms.ber")?;
     Ok(Tlv {
         class,
         constructed,
