@@ -331,3 +331,76 @@ fn analyze_learns_from_the_learn_captures_then_detects_on_the_others() {
         "{out}"
     );
 }
+
+/// The protocols with no public capture to copy (IEC 61850-9-2 Sampled
+/// Values, a PROFINET IO alarm, BACnet over 802.2 LLC) in a capture written
+/// here: `inspect` names them and their identities like any other.
+#[test]
+fn inspect_shows_sampled_values_profinet_io_and_bacnet_over_ethernet() {
+    let ethernet = |dst: [u8; 6], src: [u8; 6], kind: [u8; 2], payload: &[u8]| {
+        [&dst[..], &src, &kind, payload].concat()
+    };
+    let tlv = |tag: u8, v: &[u8]| [&[tag, v.len() as u8][..], v].concat();
+    let asdu = [
+        tlv(0x80, b"MU01/LLN0$MS$smv1"),
+        tlv(0x82, &[0, 1]),
+        tlv(0x83, &[0, 0, 0, 1]),
+        tlv(0x85, &[2]),
+        tlv(0x87, &[0; 16]),
+    ]
+    .concat();
+    let sav = tlv(
+        0x60,
+        &[tlv(0x80, &[1]), tlv(0xA2, &tlv(0x30, &asdu))].concat(),
+    );
+    let mut sv = vec![0x40, 0x00];
+    sv.extend_from_slice(&((8 + sav.len()) as u16).to_be_bytes());
+    sv.extend_from_slice(&[0; 4]);
+    sv.extend_from_slice(&sav);
+    let mut alarm = vec![0xFC, 0x01, 0, 1, 0, 2, 0x11, 0, 0, 1, 0xFF, 0xFF, 0, 28];
+    alarm.extend_from_slice(&[0x00, 0x01, 0x00, 0x18, 0x01, 0x00, 0x00, 0x01]);
+    alarm.extend_from_slice(&[0, 0, 0, 0, 0, 1, 0, 1]);
+    alarm.extend_from_slice(&[0; 12]);
+    let who_is = [
+        0x82, 0x82, 0x03, 0x01, 0x20, 0xFF, 0xFF, 0x00, 0xFF, 0x10, 0x08,
+    ];
+    let (unit, plc) = ([0, 0x1b, 0x1b, 0, 0, 1], [0, 0x1b, 0x1b, 0, 0, 2]);
+    let frames = [
+        ethernet([0x01, 0x0c, 0xcd, 0x04, 0, 1], unit, [0x88, 0xBA], &sv),
+        ethernet(plc, unit, [0x88, 0x92], &alarm),
+        ethernet([0xff; 6], plc, (who_is.len() as u16).to_be_bytes(), &who_is),
+    ];
+    // Classic pcap: magic, version 2.4, zone, accuracy, snap length, Ethernet.
+    let mut file = Vec::new();
+    for word in [0xa1b2c3d4u32, 0x0004_0002, 0, 0, 65535, 1] {
+        file.extend_from_slice(&word.to_le_bytes());
+    }
+    for (i, f) in frames.iter().enumerate() {
+        for word in [1_700_000_000 + i as u32, 0, f.len() as u32, f.len() as u32] {
+            file.extend_from_slice(&word.to_le_bytes());
+        }
+        file.extend_from_slice(f);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("layer2.pcap");
+    std::fs::write(&path, &file).unwrap();
+    let (code, out, err) = run(&["inspect", "--json", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["packets"], 3, "{out}");
+    let protocols: Vec<&str> = v["operations"]["protocols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["protocol"].as_str().unwrap())
+        .collect();
+    for p in ["sv", "profinet_io", "bacnet"] {
+        assert!(protocols.contains(&p), "{p} in {protocols:?}");
+    }
+    assert!(
+        out.contains("MU01/LLN0$MS$smv1"),
+        "the stream's svID: {out}"
+    );
+    assert!(out.contains("alarm_diagnosis"), "{out}");
+    assert!(out.contains("who_is"), "{out}");
+}
