@@ -358,21 +358,18 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
     }
     // PROFINET IO: the controller connects to its devices, ends their
     // parameterisation, writes their records and acknowledges their alarms
-    // (it is the client of every such exchange, the alarms included); a
-    // device only answers, raises alarms and exchanges cyclic data, which
-    // flows both ways and on its own tells neither side.
+    // (session and write classes, sent only by a controller or a
+    // supervisor); a device answers, raises alarms, says it is ready and
+    // acknowledges at the alarm protocol's level (other classes), and
+    // exchanges cyclic data, which flows both ways and tells neither side.
     let io_used = b.used.get(&Protocol::ProfinetIo);
     if let Some((devices, classes)) = io_used
-        && [
-            OperationClass::Session,
-            OperationClass::Write,
-            OperationClass::Diagnostic,
-        ]
-        .iter()
-        .any(|&c| class_count(classes, c) > 0)
+        && class_count(classes, OperationClass::Session)
+            + class_count(classes, OperationClass::Write)
+            > 0
     {
         evidence.push(format!(
-            "sets up PROFINET IO connections or records with {} device(s), or takes their alarms: an IO controller",
+            "sets up PROFINET IO connections or records with {} device(s), or acknowledges their alarms: an IO controller",
             devices.len()
         ));
         return Assessment {

@@ -528,8 +528,8 @@ fn a_profinet_io_controller_and_its_device() {
             Direction::Unknown,
             60_000,
         ),
-        // The device's pull alarm (a response: the device serves it) and the
-        // controller's acknowledgement.
+        // The device's pull alarm (a response: the device serves it), the
+        // RTA acknowledgements both sides send, and the controller's AlarmAck.
         l2(
             plc,
             device,
@@ -539,10 +539,35 @@ fn a_profinet_io_controller_and_its_device() {
             1,
         ),
         l2(
+            device,
+            plc,
+            "rta_ack",
+            OperationClass::Other,
+            Direction::Unknown,
+            1,
+        ),
+        l2(
             plc,
             device,
             "alarm_ack",
             OperationClass::Session,
+            Direction::Request,
+            1,
+        ),
+        l2(
+            device,
+            plc,
+            "rta_ack",
+            OperationClass::Other,
+            Direction::Unknown,
+            1,
+        ),
+        // The device's ApplicationReady to the controller.
+        l2(
+            device,
+            plc,
+            "application_ready",
+            OperationClass::Other,
             Direction::Request,
             1,
         ),

@@ -376,9 +376,11 @@ impl Flow {
         self.total[i].add(bytes, payload, tcp_flags);
         self.minute[i].add(bytes, payload, tcp_flags);
         if tcp_flags & 0x12 == 0x02 {
-            // A SYN kept on this flow (a retry of the same attempt) opens it again.
+            // A SYN kept on this flow (a retry of the same attempt) opens it
+            // again, and its next close is reported again.
             self.fin = [false; 2];
             self.rst = false;
+            self.end_reported = false;
         }
         if tcp_flags & 0x01 != 0 {
             self.fin[i] = true;

@@ -234,11 +234,15 @@ impl TcpStream {
     pub fn flush(&mut self, cfg: &ReassemblyConfig, sink: &mut impl FnMut(&[u8]) -> usize) {
         while !self.pending.is_empty() {
             let before = self.pending.len();
-            self.skip_to_pending(cfg, sink);
+            // Segments at or behind the stream first, then skip one hole.
+            self.drain_pending(cfg, sink);
             if self.pending.len() == before {
-                // Only segments the stream has already passed: nothing new in them.
-                let stale = self.pending_bytes as u64;
-                self.stats.duplicate += stale;
+                self.skip_to_pending(cfg, sink);
+            }
+            if self.pending.len() == before {
+                // Neither moved (a sequence space the wrap-around confused):
+                // give up on the rest rather than loop.
+                self.stats.duplicate += self.pending_bytes as u64;
                 self.pending.clear();
                 self.pending_bytes = 0;
             }

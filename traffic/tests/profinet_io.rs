@@ -38,13 +38,18 @@ fn udp(src: ([u8; 6], [u8; 4], u16), dst: ([u8; 6], [u8; 4], u16), payload: &[u8
     ethernet(dst.0, src.0, 0x0800, &ip)
 }
 
-/// A connectionless DCE/RPC request to the PNIO device interface (big endian).
+/// A connectionless DCE/RPC call to the PNIO device interface (big endian).
 fn rpc(ptype: u8, opnum: u16, body: &[u8]) -> Vec<u8> {
+    rpc_to(1, ptype, opnum, body)
+}
+
+/// The same to PNIO interface `interface` (1 device, 2 controller).
+fn rpc_to(interface: u8, ptype: u8, opnum: u16, body: &[u8]) -> Vec<u8> {
     let mut d = vec![4, ptype, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00];
     d.extend_from_slice(&[0x11; 16]);
     d.extend_from_slice(&[
-        0xDE, 0xA0, 0x00, 0x01, 0x6C, 0x97, 0x11, 0xD1, 0x82, 0x71, 0x00, 0xA0, 0x24, 0x42, 0xDF,
-        0x7D,
+        0xDE, 0xA0, 0x00, interface, 0x6C, 0x97, 0x11, 0xD1, 0x82, 0x71, 0x00, 0xA0, 0x24, 0x42,
+        0xDF, 0x7D,
     ]);
     d.extend_from_slice(&[0x22; 16]);
     d.extend_from_slice(&[0; 12]);
@@ -117,8 +122,28 @@ fn a_controller_its_device_an_alarm_and_a_stop() {
         frames.push(ethernet(DEVICE, PLC, 0x8892, &cyclic(0x8001, 0x35)));
         frames.push(ethernet(PLC, DEVICE, 0x8892, &cyclic(0x8002, 0x35)));
     }
+    // The device says it is ready: an IODControlReq block (0x0112) with
+    // ControlCommand ApplicationReady, on the controller's interface.
+    let mut ready = vec![0x01, 0x12, 0x00, 0x1C, 0x01, 0x00, 0x00, 0x00];
+    ready.extend_from_slice(&[0x33; 16]);
+    ready.extend_from_slice(&[0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00]);
+    let mut args = Vec::new();
+    for v in [1024u32, ready.len() as u32, 1024, 0, ready.len() as u32] {
+        args.extend_from_slice(&v.to_be_bytes());
+    }
+    args.extend_from_slice(&ready);
+    frames.push(udp(
+        (DEVICE, DEVICE_IP, 49153),
+        (PLC, PLC_IP, 34964),
+        &rpc_to(2, 0, 4, &args),
+    ));
+    // A pull alarm: the device's notification, the RTA acknowledgement, the
+    // controller's AlarmAck, and the device's RTA acknowledgement of that.
+    let alarm_ack = [0x80, 0x01, 0x00, 0x04, 0x01, 0x00, 0x00, 0x03];
     frames.push(ethernet(PLC, DEVICE, 0x8892, &alarm(0x11, &pull)));
     frames.push(ethernet(DEVICE, PLC, 0x8892, &alarm(0x13, &[])));
+    frames.push(ethernet(DEVICE, PLC, 0x8892, &alarm(0x11, &alarm_ack)));
+    frames.push(ethernet(PLC, DEVICE, 0x8892, &alarm(0x13, &[])));
     // The controller's program stops: its outputs' provider state goes to STOP.
     frames.push(ethernet(DEVICE, PLC, 0x8892, &cyclic(0x8001, 0x25)));
     let whole = digest_capture_bytes(&pcap_of(&frames, 1000), AnalyzerConfig::default()).unwrap();
@@ -132,7 +157,9 @@ fn a_controller_its_device_an_alarm_and_a_stop() {
         ("connect", "request", 1),
         ("connect", "response", 1),
         ("rt_cyclic_data", "unknown", 200),
+        ("application_ready", "request", 1),
         ("alarm_pull", "response", 1),
+        ("rta_ack", "unknown", 2),
         ("alarm_ack", "request", 1),
         ("rt_cyclic_provider_stop", "unknown", 1),
     ]

@@ -551,7 +551,9 @@ pub(super) struct Ended {
     pub(super) buffered: u64,
     reassembly: ReassemblyConfig,
     /// Dissected from segments that waited behind a hole when their flow
-    /// ended, for the analyzer to count ([`Analyzer::absorb_leftovers`]).
+    /// ended, for the analyzer to count ([`Analyzer::absorb_leftovers`])
+    /// after the packet or the minute that ended the flow: at most one
+    /// flow's reassembly bounds at a time, however many flows end so.
     leftovers: Vec<Leftover>,
 }
 
@@ -573,6 +575,10 @@ impl Ended {
             reassembly,
             ..Ended::default()
         }
+    }
+
+    pub(super) fn has_leftovers(&self) -> bool {
+        !self.leftovers.is_empty()
     }
 
     /// Records the end of `f` and hands its last traffic to the host table.

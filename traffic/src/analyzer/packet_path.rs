@@ -129,6 +129,12 @@ impl Analyzer {
                     .observe_ips(ip.src, ip.dst, ip.ttl, p.src_mac, now, bytes);
             }
         }
+        // What flows ended by this packet still held behind a hole is
+        // counted now, into the minute's bounded tables: held until the
+        // minute closed, it would grow with every such flow.
+        if self.ended.has_leftovers() {
+            self.absorb_leftovers();
+        }
     }
 
     fn count_error(&mut self, err: DecodeError, snaplen_cut: bool) {

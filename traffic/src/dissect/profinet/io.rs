@@ -7,14 +7,18 @@
 //! block with its AlarmType, API, slot and subslot).
 //!
 //! Operations (protocol `profinet_io`, function code below, `unit` the FrameID):
-//! * cyclic data (RT_CLASS_1/2 and RT_CLASS_3): `rt_cyclic_data` /
+//! * cyclic data (RT_CLASS_1/2 and RT_CLASS_3; the reserved 0x1000-0x7FFF
+//!   produce nothing): `rt_cyclic_data` /
 //!   `irt_cyclic_data`, read, direction unknown (each side provides data to
 //!   the other); a provider in STOP (data status bit 4 clear: the controller's
 //!   program stopped, or the device's application) is `rt_cyclic_provider_stop`;
 //! * alarm notifications, sent by the IO device: `alarm_<type>` (diagnosis,
 //!   process, pull, plug, …), diagnostic, direction response (the device is
 //!   the server of the alarm relationship), with the slot and subslot as a range;
-//!   the controller's acknowledgements `alarm_ack`, session, direction request;
+//!   the controller's application-level acknowledgement of one (an
+//!   AlarmAck block) `alarm_ack`, session, direction request; the RTA
+//!   protocol's own acknowledgements, which both sides send, `rta_ack`, and
+//!   its errors `rta_error`, other, direction unknown;
 //! * PTCP: `ptcp_sync`, `ptcp_announce`, `ptcp_follow_up`, `ptcp_delay`, session.
 
 use crate::dissect::common::{PResult, Reader, new_op};
@@ -30,6 +34,7 @@ pub const RT_CYCLIC: u32 = 0x8000;
 pub const RT_CYCLIC_STOP: u32 = 0x8001;
 pub const ALARM: u32 = 0xFC01;
 pub const ALARM_ACK: u32 = 0xFC02;
+pub const RTA_ACK_CODE: u32 = 0xFC03;
 pub const PTCP_ANNOUNCE: u32 = 0xFF00;
 pub const PTCP_FOLLOW_UP: u32 = 0xFF20;
 pub const PTCP_DELAY: u32 = 0xFF40;
@@ -51,7 +56,8 @@ pub enum FrameKind {
 pub fn frame_kind(id: u16) -> FrameKind {
     match id {
         0x0000..=0x00FF => FrameKind::PtcpSync,
-        0x0100..=0x7FFF => FrameKind::IrtCyclic,
+        // 0x1000-0x7FFF are reserved.
+        0x0100..=0x0FFF => FrameKind::IrtCyclic,
         0x8000..=0xFBFF => FrameKind::RtCyclic,
         0xFC01 | 0xFE01 => FrameKind::Alarm,
         0xFF00..=0xFF1F => FrameKind::PtcpAnnounce,
@@ -70,6 +76,9 @@ const RTA_ERR: u8 = 4;
 /// AlarmNotification-PDU block types (high and low priority).
 const BLOCK_ALARM_HIGH: u16 = 0x0001;
 const BLOCK_ALARM_LOW: u16 = 0x0002;
+/// AlarmAck-PDU block types: the controller acknowledges a notification.
+const BLOCK_ALARM_ACK_HIGH: u16 = 0x8001;
+const BLOCK_ALARM_ACK_LOW: u16 = 0x8002;
 
 /// AlarmType names (IEC 61158-6-10 table "AlarmType").
 pub fn alarm_name(alarm_type: u16) -> Option<&'static str> {
@@ -110,6 +119,8 @@ pub enum Rta {
         slot: u16,
         subslot: u16,
     },
+    /// The controller's acknowledgement of a notification.
+    AlarmAck,
     /// A DATA frame without a notification block (a fragment, another block).
     Data,
     Ack,
@@ -134,6 +145,9 @@ pub fn parse_rta(after_frame_id: &[u8]) -> PResult<Rta> {
                 return Ok(Rta::Data);
             }
             let block_type = b.be16("block_type")?;
+            if block_type == BLOCK_ALARM_ACK_HIGH || block_type == BLOCK_ALARM_ACK_LOW {
+                return Ok(Rta::AlarmAck);
+            }
             if block_type != BLOCK_ALARM_HIGH && block_type != BLOCK_ALARM_LOW {
                 return Ok(Rta::Data);
             }
@@ -213,16 +227,20 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
                 });
                 out.operations.push(o);
             }
-            Ok(Rta::Data) => {
-                out.operations
-                    .push(op(ALARM, "alarm_data", Diagnostic, Direction::Response))
-            }
-            Ok(Rta::Ack) => {
+            Ok(Rta::AlarmAck) => {
                 out.operations
                     .push(op(ALARM_ACK, "alarm_ack", Session, Direction::Request))
             }
+            Ok(Rta::Data) => {
+                out.operations
+                    .push(op(ALARM, "alarm_data", Other, Direction::Unknown))
+            }
+            Ok(Rta::Ack) => {
+                out.operations
+                    .push(op(RTA_ACK_CODE, "rta_ack", Other, Direction::Unknown))
+            }
             Ok(Rta::Error) => {
-                let mut o = op(ALARM_ACK, "alarm_error", Session, Direction::Unknown);
+                let mut o = op(RTA_ACK_CODE, "rta_error", Other, Direction::Unknown);
                 o.error_code = Some(1);
                 out.operations.push(o);
             }
@@ -309,6 +327,8 @@ pub(crate) mod tests {
         );
         assert_eq!(run_op(&cyclic(0x8001, 0x25)).1, "rt_cyclic_provider_stop");
         assert_eq!(run_op(&cyclic(0x0100, 0x35)).1, "irt_cyclic_data");
+        // A reserved range produces nothing.
+        assert!(run(&cyclic(0x2000, 0x35)).operations.is_empty());
         // Too short for an APDU status.
         assert_eq!(run(&[0x80, 0x01, 0x00]).malformed, 1);
     }
@@ -330,13 +350,22 @@ pub(crate) mod tests {
             (o.ranges[0].space.as_ref(), o.ranges[0].start),
             ("slot_2", 1)
         );
+        // The RTA's own acknowledgement, which either side sends.
         let mut ack = pull_alarm()[..14].to_vec();
         ack[6] = 0x13; // ACK
         ack[12..14].copy_from_slice(&[0, 0]);
-        let out = run(&ack);
+        let o = &run(&ack).operations[0];
         assert_eq!(
-            (out.operations[0].name.as_ref(), out.operations[0].direction),
-            ("alarm_ack", Direction::Request)
+            (o.name.as_ref(), o.class, o.direction),
+            ("rta_ack", OperationClass::Other, Direction::Unknown)
+        );
+        // The controller's AlarmAck block.
+        let mut alarm_ack = pull_alarm();
+        alarm_ack[14..16].copy_from_slice(&0x8001u16.to_be_bytes());
+        let o = &run(&alarm_ack).operations[0];
+        assert_eq!(
+            (o.name.as_ref(), o.class, o.direction),
+            ("alarm_ack", OperationClass::Session, Direction::Request)
         );
         // Every cut of the alarm is counted, never a panic.
         let f = pull_alarm();

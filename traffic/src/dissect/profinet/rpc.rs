@@ -10,7 +10,10 @@
 //!
 //! One operation per request or response whose first fragment is seen
 //! (later fragments add nothing): `connect`, `release`, `read`, `write`,
-//! `control` and `read_implicit` of the PNIO device and controller interfaces.
+//! `control` (the controller's end of parameterisation) and `read_implicit`
+//! on the device interface; a device's request on the controller interface
+//! (its ApplicationReady) is `application_ready`, class other, so that only
+//! the controller's side of the exchange carries session and write classes.
 //! A response's non-zero PNIOStatus is the `error_code`. The connect request
 //! names the controller (`CMInitiatorStationName`, identity `station_name`);
 //! a read or write names the record index, with slot and subslot, as a range.
@@ -29,6 +32,9 @@ const LAYER: &str = "profinet_io.rpc";
 const PNIO_UUID_TAIL: [u8; 12] = [
     0x6C, 0x97, 0x11, 0xD1, 0x82, 0x71, 0x00, 0xA0, 0x24, 0x42, 0xDF, 0x7D,
 ];
+
+/// The interface a device calls back on (ApplicationReady).
+const INTERFACE_CONTROLLER: u8 = 2;
 
 const PTYPE_REQUEST: u8 = 0;
 const PTYPE_RESPONSE: u8 = 2;
@@ -59,6 +65,8 @@ pub fn opnum_name_class(opnum: u16) -> Option<(&'static str, OperationClass)> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PnioRpc<'a> {
     pub ptype: u8,
+    /// Which PNIO interface: 1 device, 2 controller, 3 supervisor, 4 parameter server.
+    pub interface: u8,
     pub opnum: u16,
     pub fragment: u16,
     /// The NDR body (the PNIO arguments), empty for later fragments.
@@ -113,6 +121,7 @@ pub fn parse_rpc(data: &[u8]) -> PResult<Option<PnioRpc<'_>>> {
     let body = r.take(body_len, "body")?;
     Ok(Some(PnioRpc {
         ptype,
+        interface: (first & 0xFF) as u8,
         opnum,
         fragment,
         body: if fragment == 0 { body } else { &[] },
@@ -147,8 +156,14 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
     if rpc.fragment != 0 {
         return data.len();
     }
-    let (name, class) =
-        opnum_name_class(rpc.opnum).unwrap_or(("unknown_opnum", OperationClass::Other));
+    let (name, class) = match (rpc.interface, rpc.opnum) {
+        (INTERFACE_CONTROLLER, 4) => ("application_ready", OperationClass::Other),
+        (INTERFACE_CONTROLLER, n) => (
+            opnum_name_class(n).map_or("unknown_opnum", |(name, _)| name),
+            OperationClass::Other,
+        ),
+        (_, n) => opnum_name_class(n).unwrap_or(("unknown_opnum", OperationClass::Other)),
+    };
     let direction = match rpc.ptype {
         PTYPE_REQUEST => Direction::Request,
         PTYPE_RESPONSE | PTYPE_FAULT | PTYPE_REJECT => Direction::Response,
@@ -344,6 +359,23 @@ pub(crate) mod tests {
         assert_eq!(
             (o.direction, o.error_code),
             (Direction::Response, Some(0xDE80_B000))
+        );
+    }
+
+    #[test]
+    fn a_devices_application_ready_is_not_a_controllers_session() {
+        let mut ready = datagram(0, 4, &request_body(&[]));
+        ready[24] = 0x02; // DEA00002: the controller interface (little endian)
+        let o = &run(&ready).operations[0];
+        assert_eq!(
+            (o.name.as_ref(), o.class),
+            ("application_ready", OperationClass::Other)
+        );
+        let prm_end = datagram(0, 4, &request_body(&[]));
+        let o = &run(&prm_end).operations[0];
+        assert_eq!(
+            (o.name.as_ref(), o.class),
+            ("control", OperationClass::Session)
         );
     }
 
