@@ -45,6 +45,33 @@ fn ip_host(address: &str, from: &[MacAddr], group: bool) -> HostRecord {
     }
 }
 
+/// An operation between two stations seen at layer 2 only.
+fn layer2(
+    client: MacAddr,
+    server: MacAddr,
+    protocol: Protocol,
+    name: &str,
+    class: OperationClass,
+    direction: Direction,
+    count: u64,
+) -> OperationCount {
+    OperationCount {
+        transport: TransportKind::Ethernet,
+        client_ip: None,
+        server_ip: None,
+        server_port: None,
+        client_mac: Some(client),
+        server_mac: Some(server),
+        protocol,
+        function_code: 0,
+        name: name.into(),
+        class,
+        direction,
+        count,
+        ..modbus_read("10.0.0.1", "10.0.0.2")
+    }
+}
+
 fn modbus_read(client: &str, server: &str) -> OperationCount {
     OperationCount {
         transport: TransportKind::Tcp,
@@ -422,21 +449,15 @@ fn an_ads_server_is_a_controller_a_pmu_a_field_device_and_its_pdc_no_engineer() 
 #[test]
 fn a_goose_publisher_is_an_ied() {
     let ied = mac(7);
-    let publication = OperationCount {
-        transport: TransportKind::Ethernet,
-        client_ip: None,
-        server_ip: None,
-        server_port: None,
-        client_mac: Some(ied),
-        server_mac: Some(MacAddr([0x01, 0x0c, 0xcd, 0x01, 0x00, 0x00])),
-        protocol: Protocol::Goose,
-        function_code: 0,
-        name: "goose_retransmission".into(),
-        class: OperationClass::Read,
-        direction: Direction::Unknown,
-        count: 26,
-        ..modbus_read("10.0.0.1", "10.0.0.2")
-    };
+    let publication = layer2(
+        ied,
+        MacAddr([0x01, 0x0c, 0xcd, 0x01, 0x00, 0x00]),
+        Protocol::Goose,
+        "goose_retransmission",
+        OperationClass::Read,
+        Direction::Unknown,
+        26,
+    );
     let mut inventory = Inventory::default();
     inventory.observe(&batch("sen_a", vec![mac_host(ied)], vec![publication]));
     let r = inventory.report();
@@ -457,19 +478,16 @@ fn a_goose_publisher_is_an_ied() {
 fn a_sampled_values_publisher_is_a_merging_unit() {
     let merging_unit = mac(8);
     let samples = OperationCount {
-        transport: TransportKind::Ethernet,
-        client_ip: None,
-        server_ip: None,
-        server_port: None,
-        client_mac: Some(merging_unit),
-        server_mac: Some(MacAddr([0x01, 0x0c, 0xcd, 0x04, 0x00, 0x01])),
-        protocol: Protocol::SampledValues,
         function_code: 2,
-        name: "sv_global_sync".into(),
-        class: OperationClass::Read,
-        direction: Direction::Unknown,
-        count: 240_000,
-        ..modbus_read("10.0.0.1", "10.0.0.2")
+        ..layer2(
+            merging_unit,
+            MacAddr([0x01, 0x0c, 0xcd, 0x04, 0x00, 0x01]),
+            Protocol::SampledValues,
+            "sv_global_sync",
+            OperationClass::Read,
+            Direction::Unknown,
+            240_000,
+        )
     };
     let mut inventory = Inventory::default();
     inventory.observe(&batch("sen_a", vec![mac_host(merging_unit)], vec![samples]));
@@ -494,22 +512,17 @@ fn a_sampled_values_publisher_is_a_merging_unit() {
 #[test]
 fn a_profinet_io_controller_and_its_device() {
     let (plc, device) = (mac(9), mac(10));
-    let l2 =
-        |client: MacAddr, server: MacAddr, name: &str, class, direction, count| OperationCount {
-            transport: TransportKind::Ethernet,
-            client_ip: None,
-            server_ip: None,
-            server_port: None,
-            client_mac: Some(client),
-            server_mac: Some(server),
-            protocol: Protocol::ProfinetIo,
-            function_code: 0,
-            name: name.into(),
+    let l2 = |client, server, name: &str, class, direction, count| {
+        layer2(
+            client,
+            server,
+            Protocol::ProfinetIo,
+            name,
             class,
             direction,
             count,
-            ..modbus_read("10.0.0.1", "10.0.0.2")
-        };
+        )
+    };
     let ops = vec![
         // Cyclic data both ways: on its own it tells neither side.
         l2(

@@ -298,7 +298,17 @@ impl TcpStreams {
 mod tests {
     use super::*;
 
-    /// A sink that consumes whole 4-byte messages and records them.
+    /// A sink that consumes whole 4-byte messages and records them in `msgs`.
+    fn four_byte_messages(msgs: &mut Vec<Vec<u8>>) -> impl FnMut(&[u8]) -> usize + '_ {
+        |d: &[u8]| {
+            let whole = d.len() / 4 * 4;
+            msgs.extend(d[..whole].chunks(4).map(|c| c.to_vec()));
+            whole
+        }
+    }
+
+    /// Feeds `segments` (and the peer's `acks` after the segment at each
+    /// index) to a stream through [`four_byte_messages`].
     fn run(segments: &[(u32, &[u8])], acks: &[(usize, u32)]) -> (Vec<Vec<u8>>, StreamStats) {
         let cfg = ReassemblyConfig {
             max_segments: 3,
@@ -306,11 +316,7 @@ mod tests {
         };
         let mut s = TcpStream::default();
         let mut msgs = vec![];
-        let mut sink = |d: &[u8]| {
-            let whole = d.len() / 4 * 4;
-            msgs.extend(d[..whole].chunks(4).map(|c| c.to_vec()));
-            whole
-        };
+        let mut sink = four_byte_messages(&mut msgs);
         s.segment(&cfg, 99, true, &[], &mut sink);
         for (i, (seq, data)) in segments.iter().enumerate() {
             s.segment(&cfg, *seq, false, data, &mut sink);
@@ -318,6 +324,7 @@ mod tests {
                 s.acknowledged(&cfg, *ack);
             }
         }
+        drop(sink);
         (msgs, s.stats())
     }
 
@@ -381,11 +388,7 @@ mod tests {
         let cfg = ReassemblyConfig::default();
         let mut s = TcpStream::default();
         let mut msgs = vec![];
-        let mut sink = |d: &[u8]| {
-            let whole = d.len() / 4 * 4;
-            msgs.extend(d[..whole].chunks(4).map(|c| c.to_vec()));
-            whole
-        };
+        let mut sink = four_byte_messages(&mut msgs);
         s.segment(&cfg, 99, true, &[], &mut sink);
         s.segment(&cfg, 100, false, &[1, 1, 1, 1], &mut sink);
         // 104..108 and 112..116 never arrive, nor an ACK past them.
@@ -393,6 +396,7 @@ mod tests {
         s.segment(&cfg, 116, false, &[5, 5, 5, 5], &mut sink);
         assert!(s.waits_behind_a_hole());
         s.flush(&cfg, &mut sink);
+        drop(sink);
         assert!(!s.waits_behind_a_hole());
         assert_eq!(msgs, vec![vec![1; 4], vec![3; 4], vec![5; 4]]);
         assert_eq!((s.stats().gaps, s.stats().gap_bytes), (2, 8));

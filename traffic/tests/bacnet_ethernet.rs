@@ -91,10 +91,5 @@ fn who_is_i_am_and_read_property_over_ethernet() {
             (Some(CONTROLLER), "vendor_id", "15"),
         ]
     );
-    let malformed: Vec<_> = whole
-        .minutes
-        .iter()
-        .map(|m| &m.counters.malformed)
-        .collect();
-    assert!(malformed.iter().all(|m| m.is_empty()), "{malformed:?}");
+    common::assert_nothing_malformed(&whole);
 }

@@ -181,10 +181,5 @@ fn a_controller_its_device_an_alarm_and_a_stop() {
             .iter()
             .any(|f| f.protocol == Some(Protocol::ProfinetIo))
     );
-    let malformed: Vec<_> = whole
-        .minutes
-        .iter()
-        .map(|m| &m.counters.malformed)
-        .collect();
-    assert!(malformed.iter().all(|m| m.is_empty()), "{malformed:?}");
+    common::assert_nothing_malformed(&whole);
 }

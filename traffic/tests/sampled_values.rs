@@ -71,10 +71,5 @@ fn a_merging_unit_that_loses_its_clock() {
         .collect();
     // Reported once, in the minute it was first learned.
     assert_eq!(ids, vec![("sv", "sv_id", "MU01MU/LLN0$MS$smv1")]);
-    assert!(
-        whole
-            .minutes
-            .iter()
-            .all(|m| m.counters.malformed.is_empty())
-    );
+    common::assert_nothing_malformed(&whole);
 }

@@ -56,6 +56,16 @@ pub struct PayloadContext {
 }
 
 impl PayloadContext {
+    /// A layer-2 frame's context: no ports, the sender counted as the client.
+    pub fn ethernet(ethertype: u16) -> PayloadContext {
+        PayloadContext {
+            carrier: Carrier::Ethernet { ethertype },
+            src_port: 0,
+            dst_port: 0,
+            to_server: true,
+        }
+    }
+
     /// True when either port is `port`.
     pub fn has_port(&self, port: u16) -> bool {
         self.src_port == port || self.dst_port == port

@@ -146,3 +146,13 @@ pub fn pcap_of(frames: &[Vec<u8>], step_micros: u64) -> Vec<u8> {
     }
     out
 }
+
+/// Fails with the counts when any minute of `whole` counted a malformed message.
+pub fn assert_nothing_malformed(whole: &traffic::analyzer::WholeCapture) {
+    let malformed: Vec<_> = whole
+        .minutes
+        .iter()
+        .map(|m| &m.counters.malformed)
+        .collect();
+    assert!(malformed.iter().all(|m| m.is_empty()), "{malformed:?}");
+}

@@ -71,18 +71,10 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dissect::Carrier;
     use crate::operation::OperationClass;
 
     fn ctx() -> PayloadContext {
-        PayloadContext {
-            carrier: Carrier::Ethernet {
-                ethertype: ETHERTYPE,
-            },
-            src_port: 0,
-            dst_port: 0,
-            to_server: true,
-        }
+        PayloadContext::ethernet(ETHERTYPE)
     }
 
     fn run(data: &[u8]) -> DissectOutput {

@@ -261,17 +261,9 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::dissect::Carrier;
 
     fn run(data: &[u8]) -> DissectOutput {
-        let ctx = PayloadContext {
-            carrier: Carrier::Ethernet {
-                ethertype: super::super::ETHERTYPE,
-            },
-            src_port: 0,
-            dst_port: 0,
-            to_server: true,
-        };
+        let ctx = PayloadContext::ethernet(super::super::ETHERTYPE);
         let mut out = DissectOutput::default();
         assert_eq!(dissect(&ctx, data, &mut out), data.len());
         out

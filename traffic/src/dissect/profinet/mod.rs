@@ -148,14 +148,7 @@ mod tests {
             0x06, // Set request, 6 bytes of blocks
             0x05, 0x06, 0x00, 0x02, 0x00, 0x04, // control / reset to factory, qualifier
         ];
-        let ctx = PayloadContext {
-            carrier: Carrier::Ethernet {
-                ethertype: ETHERTYPE,
-            },
-            src_port: 0,
-            dst_port: 0,
-            to_server: true,
-        };
+        let ctx = PayloadContext::ethernet(ETHERTYPE);
         let mut out = DissectOutput::default();
         dissect(&ctx, &b, &mut out);
         assert_eq!(out.operations[0].name, "set_reset_to_factory");

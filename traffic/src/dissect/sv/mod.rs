@@ -69,18 +69,10 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dissect::Carrier;
     use crate::operation::OperationClass;
 
     fn run(data: &[u8]) -> DissectOutput {
-        let ctx = PayloadContext {
-            carrier: Carrier::Ethernet {
-                ethertype: ETHERTYPE,
-            },
-            src_port: 0,
-            dst_port: 0,
-            to_server: true,
-        };
+        let ctx = PayloadContext::ethernet(ETHERTYPE);
         let mut out = DissectOutput::default();
         assert_eq!(dissect(&ctx, data, &mut out), data.len());
         out
