@@ -52,7 +52,7 @@ fn an_s7_block_download_is_a_program_download_and_a_logic_change_with_its_eviden
 
 #[test]
 fn a_cip_stop_is_a_critical_operating_mode_change() {
-    let alerts = always_on("enip_cip_stop_plc.pcap");
+    let alerts = always_on("enip/enip_cip_stop_plc.pcap");
     assert_eq!(types(&alerts), ["plc_mode_change"]);
     let a = &alerts[0];
     assert_eq!(a.severity, Severity::Critical);
@@ -72,7 +72,7 @@ fn the_cip_time_change_attempt_is_a_clock_change() {
 
 #[test]
 fn dnp3_restarts_and_stop_application_alert_always() {
-    let alerts = always_on("dnp3_cold_restart.pcap");
+    let alerts = always_on("dnp3/dnp3_cold_restart.pcap");
     assert_eq!(types(&alerts), ["device_restart"]);
     assert_eq!(alerts[0].technique.map(|t| t.id), Some("T0816"));
     assert_eq!(alerts[0].evidence.operations["cold_restart"], 1);
@@ -93,7 +93,7 @@ fn dnp3_restarts_and_stop_application_alert_always() {
 
 #[test]
 fn a_dnp3_file_write_is_a_program_download() {
-    let alerts = always_on("dnp3_file_write.pcap");
+    let alerts = always_on("dnp3/dnp3_file_write.pcap");
     assert_eq!(types(&alerts), ["program_download"]);
     assert_eq!(alerts[0].evidence.operations["open_file"], 1);
     assert_eq!(alerts[0].evidence.operations["close_file"], 1);
@@ -170,7 +170,7 @@ fn an_mms_stop_changes_the_operating_mode() {
     // requests are one operating-mode finding (ATT&CK T0858). The server's
     // replies are broken at the transport (TPKT lengths that leave no room
     // for COTP; tshark shows them as data): malformed MMS, 6 units.
-    let alerts = always_on("iec61850_mms_stop_request.pcap");
+    let alerts = always_on("iec61850/iec61850_mms_stop_request.pcap");
     assert_eq!(types(&alerts), ["malformed_packets", "plc_mode_change"]);
     let mode = one(&alerts, "plc_mode_change");
     assert_eq!(mode.protocol, Some("mms"));
@@ -430,6 +430,53 @@ fn dcp(name: &str, class: OperationClass) -> OperationCount {
         server_mac: Some(mac("00:1b:1b:00:00:02")),
         ..op("10.0.0.1", "10.0.0.2", Protocol::ProfinetDcp, name, class)
     }
+}
+
+/// A GOOSE event the sensor added for a publisher (to its multicast group).
+fn goose_event(name: &str, count: u64) -> OperationCount {
+    OperationCount {
+        transport: TransportKind::Ethernet,
+        client_ip: None,
+        server_ip: None,
+        server_port: None,
+        client_mac: Some(mac("00:00:23:06:30:fe")),
+        server_mac: Some(mac("01:0c:cd:01:00:01")),
+        function_code: if name == "goose_st_num_jump" { 2 } else { 3 },
+        unit: Some(0x3001),
+        direction: Direction::Unknown,
+        count,
+        ..op(
+            "10.0.0.1",
+            "10.0.0.2",
+            Protocol::Goose,
+            name,
+            OperationClass::Write,
+        )
+    }
+}
+
+#[test]
+fn a_goose_state_number_that_jumps_alerts_also_while_learning() {
+    let mut d = Detector::default();
+    d.observe(&batch(1, T0, |b| {
+        b.operations.push(goose_event("goose_retransmission", 40));
+        b.operations.push(goose_event("goose_st_num_jump", 1));
+        b.operations.push(goose_event("goose_st_num_back", 1));
+    }));
+    let views = d.views();
+    // The publications themselves are no alert; the jump and the return
+    // are one, about the publisher.
+    assert_eq!(types(&views), ["goose_state_jump"]);
+    let a = &views[0];
+    assert_eq!(a.severity, Severity::High);
+    assert_eq!(a.technique.map(|t| t.id), Some("T0856"));
+    assert_eq!(a.evidence.operations["goose_st_num_jump"], 1);
+    assert_eq!(a.evidence.operations["goose_st_num_back"], 1);
+    assert_eq!(
+        a.client.as_ref().unwrap().mac,
+        Some(mac("00:00:23:06:30:fe"))
+    );
+    assert!(a.title.ja.contains("00:00:23:06:30:fe") && a.title.en.contains("stNum"));
 }
 
 #[test]

@@ -55,6 +55,7 @@ fn every_alert_type_and_severity_is_in_all_and_as_str_is_the_serde_name() {
         | AlertType::FirmwareUpdate
         | AlertType::ClockChange
         | AlertType::ProfinetDcpSet
+        | AlertType::GooseStateJump
         | AlertType::NetworkScan
         | AlertType::DiscoverySweep
         | AlertType::MalformedPackets
@@ -72,7 +73,7 @@ fn every_alert_type_and_severity_is_in_all_and_as_str_is_the_serde_name() {
         | AlertType::PollingStopped => AlertType::ALL.contains(&t),
     };
     assert!(AlertType::ALL.into_iter().all(listed));
-    assert_eq!(AlertType::ALL.len(), 24);
+    assert_eq!(AlertType::ALL.len(), 25);
 
     for (i, s) in Severity::ALL.iter().enumerate() {
         assert_eq!(

@@ -579,6 +579,31 @@ fn dnp3_zeek_matches_tshark() {
 }
 
 #[test]
+fn dnp3_cold_restart_and_file_write_match_tshark() {
+    // tshark dnp3.al.func: 13 (Cold Restart) ×1, 129 (Response) ×1.
+    let r = run("dnp3/dnp3_cold_restart.pcap");
+    assert_eq!(r.hist(Protocol::Dnp3, all), expect(&[(13, 1), (129, 1)]));
+    assert_eq!(r.out.malformed, 0);
+    // 25 (Open File), 2 (Write), 26 (Close File) ×1 each, 129 (Response) ×3.
+    let r = run("dnp3/dnp3_file_write.pcap");
+    assert_eq!(
+        r.hist(Protocol::Dnp3, all),
+        expect(&[(25, 1), (2, 1), (26, 1), (129, 3)])
+    );
+    assert_eq!(r.out.malformed, 0);
+}
+
+#[test]
+fn enip_cip_stop_matches_tshark() {
+    // tshark: enip.command 112 (Send Unit Data) ×1, cip.sc 7 (Stop) ×1, a request.
+    let r = run("enip/enip_cip_stop_plc.pcap");
+    assert_eq!(r.hist(Protocol::Enip, all), expect(&[(0x70, 1)]));
+    assert_eq!(r.hist(Protocol::Cip, req), expect(&[(7, 1)]));
+    assert_eq!(r.count(Protocol::Cip, resp), 0);
+    assert_eq!(r.out.malformed, 0);
+}
+
+#[test]
 fn iec104_diverse_matches_tshark() {
     let r = run("iec104/iec104_090813_diverse.pcap");
     use traffic::dissect::iec104::{S_FRAME, U_FRAME_BASE};
@@ -897,7 +922,7 @@ fn goose_matches_tshark() {
     );
 }
 
-const ALL_CAPTURES: [&str; 22] = [
+const ALL_CAPTURES: [&str; 25] = [
     "cclink/cclink_ie_field_basic_nttcom.pcap",
     "cclink/cclink_ie_field_control_nttcom.pcap",
     "cclink/cclink_ie_tsn_slmp_nttcom.pcap",
@@ -920,6 +945,9 @@ const ALL_CAPTURES: [&str; 22] = [
     "profinet/profinet_rt_dcp.pcap",
     "s7comm/s7comm_clean.pcap",
     "s7comm/s7comm_downloading_block_db1.pcap",
+    "dnp3/dnp3_cold_restart.pcap",
+    "dnp3/dnp3_file_write.pcap",
+    "enip/enip_cip_stop_plc.pcap",
 ];
 
 /// Dissector-only throughput over every buffer the walker handed out, per protocol.

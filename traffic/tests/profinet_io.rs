@@ -2,6 +2,8 @@
 //! public PROFINET capture in testdata has DCP only): a controller connects
 //! to a device over DCE/RPC, they exchange cyclic data, the device raises a
 //! pull alarm and the controller acknowledges it, then its program stops.
+//! The controller sends its outputs every millisecond, the device its
+//! inputs every two: the cycle counters give each provider's cycle time.
 
 mod common;
 
@@ -82,10 +84,13 @@ fn connect(station: &str) -> Vec<u8> {
     rpc(0, 0, &body)
 }
 
-fn cyclic(frame_id: u16, data_status: u8) -> Vec<u8> {
+/// Cyclic data with its APDU status: the cycle counter (units of 31.25 µs),
+/// the data status and the transfer status.
+fn cyclic(frame_id: u16, cycle_counter: u16, data_status: u8) -> Vec<u8> {
     let mut f = frame_id.to_be_bytes().to_vec();
     f.extend_from_slice(&[0; 40]);
-    f.extend_from_slice(&[0, 1, data_status, 0]);
+    f.extend_from_slice(&cycle_counter.to_be_bytes());
+    f.extend_from_slice(&[data_status, 0]);
     f
 }
 
@@ -118,9 +123,9 @@ fn a_controller_its_device_an_alarm_and_a_stop() {
             &rpc(2, 0, &[0; 20]),
         ),
     ];
-    for _ in 0..100 {
-        frames.push(ethernet(DEVICE, PLC, 0x8892, &cyclic(0x8001, 0x35)));
-        frames.push(ethernet(PLC, DEVICE, 0x8892, &cyclic(0x8002, 0x35)));
+    for n in 0..100u16 {
+        frames.push(ethernet(DEVICE, PLC, 0x8892, &cyclic(0x8001, n * 32, 0x35)));
+        frames.push(ethernet(PLC, DEVICE, 0x8892, &cyclic(0x8002, n * 64, 0x35)));
     }
     // The device says it is ready: an IODControlReq block (0x0112) with
     // ControlCommand ApplicationReady, on the controller's interface.
@@ -145,7 +150,12 @@ fn a_controller_its_device_an_alarm_and_a_stop() {
     frames.push(ethernet(DEVICE, PLC, 0x8892, &alarm(0x11, &alarm_ack)));
     frames.push(ethernet(PLC, DEVICE, 0x8892, &alarm(0x13, &[])));
     // The controller's program stops: its outputs' provider state goes to STOP.
-    frames.push(ethernet(DEVICE, PLC, 0x8892, &cyclic(0x8001, 0x25)));
+    frames.push(ethernet(
+        DEVICE,
+        PLC,
+        0x8892,
+        &cyclic(0x8001, 100 * 32, 0x25),
+    ));
     let whole = digest_capture_bytes(&pcap_of(&frames, 1000), AnalyzerConfig::default()).unwrap();
     let mut ops = BTreeMap::new();
     for o in whole.minutes.iter().flat_map(|m| &m.operations) {
@@ -171,10 +181,30 @@ fn a_controller_its_device_an_alarm_and_a_stop() {
         .minutes
         .iter()
         .flat_map(|m| &m.identities)
-        .filter(|i| i.source == "profinet_io")
+        .filter(|i| i.source == "profinet_io" && i.attribute == "station_name")
         .map(|i| (i.ip.map(|ip| ip.to_string()), i.value.as_str()))
         .collect();
     assert_eq!(names, vec![(Some("192.168.0.1".to_string()), "plc-line-1")]);
+    let cycles: Vec<_> = whole
+        .minutes
+        .iter()
+        .flat_map(|m| &m.identities)
+        .filter(|i| i.attribute == "cycle_time")
+        .map(|i| (i.mac.map(|m| m.to_string()), i.value.as_str()))
+        .collect();
+    assert_eq!(
+        cycles,
+        vec![
+            (
+                Some("00:1b:1b:00:00:01".to_string()),
+                "1 ms (FrameID 0x8001)"
+            ),
+            (
+                Some("00:0e:cf:00:00:02".to_string()),
+                "2 ms (FrameID 0x8002)"
+            ),
+        ]
+    );
     let flows: Vec<_> = whole.minutes.iter().flat_map(|m| &m.flows).collect();
     assert!(
         flows

@@ -30,6 +30,9 @@ pub enum AlertType {
     ClockChange,
     /// PROFINET DCP Set: a station's name or IP address set, or a reset.
     ProfinetDcpSet,
+    /// A GOOSE publisher's state number (stNum) that skipped ahead or went
+    /// back: states its subscribers missed, or a forged publication.
+    GooseStateJump,
     /// One address reaching many hosts or ports in a minute.
     NetworkScan,
     /// Industrial discovery requests to every station or to many devices.
@@ -62,7 +65,7 @@ pub enum AlertType {
 
 impl AlertType {
     /// Every type, in declaration order.
-    pub const ALL: [AlertType; 24] = [
+    pub const ALL: [AlertType; 25] = [
         AlertType::PlcModeChange,
         AlertType::DeviceRestart,
         AlertType::DeviceReconfigure,
@@ -72,6 +75,7 @@ impl AlertType {
         AlertType::FirmwareUpdate,
         AlertType::ClockChange,
         AlertType::ProfinetDcpSet,
+        AlertType::GooseStateJump,
         AlertType::NetworkScan,
         AlertType::DiscoverySweep,
         AlertType::MalformedPackets,
@@ -101,6 +105,7 @@ impl AlertType {
             AlertType::FirmwareUpdate => "firmware_update",
             AlertType::ClockChange => "clock_change",
             AlertType::ProfinetDcpSet => "profinet_dcp_set",
+            AlertType::GooseStateJump => "goose_state_jump",
             AlertType::NetworkScan => "network_scan",
             AlertType::DiscoverySweep => "discovery_sweep",
             AlertType::MalformedPackets => "malformed_packets",
@@ -156,6 +161,7 @@ impl AlertType {
             AlertType::FirmwareUpdate => ("T0857", "System Firmware"),
             AlertType::ClockChange => ("T0855", "Unauthorized Command Message"),
             AlertType::ProfinetDcpSet => ("T0855", "Unauthorized Command Message"),
+            AlertType::GooseStateJump => ("T0856", "Spoof Reporting Message"),
             AlertType::NetworkScan | AlertType::DiscoverySweep => {
                 ("T0846", "Remote System Discovery")
             }

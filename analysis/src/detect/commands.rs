@@ -1,6 +1,8 @@
 //! Dangerous commands, always on (also while learning): operating-mode
 //! changes, restarts and resets, reconfiguration, program download and
-//! upload, logic changes, firmware, clock changes and PROFINET DCP Set.
+//! upload, logic changes, firmware, clock changes, PROFINET DCP Set, and a
+//! GOOSE state number that skipped or went back (the sensor follows each
+//! publisher's stNum, `traffic::analyzer`'s publishers).
 //!
 //! Decided per request from what the upload records carry: the protocol,
 //! the operation's name and class (`traffic::operation`), and for CIP the
@@ -110,6 +112,11 @@ pub fn classify(op: &OperationCount) -> Option<(AlertType, Severity)> {
         }
         // Makes the station blink so a technician finds it: harmless.
         (Protocol::ProfinetDcp, "set_signal") => Some((ProfinetDcpSet, Low)),
+        // Subscribers act on a new state at once (trip, interlock): a
+        // forged one with a higher stNum is taken as news.
+        (Protocol::Goose, "goose_st_num_jump" | "goose_st_num_back") => {
+            Some((GooseStateJump, High))
+        }
         _ => None,
     };
     if by_name.is_some() {

@@ -152,6 +152,20 @@ pub fn texts(a: &Alert) -> (Texts, Texts, Texts) {
                 "Check whether a device was being replaced or commissioned, that the sender is the authorised configuration tool, and that the name and address match the design.",
             ),
         ),
+        GooseStateJump => (
+            t(
+                format!("{client} の GOOSE 状態番号 (stNum) が不連続（{ops}）"),
+                format!("The GOOSE state number (stNum) of {client} skipped or went back ({ops})"),
+            ),
+            t(
+                "GOOSE の発行元は状態が変わるたびに stNum を 1 ずつ増やします。飛びは購読側が見逃した状態変化か、偽の GOOSE（より大きい stNum で遮断・インターロックの値を送り込む典型的な攻撃）を示し、戻りはその後の正規の発行元か再送攻撃を示します。",
+                "A GOOSE publisher raises stNum by one for each new state. A skip means state changes the subscribers missed, or a forged GOOSE (the classic attack sends a higher stNum to push trip or interlock values); a step back means the genuine publisher after such a frame, or a replay.",
+            ),
+            t(
+                "同じ制御ブロック (gocbRef) を別の機器が送っていないか、発行元 IED の再起動や通信断がなかったか、購読側 IED の動作記録（遮断・インターロック）を確認してください。",
+                "Check whether another device sends the same control block (gocbRef), whether the publishing IED restarted or lost its link, and what the subscribing IEDs did (trips, interlocks) at that time.",
+            ),
+        ),
         NetworkScan => (
             t(
                 format!("{client} がネットワークをスキャン（{ops}）"),

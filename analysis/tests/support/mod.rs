@@ -12,18 +12,12 @@ use traffic::{Analyzer, AnalyzerConfig, CaptureReader};
 /// The sensor id (and zone) of every test batch.
 pub const SENSOR: &str = "sen_test";
 
-/// A capture's path: `traffic/testdata/pcaps/…`, or this crate's
-/// `testdata/pcaps/…` for the small captures copied for detections.
+/// A capture's path: `traffic/testdata/pcaps/…`.
 pub fn path(name: &str) -> String {
-    let own = format!("{}/testdata/pcaps/{name}", env!("CARGO_MANIFEST_DIR"));
-    if std::path::Path::new(&own).exists() {
-        own
-    } else {
-        format!(
-            "{}/../traffic/testdata/pcaps/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        )
-    }
+    format!(
+        "{}/../traffic/testdata/pcaps/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// The minute batches of `packets`, numbered from `first_sequence`.
@@ -145,8 +139,8 @@ pub const CAPTURES: &[&str] = &[
     "profinet/profinet_rt_dcp.pcap",
     "s7comm/s7comm_clean.pcap",
     "s7comm/s7comm_downloading_block_db1.pcap",
-    "dnp3_cold_restart.pcap",
-    "dnp3_file_write.pcap",
-    "enip_cip_stop_plc.pcap",
-    "iec61850_mms_stop_request.pcap",
+    "dnp3/dnp3_cold_restart.pcap",
+    "dnp3/dnp3_file_write.pcap",
+    "enip/enip_cip_stop_plc.pcap",
+    "iec61850/iec61850_mms_stop_request.pcap",
 ];

@@ -27,15 +27,21 @@
 //!   the dissectors ([`Analyzer::push`] and friends);
 //! - `minute`: what a minute accumulates and how it is closed into a
 //!   [`MinuteDigest`] ([`Analyzer::tick`], [`Analyzer::finish`]);
+//! - `publishers`: counters layer-2 publishers carry from frame to frame
+//!   (GOOSE state numbers that skip, PROFINET IO cycle times);
 //! - `whole_capture`: every digest of a capture file at once ([`digest_capture`]).
 
 mod minute;
 mod packet_path;
+mod publishers;
 #[cfg(test)]
 mod test_frames;
 mod whole_capture;
 
 pub use minute::MinuteDigest;
+pub use publishers::{
+    GOOSE_ST_NUM_BACK, GOOSE_ST_NUM_JUMP, MAX_PUBLISHER_STREAMS, cycle_time_text,
+};
 pub use whole_capture::{WholeCapture, digest_capture, digest_capture_bytes};
 
 use self::minute::{Edge, Ended, MinuteCounters, OpAgg, OpKey};
@@ -123,6 +129,7 @@ pub struct Analyzer {
     completed: VecDeque<MinuteDigest>,
     scratch_out: DissectOutput,
     scratch_facts: Vec<Fact>,
+    publishers: publishers::Publishers,
     totals: Totals,
     flow_counters: FlowDrops,
 }
@@ -154,6 +161,7 @@ impl Analyzer {
             completed: VecDeque::new(),
             scratch_out: DissectOutput::default(),
             scratch_facts: Vec::new(),
+            publishers: publishers::Publishers::default(),
             totals: Totals::default(),
             flow_counters: FlowDrops::default(),
         }

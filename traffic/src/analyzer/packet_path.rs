@@ -412,6 +412,12 @@ impl Analyzer {
             return;
         };
         dissect::dissect(protocol, &ctx, payload, &mut self.scratch_out);
+        if let (Some(counter), Some(sender)) =
+            (self.scratch_out.publisher_counter.take(), p.src_mac)
+        {
+            self.publishers
+                .observe(sender, counter, &mut self.scratch_out);
+        }
         // Layer 2 has no connection: the requester is the client, the sender of a response the server.
         let ops_dir = self.scratch_out.operations.first().map(|o| o.direction);
         let (client_mac, server_mac) = match ops_dir {

@@ -79,6 +79,26 @@ pub struct DissectOutput {
     pub identities: Vec<IdentityObservation>,
     /// Messages that could not be parsed (counted per protocol by the caller).
     pub malformed: u32,
+    /// A counter the frame's publisher carries from frame to frame, for the
+    /// analyzer to follow per sender (a dissector keeps no state).
+    pub publisher_counter: Option<PublisherCounter>,
+}
+
+/// Counters layer-2 publishers carry in every frame, whose meaning shows
+/// only across frames (`analyzer::publishers` follows them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublisherCounter {
+    /// GOOSE: the control block (APPID, and a hash of its gocbRef), the
+    /// state number and the sequence number within that state.
+    GooseState {
+        appid: u16,
+        control_block: u64,
+        st_num: u32,
+        sq_num: u32,
+    },
+    /// PROFINET IO cyclic data: the FrameID and the APDU status's cycle
+    /// counter, which counts in units of 31.25 µs.
+    ProfinetCycle { frame_id: u16, cycle_counter: u16 },
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@
 //! frames a publication with sqNum 0 is the event: `goose_state_change`
 //! (function code 1); repeats are `goose_retransmission` (0). The data values
 //! are not decoded. Identities of the publisher: `goose_gocb_ref`,
-//! `goose_dataset`, `goose_id`.
+//! `goose_dataset`, `goose_id`. The stNum and sqNum go to the analyzer as a
+//! [`PublisherCounter`], which reports a stNum that skips or goes back
+//! (`analyzer::publishers`).
 
 pub mod codes;
 pub mod parser;
@@ -17,9 +19,10 @@ pub mod parser;
 use self::codes::*;
 use self::parser::*;
 use crate::dissect::common::{new_op, text};
-use crate::dissect::{DissectOutput, PayloadContext};
+use crate::dissect::{DissectOutput, PayloadContext, PublisherCounter};
 use crate::operation::{Direction, IdentityObservation, Protocol};
 use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 
 pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> usize {
     let _ = ctx;
@@ -64,6 +67,16 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
     if g.length_mismatch {
         out.malformed += 1;
     }
+    if let (Some(st_num), Some(sq_num)) = (g.st_num, g.sq_num) {
+        let mut h = rustc_hash::FxHasher::default();
+        g.gocb_ref.hash(&mut h);
+        out.publisher_counter = Some(PublisherCounter::GooseState {
+            appid: g.appid,
+            control_block: h.finish(),
+            st_num,
+            sq_num,
+        });
+    }
     out.operations.push(op);
     data.len()
 }
@@ -104,6 +117,15 @@ mod tests {
                 Some(0x3001)
             )
         );
+        assert!(matches!(
+            out.publisher_counter,
+            Some(PublisherCounter::GooseState {
+                appid: 0x3001,
+                st_num: 5867,
+                sq_num: 0,
+                ..
+            })
+        ));
         let ids = out.identity_pairs();
         assert_eq!(
             ids,

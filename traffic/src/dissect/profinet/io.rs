@@ -12,6 +12,8 @@
 //!   `irt_cyclic_data`, read, direction unknown (each side provides data to
 //!   the other); a provider in STOP (data status bit 4 clear: the controller's
 //!   program stopped, or the device's application) is `rt_cyclic_provider_stop`;
+//!   the cycle counter goes to the analyzer, which reports each provider's
+//!   cycle time (`analyzer::publishers`);
 //! * alarm notifications, sent by the IO device: `alarm_<type>` (diagnosis,
 //!   process, pull, plug, …), diagnostic, direction response (the device is
 //!   the server of the alarm relationship), with the slot and subslot as a range;
@@ -22,7 +24,7 @@
 //! * PTCP: `ptcp_sync`, `ptcp_announce`, `ptcp_follow_up`, `ptcp_delay`, session.
 
 use crate::dissect::common::{PResult, Reader, new_op};
-use crate::dissect::{DissectOutput, PayloadContext};
+use crate::dissect::{DissectOutput, PayloadContext, PublisherCounter};
 use crate::operation::{AddressRange, Direction, OperationClass, Protocol};
 use std::borrow::Cow;
 
@@ -206,6 +208,10 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
             };
             out.operations
                 .push(op(code, name, Read, Direction::Unknown));
+            out.publisher_counter = Some(PublisherCounter::ProfinetCycle {
+                frame_id: id,
+                cycle_counter: u16::from_be_bytes([data[data.len() - 4], data[data.len() - 3]]),
+            });
         }
         FrameKind::Alarm => match parse_rta(&data[2..]) {
             Ok(Rta::Notification {
@@ -316,6 +322,13 @@ pub(crate) mod tests {
                 Direction::Unknown,
                 Some(0x8001)
             )
+        );
+        assert_eq!(
+            run(&cyclic(0x8001, 0x35)).publisher_counter,
+            Some(PublisherCounter::ProfinetCycle {
+                frame_id: 0x8001,
+                cycle_counter: 0x1234
+            })
         );
         assert_eq!(run_op(&cyclic(0x8001, 0x25)).1, "rt_cyclic_provider_stop");
         assert_eq!(run_op(&cyclic(0x0100, 0x35)).1, "irt_cyclic_data");
