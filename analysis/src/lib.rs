@@ -10,6 +10,7 @@
 //! - [`roles`]: what each device is, with evidence and confidence.
 //! - [`report`]: the inventory as shown (docs/ANALYSIS.md).
 //! - [`detect`]: alerts from the same batches (docs/DETECTIONS.md).
+//! - [`texts`]: what people read, in Japanese and English.
 //!
 //! ```
 //! use analysis::Inventory;
@@ -26,6 +27,7 @@ pub mod detect;
 pub mod observations;
 pub mod report;
 pub mod roles;
+pub mod texts;
 
 pub use assets::AssetId;
 pub use report::{Overrides, Report};

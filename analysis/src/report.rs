@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::assets::{AssetId, Assets};
 use crate::observations::Observations;
 use crate::roles::{Assessment, Behaviour, Role, assess};
+use crate::texts::{Texts, t};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FactView {
@@ -35,7 +36,8 @@ pub struct AssetView {
     /// True when a user set the role.
     pub role_overridden: bool,
     pub confidence: u8,
-    pub evidence: Vec<String>,
+    /// The observations behind the role, in Japanese and English.
+    pub evidence: Vec<Texts>,
     pub purdue_level: Option<u8>,
     pub protocols_served: Vec<&'static str>,
     pub protocols_used: Vec<&'static str>,
@@ -160,7 +162,13 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
                 Some(chosen) if *chosen != role => {
                     evidence.insert(
                         0,
-                        format!("set by a user; the traffic suggests {role:?} ({confidence}%)"),
+                        t(
+                            format!(
+                                "利用者が設定。通信からの推定は {}（確信度 {confidence}%）",
+                                role.as_str()
+                            ),
+                            format!("set by a user; the traffic suggests {role:?} ({confidence}%)"),
+                        ),
                     );
                     (role, confidence) = (*chosen, 100);
                     true

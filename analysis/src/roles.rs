@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use traffic::operation::{OperationClass, Protocol};
 
 use crate::assets::AssetId;
+use crate::texts::{Texts, t};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -113,7 +114,7 @@ pub struct Assessment {
     pub role: Role,
     /// 0 to 100.
     pub confidence: u8,
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Texts>,
 }
 
 fn class_count(classes: &BTreeMap<OperationClass, u64>, class: OperationClass) -> u64 {
@@ -128,7 +129,10 @@ pub fn assess(b: &Behaviour) -> Assessment {
         && !b.forwards_for_others
     {
         let mut assessment = assess_conversations(b);
-        let evidence = format!("publishes IEC 61850 GOOSE ({n}): an IED");
+        let evidence = t(
+            format!("IEC 61850 GOOSE を発行（{n}）: IED"),
+            format!("publishes IEC 61850 GOOSE ({n}): an IED"),
+        );
         if assessment.role != Role::Controller {
             assessment = Assessment {
                 role: Role::Controller,
@@ -153,8 +157,9 @@ pub fn assess(b: &Behaviour) -> Assessment {
                 evidence: Vec::new(),
             };
         }
-        assessment.evidence.push(format!(
-            "publishes IEC 61850-9-2 Sampled Values ({n}): a merging unit"
+        assessment.evidence.push(t(
+            format!("IEC 61850-9-2 サンプル値 (SV) を発行（{n}）: マージングユニット"),
+            format!("publishes IEC 61850-9-2 Sampled Values ({n}): a merging unit"),
         ));
         return assessment;
     }
@@ -169,17 +174,26 @@ pub fn assess(b: &Behaviour) -> Assessment {
         return Assessment {
             role: Role::Unknown,
             confidence: 0,
-            evidence: vec![format!(
-                "only asks every station on its network: {}; any device may, so this does not tell its role",
-                asked.join(", ")
+            evidence: vec![t(
+                format!(
+                    "ネットワーク上の全局への問い合わせのみ: {}。どの機器も送るため、これだけでは役割は分かりません",
+                    asked.join(", ")
+                ),
+                format!(
+                    "only asks every station on its network: {}; any device may, so this does not tell its role",
+                    asked.join(", ")
+                ),
             )],
         };
     }
     let mut assessment = assess_conversations(b);
     if !asked.is_empty() {
-        assessment.evidence.push(format!(
-            "also asks every station on its network: {}",
-            asked.join(", ")
+        assessment.evidence.push(t(
+            format!("ネットワーク上の全局にも問い合わせ: {}", asked.join(", ")),
+            format!(
+                "also asks every station on its network: {}",
+                asked.join(", ")
+            ),
         ));
     }
     assessment
@@ -188,9 +202,15 @@ pub fn assess(b: &Behaviour) -> Assessment {
 fn assess_conversations(b: &Behaviour) -> Assessment {
     let mut evidence = Vec::new();
     if b.forwards_for_others {
-        evidence.push(format!(
-            "sends for {} IP addresses that are not its own (a layer-3 hop)",
-            b.routed_ips
+        evidence.push(t(
+            format!(
+                "自分のものではない {} 個の IP アドレスの通信を送信（レイヤー3 の中継機器）",
+                b.routed_ips
+            ),
+            format!(
+                "sends for {} IP addresses that are not its own (a layer-3 hop)",
+                b.routed_ips
+            ),
         ));
         return Assessment {
             role: Role::NetworkDevice,
@@ -198,15 +218,22 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
             evidence,
         };
     }
-    let controller: Vec<String> = b
+    let controller: Vec<Texts> = b
         .served
         .iter()
         .filter(|(p, _)| is_controller_protocol(**p))
         .map(|(p, (requests, clients))| {
-            format!(
-                "answers {} requests ({requests}) from {} client(s)",
-                p.as_str(),
-                clients.len()
+            t(
+                format!(
+                    "{} 台のクライアントからの {} 要求に応答（{requests}）",
+                    clients.len(),
+                    p.as_str()
+                ),
+                format!(
+                    "answers {} requests ({requests}) from {} client(s)",
+                    p.as_str(),
+                    clients.len()
+                ),
             )
         })
         .collect();
@@ -218,13 +245,27 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
         };
     }
     let mut engineering = Vec::new();
+    // Program and firmware operations say more than run/stop commands alone.
+    let mut transfers = false;
     let mut polled = BTreeSet::new();
     let (mut reads, mut writes) = (0, 0);
     for (p, (servers, classes)) in &b.used {
-        for (class, what) in [
-            (OperationClass::Program, "program transfers"),
-            (OperationClass::Firmware, "firmware operations"),
-            (OperationClass::Control, "run/stop/reset commands"),
+        for (class, what_ja, what) in [
+            (
+                OperationClass::Program,
+                "プログラム転送",
+                "program transfers",
+            ),
+            (
+                OperationClass::Firmware,
+                "ファームウェア操作",
+                "firmware operations",
+            ),
+            (
+                OperationClass::Control,
+                "運転・停止・リセット指令",
+                "run/stop/reset commands",
+            ),
         ] {
             // A phasor data concentrator turns its PMUs' data streams on and off
             // as routine: not an engineering action.
@@ -233,7 +274,11 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
             }
             let n = class_count(classes, class);
             if n > 0 {
-                engineering.push(format!("sends {} {what} ({n})", p.as_str()));
+                transfers |= class != OperationClass::Control;
+                engineering.push(t(
+                    format!("{} の{what_ja}を送信（{n}）", p.as_str()),
+                    format!("sends {} {what} ({n})", p.as_str()),
+                ));
             }
         }
         if is_controller_protocol(*p) {
@@ -245,20 +290,22 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
     if !engineering.is_empty() {
         return Assessment {
             role: Role::EngineeringWorkstation,
-            confidence: if engineering.iter().any(|e| !e.contains("run/stop")) {
-                90
-            } else {
-                70
-            },
+            confidence: if transfers { 90 } else { 70 },
             evidence: engineering,
         };
     }
     if !polled.is_empty() && reads + writes == 0 {
         // Only discovery or session set-up towards controllers: what
         // engineering software does when it browses the network.
-        evidence.push(format!(
-            "browses {} controller(s) without reading or writing data",
-            polled.len()
+        evidence.push(t(
+            format!(
+                "{} 台のコントローラを探索（データの読み書きなし）",
+                polled.len()
+            ),
+            format!(
+                "browses {} controller(s) without reading or writing data",
+                polled.len()
+            ),
         ));
         return Assessment {
             role: Role::EngineeringWorkstation,
@@ -267,9 +314,15 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
         };
     }
     if !polled.is_empty() && reads >= writes {
-        evidence.push(format!(
-            "polls {} controller(s): {reads} reads, {writes} writes",
-            polled.len()
+        evidence.push(t(
+            format!(
+                "{} 台のコントローラをポーリング: 読み出し {reads}、書き込み {writes}",
+                polled.len()
+            ),
+            format!(
+                "polls {} controller(s): {reads} reads, {writes} writes",
+                polled.len()
+            ),
         ));
         return Assessment {
             role: Role::Hmi,
@@ -278,9 +331,15 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
         };
     }
     if !polled.is_empty() {
-        evidence.push(format!(
-            "writes to {} controller(s) more than it reads: {reads} reads, {writes} writes",
-            polled.len()
+        evidence.push(t(
+            format!(
+                "{} 台のコントローラへ読み出しより多く書き込み: 読み出し {reads}、書き込み {writes}",
+                polled.len()
+            ),
+            format!(
+                "writes to {} controller(s) more than it reads: {reads} reads, {writes} writes",
+                polled.len()
+            ),
         ));
         return Assessment {
             role: Role::Hmi,
@@ -291,9 +350,9 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
     if let Some((servers, classes)) = b.used.get(&Protocol::OpcUa)
         && class_count(classes, OperationClass::Read) > 0
     {
-        evidence.push(format!(
-            "reads over OPC UA from {} server(s)",
-            servers.len()
+        evidence.push(t(
+            format!("{} 台のサーバから OPC UA で読み出し", servers.len()),
+            format!("reads over OPC UA from {} server(s)", servers.len()),
         ));
         return Assessment {
             role: Role::Historian,
@@ -307,9 +366,15 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
             + class_count(classes, OperationClass::Control)
             > 0
     {
-        evidence.push(format!(
-            "collects C37.118 synchrophasor data from {} source(s) (a phasor data concentrator)",
-            servers.len()
+        evidence.push(t(
+            format!(
+                "{} 台の送信元から C37.118 同期フェーザデータを収集（フェーザデータ集約装置 PDC）",
+                servers.len()
+            ),
+            format!(
+                "collects C37.118 synchrophasor data from {} source(s) (a phasor data concentrator)",
+                servers.len()
+            ),
         ));
         return Assessment {
             role: Role::Historian,
@@ -328,8 +393,11 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
             .copied()
             .unwrap_or(0);
     if cclink_outputs > 0 {
-        evidence.push(format!(
-            "sends CC-Link IE outputs or configuration to its stations ({cclink_outputs}): the master station"
+        evidence.push(t(
+            format!("CC-Link IE の出力または設定を各局へ送信（{cclink_outputs}）: マスタ局"),
+            format!(
+                "sends CC-Link IE outputs or configuration to its stations ({cclink_outputs}): the master station"
+            ),
         ));
         return Assessment {
             role: Role::Controller,
@@ -338,8 +406,10 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
         };
     }
     if cclink_used.is_some() {
-        evidence
-            .push("sends CC-Link IE cyclic inputs or replies to a master: a slave station".into());
+        evidence.push(t(
+            "CC-Link IE のサイクリック入力または応答をマスタ局へ送信: スレーブ局",
+            "sends CC-Link IE cyclic inputs or replies to a master: a slave station",
+        ));
         return Assessment {
             role: Role::FieldDevice,
             confidence: 60,
@@ -347,8 +417,9 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
         };
     }
     if let Some((requests, _)) = b.served.get(&Protocol::C37118) {
-        evidence.push(format!(
-            "answers C37.118 synchrophasor requests ({requests}) as a PMU"
+        evidence.push(t(
+            format!("PMU として C37.118 同期フェーザの要求に応答（{requests}）"),
+            format!("answers C37.118 synchrophasor requests ({requests}) as a PMU"),
         ));
         return Assessment {
             role: Role::FieldDevice,
@@ -368,9 +439,15 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
             + class_count(classes, OperationClass::Write)
             > 0
     {
-        evidence.push(format!(
-            "sets up PROFINET IO connections or records with {} device(s), or acknowledges their alarms: an IO controller",
-            devices.len()
+        evidence.push(t(
+            format!(
+                "{} 台のデバイスと PROFINET IO の接続・レコードを設定、またはアラームを確認: IO コントローラ",
+                devices.len()
+            ),
+            format!(
+                "sets up PROFINET IO connections or records with {} device(s), or acknowledges their alarms: an IO controller",
+                devices.len()
+            ),
         ));
         return Assessment {
             role: Role::Controller,
@@ -379,9 +456,15 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
         };
     }
     if let Some((requests, peers)) = b.served.get(&Protocol::ProfinetIo) {
-        evidence.push(format!(
-            "exchanges PROFINET IO with {} station(s) ({requests}) and sets up no connection: an IO device",
-            peers.len()
+        evidence.push(t(
+            format!(
+                "{} 局と PROFINET IO を交換（{requests}）し、接続は設定しない: IO デバイス",
+                peers.len()
+            ),
+            format!(
+                "exchanges PROFINET IO with {} station(s) ({requests}) and sets up no connection: an IO device",
+                peers.len()
+            ),
         ));
         return Assessment {
             role: Role::FieldDevice,
@@ -390,7 +473,10 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
         };
     }
     if let Some((requests, _)) = b.served.get(&Protocol::ProfinetDcp) {
-        evidence.push(format!("answers PROFINET DCP ({requests}) as a station"));
+        evidence.push(t(
+            format!("局として PROFINET DCP に応答（{requests}）"),
+            format!("answers PROFINET DCP ({requests}) as a station"),
+        ));
         return Assessment {
             role: Role::FieldDevice,
             confidence: 50,
@@ -401,19 +487,28 @@ fn assess_conversations(b: &Behaviour) -> Assessment {
         return Assessment {
             role: Role::Unknown,
             confidence: 0,
-            evidence: vec!["seen at layer 2 only, in no protocol the engine decodes".into()],
+            evidence: vec![t(
+                "レイヤー2 でのみ観測（解析するプロトコルの通信なし）",
+                "seen at layer 2 only, in no protocol the engine decodes",
+            )],
         };
     }
     if b.served.is_empty() && b.used.is_empty() {
         return Assessment {
             role: Role::ItHost,
             confidence: 30,
-            evidence: vec!["no industrial protocol seen to or from it".into()],
+            evidence: vec![t(
+                "産業用プロトコルの送受信なし",
+                "no industrial protocol seen to or from it",
+            )],
         };
     }
     Assessment {
         role: Role::Unknown,
         confidence: 0,
-        evidence: vec!["speaks industrial protocols in no role the engine recognises".into()],
+        evidence: vec![t(
+            "産業用プロトコルを使うが、エンジンが認識する役割に当てはまらない",
+            "speaks industrial protocols in no role the engine recognises",
+        )],
     }
 }

@@ -54,7 +54,9 @@ fn the_s7_plc_and_the_workstation_that_downloads_a_block_to_it() {
     let ews = with_ip(&r, "192.168.1.10");
     assert_eq!(ews.role, Role::EngineeringWorkstation);
     assert!(
-        ews.evidence.iter().any(|e| e.contains("program transfers")),
+        ews.evidence
+            .iter()
+            .any(|e| e.en.contains("program transfers")),
         "{:?}",
         ews.evidence
     );
@@ -151,7 +153,7 @@ fn bacnet_devices_with_names_and_the_workstation_that_polls_them() {
     let poller = with_ip(&r, "172.20.32.200");
     assert_eq!(poller.role, Role::Hmi);
     assert!(
-        poller.evidence[0].starts_with("polls 38 controller(s)"),
+        poller.evidence[0].en.starts_with("polls 38 controller(s)"),
         "{:?}",
         poller.evidence
     );
@@ -180,7 +182,8 @@ fn profinet_stations_that_only_ask_everyone_say_so() {
         assert!(
             a.evidence
                 .iter()
-                .any(|e| e.starts_with("only asks every station") && e.contains("profinet_dcp (")),
+                .any(|e| e.en.starts_with("only asks every station")
+                    && e.en.contains("profinet_dcp (")),
             "{}: {:?}",
             a.id,
             a.evidence
@@ -239,8 +242,47 @@ fn cclink_ie_field_basic_master_and_slave() {
     // 172.16.134.129 answers with its inputs.
     let master = with_ip(&r, "172.16.134.128");
     assert_eq!(master.role, Role::Controller, "{:?}", master.evidence);
-    assert!(master.evidence.iter().any(|e| e.contains("master station")));
+    assert!(
+        master
+            .evidence
+            .iter()
+            .any(|e| e.en.contains("master station"))
+    );
     let slave = with_ip(&r, "172.16.134.129");
     assert_eq!(slave.role, Role::FieldDevice, "{:?}", slave.evidence);
     assert_eq!(slave.purdue_level, Some(0));
+}
+
+#[test]
+fn every_role_is_explained_in_japanese_and_english() {
+    let dir = format!("{}/../traffic/testdata/pcaps", env!("CARGO_MANIFEST_DIR"));
+    let mut explained = 0;
+    for protocol in std::fs::read_dir(&dir).unwrap() {
+        let protocol = protocol.unwrap().path();
+        if !protocol.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&protocol).unwrap() {
+            let file = file.unwrap().path();
+            let rel = file
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            for a in &inventory_of(&rel).assets {
+                assert!(!a.evidence.is_empty(), "{rel}: {} has no evidence", a.id);
+                for e in &a.evidence {
+                    // Japanese text, not the English copied.
+                    assert!(
+                        e.ja.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)
+                            || ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                        "{rel}: {e:?}"
+                    );
+                    assert!(!e.en.is_empty() && e.en.is_ascii(), "{rel}: {e:?}");
+                    explained += 1;
+                }
+            }
+        }
+    }
+    assert!(explained > 100, "{explained}");
 }

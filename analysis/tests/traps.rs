@@ -284,7 +284,16 @@ fn a_users_role_and_level_win_and_the_traffic_stays_in_the_evidence() {
     assert!(a.role_overridden);
     assert_eq!(a.purdue_level, Some(4));
     assert!(
-        a.evidence[0].starts_with("set by a user; the traffic suggests Hmi"),
+        a.evidence[0]
+            .en
+            .starts_with("set by a user; the traffic suggests Hmi"),
+        "{:?}",
+        a.evidence
+    );
+    assert!(
+        a.evidence[0]
+            .ja
+            .starts_with("利用者が設定。通信からの推定は hmi"),
         "{:?}",
         a.evidence
     );
@@ -360,7 +369,8 @@ fn a_request_to_every_station_is_no_edge_but_tells_what_its_sender_speaks() {
     assert!(
         plc_view
             .evidence
-            .contains(&"also asks every station on its network: profinet_dcp (3)".to_string()),
+            .iter()
+            .any(|e| e.en == "also asks every station on its network: profinet_dcp (3)"),
         "{:?}",
         plc_view.evidence
     );
@@ -374,7 +384,7 @@ fn a_request_to_every_station_is_no_edge_but_tells_what_its_sender_speaks() {
         hmi_view
             .evidence
             .iter()
-            .all(|e| !e.contains("every station"))
+            .all(|e| !e.en.contains("every station"))
     );
 }
 
@@ -468,7 +478,7 @@ fn a_goose_publisher_is_an_ied() {
         .unwrap();
     assert_eq!(a.role, Role::Controller, "{:?}", a.evidence);
     assert!(
-        a.evidence.iter().any(|e| e.contains("GOOSE (26)")),
+        a.evidence.iter().any(|e| e.en.contains("GOOSE (26)")),
         "{:?}",
         a.evidence
     );
@@ -501,7 +511,7 @@ fn a_sampled_values_publisher_is_a_merging_unit() {
     assert!(
         a.evidence
             .iter()
-            .any(|e| e.contains("Sampled Values (240000)")),
+            .any(|e| e.en.contains("Sampled Values (240000)")),
         "{:?}",
         a.evidence
     );
@@ -594,7 +604,14 @@ fn a_profinet_io_controller_and_its_device() {
             .iter()
             .find(|a| a.id == format!("mac:{m}"))
             .unwrap();
-        (a.role, a.evidence.join("; "))
+        (
+            a.role,
+            a.evidence
+                .iter()
+                .map(|e| e.en.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
     };
     let (plc_role, why) = role(plc);
     assert_eq!(plc_role, Role::Controller, "{why}");

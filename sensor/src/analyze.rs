@@ -180,7 +180,7 @@ pub fn render_text(r: &Report) -> String {
             let _ = writeln!(out, "    {}", identity.join("  ·  "));
         }
         for e in &a.evidence {
-            let _ = writeln!(out, "    because: {e}");
+            let _ = writeln!(out, "    because: {}", e.en);
         }
         for f in &a.facts {
             let _ = writeln!(out, "    {} = {}  ({})", f.attribute, f.value, f.source);

@@ -7,10 +7,9 @@ mod common;
 
 use common::{pcap_dir, pcap_of};
 use std::collections::BTreeMap;
-use traffic::analyzer::{
-    AnalyzerConfig, GOOSE_ST_NUM_BACK, GOOSE_ST_NUM_JUMP, digest_capture_bytes,
-};
+use traffic::analyzer::{AnalyzerConfig, digest_capture_bytes};
 use traffic::capture::CaptureReader;
+use traffic::dissect::goose::codes::{ST_NUM_BACK, ST_NUM_JUMP};
 use traffic::dissect::goose::parser::parse_goose;
 use traffic::operation::Protocol;
 
@@ -67,11 +66,12 @@ fn the_recorded_publishers_step_one_state_at_a_time() {
     assert_eq!(count(&ops, "goose_st_num_back"), 0, "{ops:?}");
 }
 
-#[test]
-fn a_forged_frame_with_a_higher_state_number_is_seen_and_so_is_the_return() {
+/// The capture with a forged copy of the publication of stNum 5870,
+/// sqNum 0, put in right after it with stNum 5890 (what an injection tool
+/// sends so that subscribers take its values as news), from `sender`
+/// (the publisher's own MAC when `None`).
+fn with_forgery(sender: Option<[u8; 6]>) -> Vec<Vec<u8>> {
     let mut frames = frames();
-    // The publication of stNum 5870, sqNum 0, copied with stNum 5890: what
-    // an injection tool sends so that subscribers take its values as news.
     let at = frames
         .iter()
         .position(|f| {
@@ -86,14 +86,25 @@ fn a_forged_frame_with_a_higher_state_number_is_seen_and_so_is_the_return() {
         .position(|w| w == [0x85, 0x02, 0x16, 0xEE])
         .expect("stNum 5870 encoded in two bytes");
     forged[st + 2..st + 4].copy_from_slice(&5890u16.to_be_bytes());
+    if let Some(mac) = sender {
+        forged[6..12].copy_from_slice(&mac);
+    }
     assert_eq!(
         parse_goose(goose_payload(&forged).unwrap()).unwrap().st_num,
         Some(5890)
     );
     frames.insert(at + 1, forged);
+    frames
+}
+
+#[test]
+fn a_forged_frame_with_a_higher_state_number_is_seen_and_so_is_the_return() {
+    let frames = with_forgery(None);
     let ops = goose_operations(&frames);
-    // The forged frame jumps ahead; the genuine publisher's next frame
-    // (5870, sqNum 1) is then behind it. Both carry the publisher's MAC.
+    // The forged frame jumps ahead; the genuine publisher's repeats of
+    // 5870 just after it are taken as late copies of the state it left,
+    // and its next state (5871) is then behind the forged one. Both
+    // events carry the publisher's MAC, which the forgery copied.
     let jump = ("goose_st_num_jump".to_string(), PUBLISHER.to_string());
     let back = ("goose_st_num_back".to_string(), PUBLISHER.to_string());
     assert_eq!(
@@ -114,5 +125,26 @@ fn a_forged_frame_with_a_higher_state_number_is_seen_and_so_is_the_return() {
         .filter(|o| o.name.starts_with("goose_st_num"))
         .map(|o| o.function_code)
         .collect();
-    assert_eq!(codes, [GOOSE_ST_NUM_JUMP, GOOSE_ST_NUM_BACK]);
+    assert_eq!(codes.len(), 2);
+    assert!(codes.contains(&ST_NUM_JUMP) && codes.contains(&ST_NUM_BACK));
+}
+
+#[test]
+fn a_forgery_from_the_attackers_own_mac_is_seen_and_names_it() {
+    let attacker = [0x02, 0, 0, 0, 0, 0x66];
+    let ops = goose_operations(&with_forgery(Some(attacker)));
+    let jump = (
+        "goose_st_num_jump".to_string(),
+        "02:00:00:00:00:66".to_string(),
+    );
+    let back = ("goose_st_num_back".to_string(), PUBLISHER.to_string());
+    assert_eq!(
+        (ops.get(&jump), ops.get(&back)),
+        (Some(&1), Some(&1)),
+        "{ops:?}"
+    );
+    assert_eq!(
+        count(&ops, "goose_st_num_jump") + count(&ops, "goose_st_num_back"),
+        2
+    );
 }

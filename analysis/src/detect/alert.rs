@@ -317,12 +317,7 @@ impl Finding {
     }
 }
 
-/// Text in both languages of the product.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Texts {
-    pub ja: String,
-    pub en: String,
-}
+pub use crate::texts::Texts;
 
 /// An edge as the inventory names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,13 +4,7 @@
 //! them must escape them.
 
 use super::alert::{Alert, AlertType, Texts};
-
-fn t(ja: impl Into<String>, en: impl Into<String>) -> Texts {
-    Texts {
-        ja: ja.into(),
-        en: en.into(),
-    }
-}
+use crate::texts::t;
 
 /// (title, why it matters, what to check).
 pub fn texts(a: &Alert) -> (Texts, Texts, Texts) {
@@ -154,16 +148,18 @@ pub fn texts(a: &Alert) -> (Texts, Texts, Texts) {
         ),
         GooseStateJump => (
             t(
-                format!("{client} の GOOSE 状態番号 (stNum) が不連続（{ops}）"),
-                format!("The GOOSE state number (stNum) of {client} skipped or went back ({ops})"),
+                format!("{client} の GOOSE 状態番号（stNum）が不連続（{ops}）"),
+                format!(
+                    "The GOOSE state number (stNum) sent by {client} skipped or went back ({ops})"
+                ),
             ),
             t(
-                "GOOSE の発行元は状態が変わるたびに stNum を 1 ずつ増やします。飛びは購読側が見逃した状態変化か、偽の GOOSE（より大きい stNum で遮断・インターロックの値を送り込む典型的な攻撃）を示し、戻りはその後の正規の発行元か再送攻撃を示します。",
-                "A GOOSE publisher raises stNum by one for each new state. A skip means state changes the subscribers missed, or a forged GOOSE (the classic attack sends a higher stNum to push trip or interlock values); a step back means the genuine publisher after such a frame, or a replay.",
+                "GOOSE の送信元（パブリッシャ）は状態が変わるたびに stNum を 1 ずつ増やします。stNum が飛んだ場合は、センサーまたは受信側が状態変化を取りこぼしたか、偽の GOOSE（大きな stNum を付けてトリップやインターロックの値を送り込む典型的な攻撃）が考えられます。stNum が戻った場合は、偽の GOOSE の後に正規の送信元が送信を続けているか、過去のフレームを送り直すリプレイ攻撃が考えられます。",
+                "A GOOSE publisher raises stNum by one for each new state. A skip means state changes the sensor or the subscribers missed, or a forged GOOSE (the classic attack sends a higher stNum to push trip or interlock values); a step back means the genuine publisher carrying on after such a frame, or a replay of old frames.",
             ),
             t(
-                "同じ制御ブロック (gocbRef) を別の機器が送っていないか、発行元 IED の再起動や通信断がなかったか、購読側 IED の動作記録（遮断・インターロック）を確認してください。",
-                "Check whether another device sends the same control block (gocbRef), whether the publishing IED restarted or lost its link, and what the subscribing IEDs did (trips, interlocks) at that time.",
+                "同じ制御ブロック（gocbRef）を別の機器が送信していないか、送信元 IED の再起動や通信断、センサーのパケット取りこぼしがなかったか、受信側 IED の動作記録（トリップ・インターロック）を確認してください。",
+                "Check whether another device sends the same control block (gocbRef), whether the publishing IED restarted or lost its link, whether the sensor dropped packets, and what the subscribing IEDs did (trips, interlocks) at that time.",
             ),
         ),
         NetworkScan => (

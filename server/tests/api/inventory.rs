@@ -354,6 +354,7 @@ async fn the_inventory_pages_show_the_tenants_assets_as_text(backend: Backend) {
     assert!(page.contains("data-testid=\"asset-peer\""), "{page}");
     assert!(page.contains("s7comm"), "{page}");
     assert!(page.contains("PLC / controller"), "{page}");
+    assert!(page.contains("answers s7comm requests"), "{page}");
     assert!(
         !page.contains("asset-decide"),
         "a viewer cannot correct roles"
@@ -387,6 +388,11 @@ async fn the_inventory_pages_show_the_tenants_assets_as_text(backend: Backend) {
         page.as_str().unwrap().contains("asset-decide"),
         "an admin gets the form"
     );
+    // The evidence in the page's language.
+    assert!(
+        page.as_str().unwrap().contains("s7comm 要求に応答"),
+        "{page}"
+    );
     let (status, refused) = decide(&admin, "boss", "").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
     assert!(refused.to_string().contains("role"), "{refused}");
@@ -419,6 +425,13 @@ async fn the_inventory_pages_show_the_tenants_assets_as_text(backend: Backend) {
     assert!(
         page.as_str().unwrap().contains("customer-admin"),
         "who decided is shown"
+    );
+    let (_, page) = asset_page(&admin, "Ja").await;
+    assert!(
+        page.as_str()
+            .unwrap()
+            .contains("利用者が設定。通信からの推定は controller"),
+        "{page}"
     );
     let (status, _) = decide(&admin, "", "").await;
     assert_eq!(status, StatusCode::OK);

@@ -39,9 +39,7 @@ mod test_frames;
 mod whole_capture;
 
 pub use minute::MinuteDigest;
-pub use publishers::{
-    GOOSE_ST_NUM_BACK, GOOSE_ST_NUM_JUMP, MAX_PUBLISHER_STREAMS, cycle_time_text,
-};
+pub use publishers::{LATE_COPY_NS, MAX_PUBLISHER_STREAMS, cycle_time_text};
 pub use whole_capture::{WholeCapture, digest_capture, digest_capture_bytes};
 
 use self::minute::{Edge, Ended, MinuteCounters, OpAgg, OpKey};

@@ -411,12 +411,14 @@ impl Analyzer {
         let Some(protocol) = dissect::classify(&ctx, payload) else {
             return;
         };
+        // Only what this frame's dissector sets may reach the publishers.
+        self.scratch_out.publisher_counter = None;
         dissect::dissect(protocol, &ctx, payload, &mut self.scratch_out);
         if let (Some(counter), Some(sender)) =
             (self.scratch_out.publisher_counter.take(), p.src_mac)
         {
             self.publishers
-                .observe(sender, counter, &mut self.scratch_out);
+                .observe(sender, counter, now, &mut self.scratch_out);
         }
         // Layer 2 has no connection: the requester is the client, the sender of a response the server.
         let ops_dir = self.scratch_out.operations.first().map(|o| o.direction);

@@ -88,13 +88,17 @@ pub struct DissectOutput {
 /// only across frames (`analyzer::publishers` follows them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublisherCounter {
-    /// GOOSE: the control block (APPID, and a hash of its gocbRef), the
-    /// state number and the sequence number within that state.
+    /// GOOSE: the control block (APPID, a hash of its gocbRef, and whether
+    /// the frame is a simulation), the state number, the sequence number
+    /// within that state, and how long a subscriber waits for the next
+    /// frame (0: not said).
     GooseState {
         appid: u16,
         control_block: u64,
+        simulation: bool,
         st_num: u32,
         sq_num: u32,
+        time_allowed_to_live_ms: u32,
     },
     /// PROFINET IO cyclic data: the FrameID and the APDU status's cycle
     /// counter, which counts in units of 31.25 µs.

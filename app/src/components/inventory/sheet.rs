@@ -23,11 +23,30 @@ struct AssetJson {
     product: Option<String>,
     facts: Vec<Fact>,
     role_overridden: bool,
-    evidence: Vec<String>,
+    evidence: Vec<Evidence>,
     ips: Vec<ZonedIp>,
     sensors: Vec<String>,
     protocols_served: Vec<String>,
     protocols_used: Vec<String>,
+}
+
+/// One line of role evidence: in both languages, or plain text as
+/// engines before the Japanese evidence wrote it.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Evidence {
+    Texts { ja: String, en: String },
+    Plain(String),
+}
+
+impl Evidence {
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Evidence::Texts { ja, .. }, Lang::Ja) => ja.clone(),
+            (Evidence::Texts { en, .. }, _) => en.clone(),
+            (Evidence::Plain(text), _) => text.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -85,7 +104,7 @@ const PEERS_SHOWN: usize = 200;
 /// The page's HTML in `lang`.
 pub fn render(sheet: Sheet, lang: Lang) -> String {
     let w = lang.inventory();
-    html(lang, move || page(sheet, w))
+    html(lang, move || page(sheet, lang, w))
 }
 
 fn list(items: &[String]) -> String {
@@ -96,7 +115,7 @@ fn list(items: &[String]) -> String {
     }
 }
 
-fn page(sheet: Sheet, w: &'static InventoryWords) -> impl IntoView + use<> {
+fn page(sheet: Sheet, lang: Lang, w: &'static InventoryWords) -> impl IntoView + use<> {
     let Sheet {
         detail,
         edges,
@@ -136,7 +155,7 @@ fn page(sheet: Sheet, w: &'static InventoryWords) -> impl IntoView + use<> {
     let evidence = json
         .evidence
         .iter()
-        .map(|e| view! { <li>{e.clone()}</li> })
+        .map(|e| view! { <li>{e.text(lang)}</li> })
         .collect_view();
     let ip_history = json
         .ips
@@ -388,5 +407,32 @@ fn decision_form(
             </label>
             <button type="submit" data-testid="decide-save">{w.save}</button>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_is_read_in_both_shapes_and_shown_in_the_pages_language() {
+        let json: AssetJson = serde_json::from_str(
+            r#"{"evidence": [{"ja": "s7comm 要求に応答", "en": "answers s7comm requests"}, "polls 2 controller(s)"]}"#,
+        )
+        .unwrap();
+        let shown = |lang| {
+            json.evidence
+                .iter()
+                .map(|e| e.text(lang))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            shown(Lang::Ja),
+            ["s7comm 要求に応答", "polls 2 controller(s)"]
+        );
+        assert_eq!(
+            shown(Lang::En),
+            ["answers s7comm requests", "polls 2 controller(s)"]
+        );
     }
 }

@@ -73,8 +73,10 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
         out.publisher_counter = Some(PublisherCounter::GooseState {
             appid: g.appid,
             control_block: h.finish(),
+            simulation: g.simulation,
             st_num,
             sq_num,
+            time_allowed_to_live_ms: g.time_allowed_to_live_ms.unwrap_or(0),
         });
     }
     out.operations.push(op);
@@ -121,8 +123,10 @@ mod tests {
             out.publisher_counter,
             Some(PublisherCounter::GooseState {
                 appid: 0x3001,
+                simulation: false,
                 st_num: 5867,
                 sq_num: 0,
+                time_allowed_to_live_ms: 2000,
                 ..
             })
         ));

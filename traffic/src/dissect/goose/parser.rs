@@ -14,6 +14,8 @@ pub struct Goose<'a> {
     pub go_id: &'a [u8],
     pub st_num: Option<u32>,
     pub sq_num: Option<u32>,
+    /// How long a subscriber may wait for the next frame, in milliseconds.
+    pub time_allowed_to_live_ms: Option<u32>,
     pub simulation: bool,
     /// The header's length disagrees with the frame (Ethernet padding aside).
     pub length_mismatch: bool,
@@ -49,6 +51,7 @@ pub fn parse_goose(data: &[u8]) -> PResult<Goose<'_>> {
             TAG_ST_NUM => g.st_num = Some(unsigned(v, "goose")?),
             TAG_SQ_NUM => g.sq_num = Some(unsigned(v, "goose")?),
             TAG_SIMULATION => g.simulation = v.first().is_some_and(|&b| b != 0),
+            TAG_TIME_ALLOWED_TO_LIVE => g.time_allowed_to_live_ms = unsigned(v, "goose").ok(),
             _ => {}
         }
     }
@@ -108,6 +111,7 @@ pub(crate) mod tests {
             (g.st_num, g.sq_num, g.simulation),
             (Some(5867), Some(0), false)
         );
+        assert_eq!(g.time_allowed_to_live_ms, Some(2000));
         assert!(!g.length_mismatch);
         for n in 0..f.len() {
             assert!(parse_goose(&f[..n]).is_err());

@@ -1,0 +1,26 @@
+//! Text a person reads, in both languages of the product: alert titles and
+//! advice, and the evidence behind a role.
+
+use serde::{Deserialize, Serialize};
+
+/// Text in Japanese and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Texts {
+    pub ja: String,
+    pub en: String,
+}
+
+impl Texts {
+    /// The text in `ja` or `en`, whichever `japanese` asks for.
+    pub fn pick(&self, japanese: bool) -> &str {
+        if japanese { &self.ja } else { &self.en }
+    }
+}
+
+/// `Texts` from a Japanese and an English text.
+pub fn t(ja: impl Into<String>, en: impl Into<String>) -> Texts {
+    Texts {
+        ja: ja.into(),
+        en: en.into(),
+    }
+}
