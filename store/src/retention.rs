@@ -6,13 +6,18 @@
 //! analysis made of it (assets, edges, history). The operations the rows
 //! counted move to `retention_totals`, so the portal's totals do not drop.
 //!
+//! Before they go, what the operation and flow rows said is added to the
+//! hourly rollups (`operation_hours`, `flow_hours`: per hour, sensor,
+//! client, server, protocol and operation), which are kept: in the same
+//! transaction that marks the batch purged, so each batch counts once.
+//!
 //! A batch is never purged before the analysis job took it in, however
 //! old: nothing is lost that the inventory has not seen.
 
 use sqlx::Row;
 
 use crate::StoreError;
-use crate::db::{Db, internal};
+use crate::db::{Backend, Db, internal};
 
 /// Batches one purge transaction takes at most: on SQLite it holds the
 /// write lock, which ingestion waits for.
@@ -75,6 +80,12 @@ impl Retention {
             .await
             .map_err(internal)?;
             let key = (tenant_id, sensor_id, sequence);
+            let (least, greatest) = match self.db.backend() {
+                Backend::Sqlite => ("MIN", "MAX"),
+                Backend::Postgres => ("LEAST", "GREATEST"),
+            };
+            by_batch(&mut tx, &operation_rollup(least, greatest), key).await?;
+            by_batch(&mut tx, &flow_rollup(least, greatest), key).await?;
             for table in MINUTE_TABLES {
                 let sql = format!(
                     "DELETE FROM {table} WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3"
@@ -104,6 +115,48 @@ impl Retention {
             }
         }
     }
+}
+
+/// Adds a batch's operation rows to `operation_hours`. `least` and
+/// `greatest` are the dialect's two-argument MIN and MAX. (`WHERE` before
+/// `ON CONFLICT` also keeps SQLite from reading the latter as a join.)
+fn operation_rollup(least: &str, greatest: &str) -> String {
+    format!(
+        "INSERT INTO operation_hours (tenant_id, sensor_id, hour_start, client, server, server_port, \
+         protocol, name, class, direction, count, errors, first_seen_ms, last_seen_ms) \
+         SELECT tenant_id, sensor_id, (minute_start / 3600) * 3600, COALESCE(client_ip, client_mac, ''), \
+         COALESCE(server_ip, server_mac, ''), COALESCE(server_port, -1), protocol, name, class, direction, \
+         CAST(SUM(count) AS BIGINT), CAST(SUM(CASE WHEN error_code IS NULL THEN 0 ELSE count END) AS BIGINT), \
+         MIN(first_seen_ms), MAX(last_seen_ms) FROM operation_minutes \
+         WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3 \
+         GROUP BY tenant_id, sensor_id, (minute_start / 3600) * 3600, COALESCE(client_ip, client_mac, ''), \
+         COALESCE(server_ip, server_mac, ''), COALESCE(server_port, -1), protocol, name, class, direction \
+         ON CONFLICT (tenant_id, sensor_id, hour_start, client, server, server_port, protocol, name, class, direction) \
+         DO UPDATE SET count = operation_hours.count + excluded.count, \
+         errors = operation_hours.errors + excluded.errors, \
+         first_seen_ms = {least}(operation_hours.first_seen_ms, excluded.first_seen_ms), \
+         last_seen_ms = {greatest}(operation_hours.last_seen_ms, excluded.last_seen_ms)"
+    )
+}
+
+/// Adds a batch's flow rows to `flow_hours` (see [`operation_rollup`]).
+fn flow_rollup(least: &str, greatest: &str) -> String {
+    format!(
+        "INSERT INTO flow_hours (tenant_id, sensor_id, hour_start, transport, client_ip, server_ip, \
+         server_port, protocol, flow_records, packets, bytes, first_seen_ms, last_seen_ms) \
+         SELECT tenant_id, sensor_id, (minute_start / 3600) * 3600, transport, client_ip, server_ip, \
+         server_port, COALESCE(protocol, ''), CAST(COUNT(*) AS BIGINT), \
+         CAST(SUM(packets_to_server + packets_to_client) AS BIGINT), \
+         CAST(SUM(bytes_to_server + bytes_to_client) AS BIGINT), MIN(first_seen_ms), MAX(last_seen_ms) \
+         FROM flow_minutes WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3 \
+         GROUP BY tenant_id, sensor_id, (minute_start / 3600) * 3600, transport, client_ip, server_ip, \
+         server_port, COALESCE(protocol, '') \
+         ON CONFLICT (tenant_id, sensor_id, hour_start, transport, client_ip, server_ip, server_port, protocol) \
+         DO UPDATE SET flow_records = flow_hours.flow_records + excluded.flow_records, \
+         packets = flow_hours.packets + excluded.packets, bytes = flow_hours.bytes + excluded.bytes, \
+         first_seen_ms = {least}(flow_hours.first_seen_ms, excluded.first_seen_ms), \
+         last_seen_ms = {greatest}(flow_hours.last_seen_ms, excluded.last_seen_ms)"
+    )
 }
 
 /// Runs `sql` for one batch: `$1`, `$2`, `$3` are its tenant, sensor and

@@ -905,6 +905,41 @@ async fn old_minute_rows_go_once_analysed_and_nothing_else_changes(backend: Back
     assert!(totals.operations > 0);
     assert!(minute_rows(&store, s.id, 1).await > 0);
 
+    // What the hourly rollups must hold once every batch is purged.
+    let scalar = |sql: &'static str| {
+        let store = &store;
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .bind(s.id)
+                .fetch_one(store.db.pool())
+                .await
+                .unwrap()
+        }
+    };
+    let operations_before =
+        scalar("SELECT CAST(SUM(count) AS BIGINT) FROM operation_minutes WHERE sensor_id = $1")
+            .await;
+    let errors_before = scalar(
+        "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM operation_minutes \
+         WHERE sensor_id = $1 AND error_code IS NOT NULL",
+    )
+    .await;
+    let operation_groups = scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT DISTINCT (minute_start / 3600) * 3600 AS h, \
+         COALESCE(client_ip, client_mac, '') AS c, COALESCE(server_ip, server_mac, '') AS s, \
+         COALESCE(server_port, -1) AS p, protocol, name, class, direction \
+         FROM operation_minutes WHERE sensor_id = $1) AS g",
+    )
+    .await;
+    let flow_records_before =
+        scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM flow_minutes WHERE sensor_id = $1").await;
+    let packets_before = scalar(
+        "SELECT CAST(SUM(packets_to_server + packets_to_client) AS BIGINT) FROM flow_minutes \
+         WHERE sensor_id = $1",
+    )
+    .await;
+    assert!(operation_groups > 0 && flow_records_before > 0);
+
     // Everything but the newest analysed batch was stored long ago.
     sqlx::query("UPDATE batches SET received_at = 1000 WHERE sequence < $1 OR sequence = $2")
         .bind(n as i64)
@@ -956,6 +991,30 @@ async fn old_minute_rows_go_once_analysed_and_nothing_else_changes(backend: Back
         1
     );
     assert_eq!(minute_rows(&store, s.id, n + 1).await, 0);
+    // Every batch went through the rollups once, over three purges (later
+    // batches of an hour added to its rows).
+    assert_eq!(
+        scalar("SELECT CAST(SUM(count) AS BIGINT) FROM operation_hours WHERE sensor_id = $1").await,
+        operations_before
+    );
+    assert_eq!(
+        scalar("SELECT CAST(SUM(errors) AS BIGINT) FROM operation_hours WHERE sensor_id = $1")
+            .await,
+        errors_before
+    );
+    assert_eq!(
+        scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM operation_hours WHERE sensor_id = $1").await,
+        operation_groups
+    );
+    assert_eq!(
+        scalar("SELECT CAST(SUM(flow_records) AS BIGINT) FROM flow_hours WHERE sensor_id = $1")
+            .await,
+        flow_records_before
+    );
+    assert_eq!(
+        scalar("SELECT CAST(SUM(packets) AS BIGINT) FROM flow_hours WHERE sensor_id = $1").await,
+        packets_before
+    );
     assert!(!store.ingest.store(&s, &sent[0], None).await.unwrap().stored);
     assert_eq!(
         store.ingest.totals(s.tenant_id).await.unwrap().flow_records,
