@@ -461,7 +461,6 @@ impl Analyzer {
                 .or_default() += u64::from(out.malformed);
             out.malformed = 0;
         }
-        out.publisher_counter = None;
         self.scratch_out = out;
     }
 

@@ -411,11 +411,9 @@ impl Analyzer {
         let Some(protocol) = dissect::classify(&ctx, payload) else {
             return;
         };
-        // Only what this frame's dissector sets may reach the publishers.
-        self.scratch_out.publisher_counter = None;
         dissect::dissect(protocol, &ctx, payload, &mut self.scratch_out);
         if let (Some(counter), Some(sender)) =
-            (self.scratch_out.publisher_counter.take(), p.src_mac)
+            (dissect::publisher_counter(protocol, payload), p.src_mac)
         {
             self.publishers
                 .observe(sender, counter, now, &mut self.scratch_out);

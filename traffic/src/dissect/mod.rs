@@ -79,13 +79,13 @@ pub struct DissectOutput {
     pub identities: Vec<IdentityObservation>,
     /// Messages that could not be parsed (counted per protocol by the caller).
     pub malformed: u32,
-    /// A counter the frame's publisher carries from frame to frame, for the
-    /// analyzer to follow per sender (a dissector keeps no state).
-    pub publisher_counter: Option<PublisherCounter>,
 }
 
 /// Counters layer-2 publishers carry in every frame, whose meaning shows
-/// only across frames (`analyzer::publishers` follows them).
+/// only across frames (`analyzer::publishers` follows them). A dissector
+/// keeps no state, so the analyzer asks for them apart
+/// ([`publisher_counter`]), for the few protocols that have one, and the
+/// path every other payload takes stays as it was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublisherCounter {
     /// GOOSE: the control block (APPID, a hash of its gocbRef, and whether
@@ -284,6 +284,16 @@ fn enip_like(b: &[u8]) -> bool {
 /// Dissect every complete message at the front of `data`. For TCP streams a
 /// trailing partial message is left unconsumed so the caller can append more bytes.
 /// Never panics on any input.
+/// The counter a layer-2 frame of `protocol` carries, if it has one: GOOSE
+/// state numbers, PROFINET IO cyclic data's cycle counter.
+pub fn publisher_counter(protocol: Protocol, data: &[u8]) -> Option<PublisherCounter> {
+    match protocol {
+        Protocol::Goose => goose::publisher_counter(data),
+        Protocol::ProfinetIo => profinet::io::publisher_counter(data),
+        _ => None,
+    }
+}
+
 pub fn dissect(
     protocol: Protocol,
     ctx: &PayloadContext,

@@ -67,20 +67,23 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
     if g.length_mismatch {
         out.malformed += 1;
     }
-    if let (Some(st_num), Some(sq_num)) = (g.st_num, g.sq_num) {
-        let mut h = rustc_hash::FxHasher::default();
-        g.gocb_ref.hash(&mut h);
-        out.publisher_counter = Some(PublisherCounter::GooseState {
-            appid: g.appid,
-            control_block: h.finish(),
-            simulation: g.simulation,
-            st_num,
-            sq_num,
-            time_allowed_to_live_ms: g.time_allowed_to_live_ms.unwrap_or(0),
-        });
-    }
     out.operations.push(op);
     data.len()
+}
+
+/// The frame's control block and state numbers, for the analyzer to follow.
+pub fn publisher_counter(data: &[u8]) -> Option<PublisherCounter> {
+    let g = parse_goose(data).ok()?;
+    let mut h = rustc_hash::FxHasher::default();
+    g.gocb_ref.hash(&mut h);
+    Some(PublisherCounter::GooseState {
+        appid: g.appid,
+        control_block: h.finish(),
+        simulation: g.simulation,
+        st_num: g.st_num?,
+        sq_num: g.sq_num?,
+        time_allowed_to_live_ms: g.time_allowed_to_live_ms.unwrap_or(0),
+    })
 }
 
 #[cfg(test)]
@@ -120,7 +123,7 @@ mod tests {
             )
         );
         assert!(matches!(
-            out.publisher_counter,
+            publisher_counter(&change),
             Some(PublisherCounter::GooseState {
                 appid: 0x3001,
                 simulation: false,

@@ -171,6 +171,20 @@ pub fn parse_rta(after_frame_id: &[u8]) -> PResult<Rta> {
     })
 }
 
+/// Cyclic data's FrameID and cycle counter (the APDU status's first two
+/// bytes), for the analyzer to follow; none for other frames.
+pub fn publisher_counter(data: &[u8]) -> Option<PublisherCounter> {
+    let id = u16::from_be_bytes(*data.first_chunk::<2>()?);
+    if !matches!(frame_kind(id), FrameKind::RtCyclic | FrameKind::IrtCyclic) || data.len() < 2 + 4 {
+        return None;
+    }
+    let status = &data[data.len() - 4..];
+    Some(PublisherCounter::ProfinetCycle {
+        frame_id: id,
+        cycle_counter: u16::from_be_bytes([status[0], status[1]]),
+    })
+}
+
 /// A real-time frame that is not DCP (the caller checked the FrameID).
 pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> usize {
     let _ = ctx;
@@ -208,10 +222,6 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
             };
             out.operations
                 .push(op(code, name, Read, Direction::Unknown));
-            out.publisher_counter = Some(PublisherCounter::ProfinetCycle {
-                frame_id: id,
-                cycle_counter: u16::from_be_bytes([data[data.len() - 4], data[data.len() - 3]]),
-            });
         }
         FrameKind::Alarm => match parse_rta(&data[2..]) {
             Ok(Rta::Notification {
@@ -324,12 +334,14 @@ pub(crate) mod tests {
             )
         );
         assert_eq!(
-            run(&cyclic(0x8001, 0x35)).publisher_counter,
+            publisher_counter(&cyclic(0x8001, 0x35)),
             Some(PublisherCounter::ProfinetCycle {
                 frame_id: 0x8001,
                 cycle_counter: 0x1234
             })
         );
+        assert_eq!(publisher_counter(&cyclic(0x2000, 0x35)), None);
+        assert_eq!(publisher_counter(&[0x80, 0x01, 0x00]), None);
         assert_eq!(run_op(&cyclic(0x8001, 0x25)).1, "rt_cyclic_provider_stop");
         assert_eq!(run_op(&cyclic(0x0100, 0x35)).1, "irt_cyclic_data");
         // A reserved range produces nothing.
