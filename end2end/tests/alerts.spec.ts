@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import path from 'node:path';
-import { hydrated, logIn, logOut } from './helpers';
+import { hydrated, logIn, logOut, uploadAndWaitAnalysed } from './helpers';
 
 // The demo tenant holds the repo's test captures (the server runs with
 // --demo-captures, which also sets the learning period to 0), so its alerts
@@ -119,22 +119,6 @@ test('a customer admin adds, pauses and deletes an alert receiver; a viewer has 
   await expect(page.getByTestId('alert-export-page')).toHaveCount(0);
   await logOut(page);
 });
-
-// Uploads a capture from the portal and waits until the analysis has read
-// every stored batch (the sensor table's "pending" column is 0 everywhere).
-async function uploadAndWaitAnalysed(page: Page, capture: string) {
-  await page.goto('/portal');
-  await page.getByTestId('pcap-file').setInputFiles(capture);
-  await page.getByTestId('pcap-submit').click();
-  await expect(page.getByTestId('upload-done')).toBeVisible();
-  await expect(async () => {
-    await page.goto('/portal');
-    const pending = page.getByTestId('analysis-pending');
-    await expect(pending.first()).toBeVisible();
-    const texts = await pending.allTextContents();
-    expect(texts.every((t) => t.trim() === '0'), `pending: ${texts}`).toBe(true);
-  }).toPass({ timeout: 60_000 });
-}
 
 // Another tenant than the demo's, so the counts are this test's alone.
 test('the Alerts tab counts new alerts, and an allowed behaviour does not alert when it repeats', async ({ page }) => {

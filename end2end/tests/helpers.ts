@@ -19,3 +19,19 @@ export async function logOut(page: Page) {
   await page.getByTestId('logout').click();
   await expect(page.getByTestId('nav-login')).toBeVisible();
 }
+
+// Uploads a capture from the portal and waits until the analysis has read
+// every stored batch (the sensor table's "pending" column is 0 everywhere).
+export async function uploadAndWaitAnalysed(page: Page, capture: string) {
+  await page.goto('/portal');
+  await page.getByTestId('pcap-file').setInputFiles(capture);
+  await page.getByTestId('pcap-submit').click();
+  await expect(page.getByTestId('upload-done')).toBeVisible();
+  await expect(async () => {
+    await page.goto('/portal');
+    const pending = page.getByTestId('analysis-pending');
+    await expect(pending.first()).toBeVisible();
+    const texts = await pending.allTextContents();
+    expect(texts.every((t) => t.trim() === '0'), `pending: ${texts}`).toBe(true);
+  }).toPass({ timeout: 60_000 });
+}

@@ -1,5 +1,8 @@
 import { test, expect, Page } from '@playwright/test';
-import { hydrated, logIn } from './helpers';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { hydrated, logIn, logOut, uploadAndWaitAnalysed } from './helpers';
 
 // The communication map of the demo tenant (the repo's captures, fed at the
 // server's first start; playwright.config.ts). The canvas itself is pixels:
@@ -100,6 +103,93 @@ test('a customer pans, zooms, filters the map and opens an asset from it', async
   await page.getByTestId('map-group').selectOption('zone');
   await expect(page.getByTestId('map')).toHaveAttribute('data-ready', 'true');
   await expect.poll(() => attr(page, 'data-first-node-xy')).not.toBe('');
+});
+
+// A station name is whatever the device (or an attacker) puts on the wire.
+const HOSTILE_NAME = '<img src=x onerror="window.__otlensPwned=1">';
+const STATION = [0x02, 0, 0, 0, 0, 0x01];
+const TOOL = [0x02, 0, 0, 0, 0, 0x02];
+
+/** A classic pcap (Ethernet) of `frames`, one a millisecond. */
+function pcapOf(frames: number[][]): Buffer {
+  const parts: Buffer[] = [];
+  const header = Buffer.alloc(24);
+  header.writeUInt32LE(0xa1b2c3d4, 0);
+  header.writeUInt16LE(2, 4);
+  header.writeUInt16LE(4, 6);
+  header.writeUInt32LE(65535, 16);
+  header.writeUInt32LE(1, 20);
+  parts.push(header);
+  frames.forEach((f, i) => {
+    const record = Buffer.alloc(16);
+    record.writeUInt32LE(1_700_000_000, 0);
+    record.writeUInt32LE(i * 1000, 4);
+    record.writeUInt32LE(f.length, 8);
+    record.writeUInt32LE(f.length, 12);
+    parts.push(record, Buffer.from(f));
+  });
+  return Buffer.concat(parts);
+}
+
+/** An Ethernet frame of PROFINET DCP (EtherType 0x8892), padded to 60 bytes. */
+function dcpFrame(dst: number[], src: number[], dcp: number[]): number[] {
+  const f = [...dst, ...src, 0x88, 0x92, ...dcp];
+  while (f.length < 60) f.push(0);
+  return f;
+}
+
+/**
+ * An engineering tool asks every PROFINET station to identify itself; one
+ * answers with HOSTILE_NAME as its NameOfStation (IEC 61158-6-10 DCP:
+ * FrameID, ServiceID 5 identify, ServiceType, Xid, then blocks).
+ */
+function hostileStationCapture(): Buffer {
+  const request = [0xfe, 0xfe, 0x05, 0x00, 0, 0, 0, 1, 0x00, 0x01, 0x00, 0x04, 0xff, 0xff, 0x00, 0x00];
+  const name = [...Buffer.from(HOSTILE_NAME, 'latin1')];
+  const block = [0x02, 0x02, 0x00, name.length + 2, 0x00, 0x00, ...name];
+  if (block.length % 2) block.push(0);
+  const response = [0xfe, 0xff, 0x05, 0x01, 0, 0, 0, 1, 0x00, 0x00, 0x00, block.length, ...block];
+  return pcapOf([
+    dcpFrame([0x01, 0x0e, 0xcf, 0, 0, 0], TOOL, request),
+    dcpFrame(TOOL, STATION, response),
+  ]);
+}
+
+// Another tenant than the demo's, so its map holds this test's stations.
+test('a hostile station name on the map and the asset page is shown as text, never run', async ({ page }) => {
+  test.setTimeout(150_000);
+  const capture = path.join(os.tmpdir(), `otlens-hostile-dcp-${process.pid}.pcap`);
+  fs.writeFileSync(capture, hostileStationCapture());
+  await logIn(page, 'other-admin');
+  await uploadAndWaitAnalysed(page, capture);
+  fs.rmSync(capture, { force: true });
+
+  await page.goto('/portal/map');
+  await hydrated(page);
+  await expect(page.getByTestId('map')).toHaveAttribute('data-ready', 'true');
+  await page.getByTestId('map-protocol').selectOption('profinet_dcp');
+  // The station (mac:02:…:01) sorts before the tool (…:02): it is the first node.
+  await expect.poll(async () => Number(await attr(page, 'data-nodes'))).toBe(2);
+  await expect(page.getByTestId('map')).toHaveAttribute('data-ready', 'true');
+  await expect.poll(() => attr(page, 'data-first-node-xy')).not.toBe('');
+  const canvas = page.locator('[data-testid="map"] canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const [x, y] = (await attr(page, 'data-first-node-xy')).split(',').map(Number);
+  await canvas.click({ position: { x, y } });
+  const station = 'mac:02:00:00:00:00:01';
+  await expect.poll(() => attr(page, 'data-selected')).toBe(station);
+  const panel = page.getByTestId('map-panel');
+  await expect(panel.locator('h2')).toHaveText(HOSTILE_NAME);
+  await expect(panel.locator('img')).toHaveCount(0);
+
+  // Its asset page, from the panel's link.
+  await page.getByTestId('map-asset-link').click();
+  await page.waitForURL((url) => url.pathname === assetHref(station));
+  await expect(page.getByTestId('asset-facts')).toContainText(HOSTILE_NAME);
+  await expect(page.getByTestId('asset-facts').locator('img')).toHaveCount(0);
+  await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __otlensPwned?: number }).__otlensPwned)).toBeUndefined();
+  await logOut(page);
 });
 
 test('the map is refused to a role outside the portal', async ({ page }) => {

@@ -57,6 +57,18 @@ fn count(ops: &BTreeMap<(String, String), u64>, name: &str) -> u64 {
         .sum()
 }
 
+/// One `goose_st_num_jump` sent by `jumper` and one `goose_st_num_back`
+/// sent by `returner`.
+fn assert_one_jump_then_back(ops: &BTreeMap<(String, String), u64>, jumper: &str, returner: &str) {
+    let jump = ("goose_st_num_jump".to_string(), jumper.to_string());
+    let back = ("goose_st_num_back".to_string(), returner.to_string());
+    assert_eq!(
+        (ops.get(&jump), ops.get(&back)),
+        (Some(&1), Some(&1)),
+        "{ops:?}"
+    );
+}
+
 #[test]
 fn the_recorded_publishers_step_one_state_at_a_time() {
     let ops = goose_operations(&frames());
@@ -105,13 +117,7 @@ fn a_forged_frame_with_a_higher_state_number_is_seen_and_so_is_the_return() {
     // 5870 just after it are taken as late copies of the state it left,
     // and its next state (5871) is then behind the forged one. Both
     // events carry the publisher's MAC, which the forgery copied.
-    let jump = ("goose_st_num_jump".to_string(), PUBLISHER.to_string());
-    let back = ("goose_st_num_back".to_string(), PUBLISHER.to_string());
-    assert_eq!(
-        (ops.get(&jump), ops.get(&back)),
-        (Some(&1), Some(&1)),
-        "{ops:?}"
-    );
+    assert_one_jump_then_back(&ops, PUBLISHER, PUBLISHER);
     // The publications themselves are counted as before, plus the forged one.
     assert_eq!(
         count(&ops, "goose_state_change") + count(&ops, "goose_retransmission"),
@@ -133,16 +139,7 @@ fn a_forged_frame_with_a_higher_state_number_is_seen_and_so_is_the_return() {
 fn a_forgery_from_the_attackers_own_mac_is_seen_and_names_it() {
     let attacker = [0x02, 0, 0, 0, 0, 0x66];
     let ops = goose_operations(&with_forgery(Some(attacker)));
-    let jump = (
-        "goose_st_num_jump".to_string(),
-        "02:00:00:00:00:66".to_string(),
-    );
-    let back = ("goose_st_num_back".to_string(), PUBLISHER.to_string());
-    assert_eq!(
-        (ops.get(&jump), ops.get(&back)),
-        (Some(&1), Some(&1)),
-        "{ops:?}"
-    );
+    assert_one_jump_then_back(&ops, "02:00:00:00:00:66", PUBLISHER);
     assert_eq!(
         count(&ops, "goose_st_num_jump") + count(&ops, "goose_st_num_back"),
         2

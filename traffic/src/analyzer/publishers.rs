@@ -34,11 +34,13 @@
 //! blocks cannot wipe the state of the real ones.
 
 use crate::capture::Timestamp;
-use crate::dissect::common::new_op;
-use crate::dissect::goose::codes::{ST_NUM_BACK, ST_NUM_JUMP, name_class};
+use crate::dissect::goose::{
+    self,
+    codes::{ST_NUM_BACK, ST_NUM_JUMP},
+};
 use crate::dissect::{DissectOutput, PublisherCounter};
 use crate::ethernet::MacAddr;
-use crate::operation::{Direction, IdentityObservation, Protocol};
+use crate::operation::IdentityObservation;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
@@ -173,16 +175,7 @@ impl Publishers {
                                 silence_ns,
                             },
                             Step::Event(code) => {
-                                let (name, class) = name_class(code);
-                                let mut op = new_op(
-                                    Protocol::Goose,
-                                    Direction::Unknown,
-                                    code,
-                                    Cow::Borrowed(name),
-                                    class,
-                                );
-                                op.unit = Some(u32::from(appid));
-                                out.operations.push(op);
+                                out.operations.push(goose::operation(code, appid));
                                 State::Goose {
                                     st_num,
                                     left: Some((before, now_ns)),

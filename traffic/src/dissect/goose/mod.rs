@@ -20,7 +20,7 @@ use self::codes::*;
 use self::parser::*;
 use crate::dissect::common::{new_op, text};
 use crate::dissect::{DissectOutput, PayloadContext, PublisherCounter};
-use crate::operation::{Direction, IdentityObservation, Protocol};
+use crate::operation::{Direction, IdentityObservation, Operation, Protocol};
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 
@@ -41,15 +41,7 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
     } else {
         RETRANSMISSION
     };
-    let (name, class) = name_class(code);
-    let mut op = new_op(
-        Protocol::Goose,
-        Direction::Unknown,
-        code,
-        Cow::Borrowed(name),
-        class,
-    );
-    op.unit = Some(u32::from(g.appid));
+    let op = operation(code, g.appid);
     for (attribute, value) in [
         ("goose_gocb_ref", g.gocb_ref),
         ("goose_dataset", g.dat_set),
@@ -69,6 +61,21 @@ pub fn dissect(ctx: &PayloadContext, data: &[u8], out: &mut DissectOutput) -> us
     }
     out.operations.push(op);
     data.len()
+}
+
+/// A GOOSE operation of `code` (named by `codes::name_class`) for the
+/// control block `appid`: a publication, or an event the analyzer adds.
+pub fn operation(code: u32, appid: u16) -> Operation {
+    let (name, class) = name_class(code);
+    let mut op = new_op(
+        Protocol::Goose,
+        Direction::Unknown,
+        code,
+        Cow::Borrowed(name),
+        class,
+    );
+    op.unit = Some(u32::from(appid));
+    op
 }
 
 /// The frame's control block and state numbers, for the analyzer to follow.
