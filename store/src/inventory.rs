@@ -210,7 +210,7 @@ impl Inventory {
 
     /// The tenant's edges, busiest first.
     pub async fn edges(&self, tenant_id: i64) -> Result<Vec<EdgeRow>, StoreError> {
-        self.edges_where(tenant_id, "", None).await
+        self.edges_where(tenant_id, &[""], None).await
     }
 
     /// The edges one asset is a client or server of, busiest first.
@@ -219,25 +219,42 @@ impl Inventory {
         tenant_id: i64,
         asset_id: &str,
     ) -> Result<Vec<EdgeRow>, StoreError> {
+        // Two indexed lookups rather than one OR, which SQLite answers by
+        // scanning every edge of the tenant (docs/BENCHMARKS.md, "Inventory
+        // at scale").
         self.edges_where(
             tenant_id,
-            "AND (client_id = $2 OR server_id = $2)",
+            &[
+                "AND client_id = $2",
+                "AND server_id = $2 AND client_id <> $2",
+            ],
             Some(asset_id),
         )
         .await
     }
 
+    /// The tenant's edges that meet any of `conditions` (each a disjoint
+    /// part: their rows are put together as they are), busiest first.
     async fn edges_where(
         &self,
         tenant_id: i64,
-        condition: &str,
+        conditions: &[&str],
         asset_id: Option<&str>,
     ) -> Result<Vec<EdgeRow>, StoreError> {
+        let parts: Vec<String> = conditions
+            .iter()
+            .map(|condition| {
+                format!(
+                    "SELECT client_id, server_id, protocol, requests, errors, packets, bytes, \
+                     first_seen_ms, last_seen_ms, {}, edge_json FROM edges \
+                     WHERE tenant_id = $1 {condition}",
+                    flag_column("skips_levels")
+                )
+            })
+            .collect();
         let sql = format!(
-            "SELECT client_id, server_id, protocol, requests, errors, packets, bytes, first_seen_ms, \
-             last_seen_ms, {}, edge_json FROM edges WHERE tenant_id = $1 {condition} \
-             ORDER BY requests DESC, client_id, server_id, protocol",
-            flag_column("skips_levels")
+            "{} ORDER BY requests DESC, client_id, server_id, protocol",
+            parts.join(" UNION ALL ")
         );
         let mut query = sqlx::query(&sql).bind(tenant_id);
         if let Some(asset_id) = asset_id {

@@ -1053,3 +1053,211 @@ on_both!(
     a_stored_batch_is_rebuilt_as_sent,
     the_job_analyses_each_batch_once_in_order_per_tenant
 );
+
+/// The inventory at scale (docs/BENCHMARKS.md, "Inventory at scale"):
+/// 10,000 assets and 100,000 edges uploaded as 20 minute batches, analysed
+/// by the job, then the portal's queries timed. Ignored: a benchmark, run by
+/// `cargo test -p store --release --test analysis -- --ignored at_scale --nocapture`.
+async fn an_inventory_of_ten_thousand_assets_at_scale(backend: Backend) {
+    use std::net::{IpAddr, Ipv4Addr};
+    use std::time::{Duration, Instant};
+    use traffic::operation::{Direction, OperationClass, Protocol};
+    use traffic::record::{HostRecord, OperationCount, TransportKind};
+
+    const ASSETS: u32 = 10_000;
+    const PEERS: u32 = 10;
+    const BATCHES: u32 = 20;
+    let (store, file) = fresh(backend).await;
+    let s = sensor(&store, "scale").await;
+    let ip = |i: u32| IpAddr::V4(Ipv4Addr::new(10, 1, (i / 200) as u8, (i % 200 + 10) as u8));
+    let minute0 = 1_764_000_000 - 1_764_000_000 % 60;
+    // Each asset asks ten others: 100,000 distinct (client, server, protocol).
+    let mut pairs = Vec::new();
+    for client in 0..ASSETS {
+        for k in 0..PEERS {
+            let server = (client + 1 + k * 997) % ASSETS;
+            let (protocol, name, port) = match k % 4 {
+                0 => (Protocol::Modbus, "read_holding_registers", 502),
+                1 => (Protocol::S7comm, "read_var", 102),
+                2 => (Protocol::Enip, "send_rr_data", 44818),
+                _ => (Protocol::Bacnet, "read_property", 47808),
+            };
+            pairs.push((client, server, protocol, name, port));
+        }
+    }
+    let per_batch = pairs.len().div_ceil(BATCHES as usize);
+    let started = Instant::now();
+    for (n, chunk) in pairs.chunks(per_batch).enumerate() {
+        let minute = minute0 + 60 * n as i64;
+        let ms = minute * 1000 + 500;
+        let mut b = Batch::empty(&s.public_id, n as u64 + 1, minute);
+        let mut seen = std::collections::BTreeSet::new();
+        for &(client, server, protocol, name, port) in chunk {
+            seen.extend([client, server]);
+            b.operations.push(OperationCount {
+                transport: TransportKind::Tcp,
+                client_ip: Some(ip(client)),
+                server_ip: Some(ip(server)),
+                server_port: Some(port),
+                client_mac: None,
+                server_mac: None,
+                protocol,
+                function_code: 3,
+                name: name.into(),
+                class: OperationClass::Read,
+                unit: None,
+                direction: Direction::Request,
+                error_code: None,
+                count: 12,
+                first_seen_ms: ms,
+                last_seen_ms: ms,
+                ranges: vec![],
+                ranges_truncated: false,
+            });
+        }
+        for i in seen {
+            b.hosts.push(HostRecord {
+                mac: None,
+                ip: Some(ip(i)),
+                group: false,
+                vendor: None,
+                macs: vec![],
+                ttl: Some(64),
+                first_seen_ms: ms,
+                last_seen_ms: ms,
+                packets_sent: 24,
+                packets_received: 24,
+                bytes_sent: 2_400,
+                bytes_received: 2_400,
+            });
+        }
+        assert!(store.ingest.store(&s, &b, None).await.unwrap().stored);
+    }
+    let ingested = started.elapsed();
+    let started = Instant::now();
+    assert_eq!(analyse_all(&store).await, BATCHES as usize);
+    let analysed = started.elapsed();
+    let counts = store.inventory.counts(s.tenant_id).await.unwrap();
+    let edges = store.inventory.edges(s.tenant_id).await.unwrap().len();
+    assert_eq!(edges, pairs.len());
+
+    // Median of five runs of each query.
+    async fn timed<T, F: std::future::Future<Output = T>>(
+        mut f: impl FnMut() -> F,
+    ) -> (Duration, T) {
+        let mut times = Vec::new();
+        let mut last = None;
+        for _ in 0..5 {
+            let t = Instant::now();
+            last = Some(f().await);
+            times.push(t.elapsed());
+        }
+        times.sort();
+        (times[2], last.unwrap())
+    }
+    let tenant = s.tenant_id;
+    let inv = &store.inventory;
+    let query = |filter: AssetFilter, sort: AssetSort, descending: bool, offset: i64| AssetQuery {
+        filter,
+        sort,
+        descending,
+        offset,
+        limit: 50,
+    };
+    let mut rows: Vec<(&str, Duration, String)> = Vec::new();
+    let by_role = AssetFilter {
+        role: Some("controller".into()),
+        ..AssetFilter::default()
+    };
+    let search = AssetFilter {
+        search: Some("10.1.7.".into()),
+        protocol: Some("modbus".into()),
+        ..AssetFilter::default()
+    };
+    let pages = [
+        (
+            "asset table, first page by id",
+            query(AssetFilter::default(), AssetSort::Id, false, 0),
+        ),
+        (
+            "asset table, page 101 by last seen",
+            query(AssetFilter::default(), AssetSort::LastSeen, true, 5_000),
+        ),
+        (
+            "asset table, controllers by confidence",
+            query(by_role, AssetSort::Confidence, true, 0),
+        ),
+        (
+            "asset table, search and protocol",
+            query(search, AssetSort::Id, false, 0),
+        ),
+    ];
+    for (name, q) in &pages {
+        let (t, page) = timed(|| inv.assets(tenant, q)).await;
+        let page = page.unwrap();
+        rows.push((
+            name,
+            t,
+            format!("{} rows of {}", page.assets.len(), page.total),
+        ));
+    }
+    let (t, facets) = timed(|| inv.facets(tenant)).await;
+    rows.push((
+        "filter choices (facets)",
+        t,
+        format!("{} roles", facets.unwrap().roles.len()),
+    ));
+    let (t, c) = timed(|| inv.counts(tenant)).await;
+    rows.push((
+        "dashboard counts",
+        t,
+        format!("{} roles", c.unwrap().by_role.len()),
+    ));
+    let target = format!("ip:{}/{}", s.public_id, ip(4_321));
+    let (t, detail) = timed(|| inv.asset(tenant, &target)).await;
+    assert!(detail.is_ok(), "{target}");
+    rows.push(("asset page: the asset", t, "found".to_string()));
+    let (t, peers) = timed(|| inv.edges_of(tenant, &target)).await;
+    rows.push((
+        "asset page: its edges",
+        t,
+        format!("{} edges", peers.unwrap().len()),
+    ));
+    let (t, map) = timed(|| inv.map(tenant)).await;
+    let map = map.unwrap();
+    rows.push((
+        "map data",
+        t,
+        format!(
+            "{} nodes, {} edges, truncated {}",
+            map.nodes.len(),
+            map.edges.len(),
+            map.truncated
+        ),
+    ));
+    println!(
+        "\n{backend:?}: {} assets, {edges} edges; 20 batches stored in {ingested:.2?}, analysed by the job in {analysed:.2?}",
+        counts.by_role.iter().map(|(_, n)| n).sum::<i64>()
+    );
+    println!("| query | median of 5 | result |\n|---|---|---|");
+    for (name, t, what) in rows {
+        println!("| {name} | {:.1} ms | {what} |", t.as_secs_f64() * 1000.0);
+    }
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+mod an_inventory_of_ten_thousand_assets_at_scale {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "a benchmark: prints timings (docs/BENCHMARKS.md)"]
+    async fn on_sqlite() {
+        super::an_inventory_of_ten_thousand_assets_at_scale(super::Backend::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "a benchmark: prints timings (docs/BENCHMARKS.md)"]
+    async fn on_postgres() {
+        super::an_inventory_of_ten_thousand_assets_at_scale(super::Backend::Postgres).await
+    }
+}
