@@ -1070,7 +1070,8 @@ async fn an_inventory_of_ten_thousand_assets_at_scale(backend: Backend) {
     let (store, file) = fresh(backend).await;
     let s = sensor(&store, "scale").await;
     let ip = |i: u32| IpAddr::V4(Ipv4Addr::new(10, 1, (i / 200) as u8, (i % 200 + 10) as u8));
-    let minute0 = 1_764_000_000 - 1_764_000_000 % 60;
+    // A minute boundary (1,764,000,000 is one).
+    let minute0: i64 = 1_764_000_000;
     // Each asset asks ten others: 100,000 distinct (client, server, protocol).
     let mut pairs = Vec::new();
     for client in 0..ASSETS {
