@@ -609,6 +609,8 @@ impl Ended {
             client_mac: None,
             server_mac: None,
         };
+        let undecided_iso = protocol == Protocol::S7comm && !f.iso_decided;
+        let mut found_mms = false;
         for side in [Side::A, Side::B] {
             let stream = &mut streams.dirs[side.index()];
             if !stream.waits_behind_a_hole() {
@@ -626,6 +628,15 @@ impl Ended {
             stream.flush(&self.reassembly, &mut |data: &[u8]| {
                 dissect::dissect(protocol, &ctx, data, &mut out).bytes
             });
+            // Port 102 is told by content, as on the packet path: MMS found
+            // only behind a hole names its malformed counts and the flow.
+            let protocol = match out.operations.first().map(|o| o.protocol) {
+                Some(Protocol::Mms) if undecided_iso => {
+                    found_mms = true;
+                    Protocol::Mms
+                }
+                _ => protocol,
+            };
             self.leftovers.push(Leftover {
                 edge,
                 protocol,
@@ -635,6 +646,9 @@ impl Ended {
                 out,
                 holes: stream.stats().gaps - holes,
             });
+        }
+        if found_mms {
+            f.protocol = Some(Protocol::Mms);
         }
     }
 }

@@ -485,6 +485,7 @@ mod tests {
     use crate::analyzer::test_frames::{CLIENT, SERVER, at, tcp_frame};
     use crate::analyzer::{Analyzer, AnalyzerConfig};
     use crate::link::LinkType;
+    use crate::operation::Protocol;
     use crate::record::{FlowEnd, Initiator};
     use std::net::{IpAddr, Ipv4Addr};
 
@@ -637,6 +638,67 @@ mod tests {
         assert_eq!(dropped, 1);
         let flow = d.iter().flat_map(|m| &m.flows).last().unwrap();
         assert_eq!(flow.reassembly_gap_bytes, 12);
+    }
+
+    #[test]
+    fn mms_found_only_behind_a_hole_names_the_flow_and_its_malformed_counts() {
+        use crate::dissect::mms::parser::tests::{STOP_REQ, hex};
+        let mut a = Analyzer::new(AnalyzerConfig::default());
+        let push = |a: &mut Analyzer, s: u64, f: Vec<u8>| a.push(at(s), LinkType::ETHERNET, &f);
+        // TPKT and COTP DT around a TSDU.
+        let tpkt = |tsdu: &[u8]| {
+            let mut t = vec![3, 0];
+            t.extend_from_slice(&((7 + tsdu.len()) as u16).to_be_bytes());
+            t.extend_from_slice(&[2, 0xf0, 0x80]);
+            t.extend_from_slice(tsdu);
+            t
+        };
+        let stop = tpkt(&hex(STOP_REQ));
+        // A confirmed-RequestPDU cut inside its invokeID.
+        let broken = tpkt(&[0xa0, 0x03, 0x02, 0x01]);
+        // COTP connection request: 22 bytes that name neither S7 nor MMS.
+        let connect = [
+            3, 0, 0, 22, 17, 0xe0, 0, 0, 0, 1, 0, 0xc1, 2, 1, 0, 0xc2, 2, 1, 2, 0xc0, 1, 10,
+        ];
+        push(
+            &mut a,
+            0,
+            tcp_frame(CLIENT, SERVER, 40000, 102, 0x02, 100, 128, b""),
+        );
+        push(
+            &mut a,
+            0,
+            tcp_frame(CLIENT, SERVER, 40000, 102, 0x18, 101, 128, &connect),
+        );
+        // The next unit (seq 123, 20 bytes) was lost: nothing named the
+        // protocol before the capture ends.
+        push(
+            &mut a,
+            1,
+            tcp_frame(CLIENT, SERVER, 40000, 102, 0x18, 143, 128, &stop),
+        );
+        let next = 143 + stop.len() as u32;
+        push(
+            &mut a,
+            1,
+            tcp_frame(CLIENT, SERVER, 40000, 102, 0x18, next, 128, &broken),
+        );
+        let d = a.finish();
+        let stops: Vec<_> = d
+            .iter()
+            .flat_map(|m| &m.operations)
+            .filter(|o| o.name == "stop")
+            .map(|o| o.protocol)
+            .collect();
+        assert_eq!(stops, [Protocol::Mms]);
+        let malformed = |name: &str| -> u64 {
+            d.iter()
+                .filter_map(|m| m.counters.malformed.get(name))
+                .sum()
+        };
+        assert_eq!((malformed("mms"), malformed("s7comm")), (1, 0));
+        let flow = d.iter().flat_map(|m| &m.flows).last().unwrap();
+        assert_eq!(flow.protocol, Some(Protocol::Mms));
     }
 
     #[test]
