@@ -113,6 +113,7 @@ impl Publishers {
         now: Timestamp,
         out: &mut DissectOutput,
     ) {
+        let now_ns = now.0;
         let stream = match counter {
             PublisherCounter::GooseState {
                 appid,
@@ -128,125 +129,32 @@ impl Publishers {
                 Stream::Profinet { sender, frame_id }
             }
         };
-        let now_ns = now.0;
-        if !self.streams.contains_key(&stream) && !self.make_room(now_ns) {
+        let last = self.streams.get(&stream).copied();
+        if last.is_none() && !self.make_room(now_ns) {
             return;
         }
-        let last = self.streams.get(&stream).copied();
-        let state = match (counter, last) {
-            (
-                PublisherCounter::GooseState {
-                    appid,
-                    st_num,
-                    time_allowed_to_live_ms,
-                    ..
-                },
-                last,
-            ) => {
-                let silence_ns = match time_allowed_to_live_ms {
-                    0 => DEFAULT_SILENCE_NS,
-                    ms => u64::from(ms) * 2_000_000,
-                };
-                let fresh = State::Goose {
-                    st_num,
-                    left: None,
-                    silence_ns,
-                };
-                match last {
-                    Some(Last {
-                        state:
-                            State::Goose {
-                                st_num: before,
-                                left,
-                                silence_ns: allowed,
-                            },
-                        seen_ns,
-                    }) if now_ns.saturating_sub(seen_ns) <= allowed => {
-                        match goose_step(before, left, st_num, now_ns) {
-                            Step::Same => State::Goose {
-                                st_num,
-                                left,
-                                silence_ns,
-                            },
-                            Step::LateCopy => return,
-                            Step::Next | Step::Restart => State::Goose {
-                                st_num,
-                                left: Some((before, now_ns)),
-                                silence_ns,
-                            },
-                            Step::Event(code) => {
-                                out.operations.push(goose::operation(code, appid));
-                                State::Goose {
-                                    st_num,
-                                    left: Some((before, now_ns)),
-                                    silence_ns,
-                                }
-                            }
-                        }
-                    }
-                    // New, or silent for too long: it starts here.
-                    _ => fresh,
-                }
-            }
-            (
-                PublisherCounter::ProfinetCycle {
-                    frame_id,
-                    cycle_counter,
-                },
-                Some(Last {
-                    state:
-                        State::Cycle {
-                            counter,
-                            step,
-                            agreeing,
-                            reported,
-                        },
-                    ..
-                }),
-            ) => {
-                let delta = cycle_counter.wrapping_sub(counter);
-                if delta == 0 {
-                    // The same frame twice (mirrored from two ports): nothing learned.
-                    return;
-                }
-                let agreeing = if delta == step {
-                    agreeing.saturating_add(1)
-                } else {
-                    1
-                };
-                let mut reported = reported;
-                if agreeing >= CYCLE_CONFIRMATIONS && delta != reported {
-                    reported = delta;
-                    out.identities.push(IdentityObservation {
-                        source: Cow::Borrowed("profinet_io"),
-                        attribute: Cow::Borrowed("cycle_time"),
-                        value: format!(
-                            "{} (FrameID 0x{frame_id:04X})",
-                            cycle_time_text(u32::from(delta))
-                        ),
-                    });
-                }
-                State::Cycle {
-                    counter: cycle_counter,
-                    step: delta,
-                    agreeing,
-                    reported,
-                }
-            }
-            (PublisherCounter::ProfinetCycle { cycle_counter, .. }, _) => State::Cycle {
-                counter: cycle_counter,
-                step: 0,
-                agreeing: 0,
-                reported: 0,
-            },
+        let state = match counter {
+            PublisherCounter::GooseState {
+                appid,
+                st_num,
+                time_allowed_to_live_ms,
+                ..
+            } => goose_state(appid, st_num, time_allowed_to_live_ms, last, now_ns, out),
+            PublisherCounter::ProfinetCycle {
+                frame_id,
+                cycle_counter,
+            } => cycle_state(frame_id, cycle_counter, last.map(|l| l.state), out),
         };
-        self.streams.insert(
-            stream,
-            Last {
-                state,
-                seen_ns: now_ns,
-            },
-        );
+        // None: a frame that teaches nothing and moves nothing.
+        if let Some(state) = state {
+            self.streams.insert(
+                stream,
+                Last {
+                    state,
+                    seen_ns: now_ns,
+                },
+            );
+        }
     }
 
     /// True when a new stream may be added: the table has room, or
@@ -265,6 +173,102 @@ impl Publishers {
             .retain(|_, last| now_ns.saturating_sub(last.seen_ns) <= DEFAULT_SILENCE_NS);
         self.streams.len() < MAX_PUBLISHER_STREAMS
     }
+}
+
+/// A control block's state after a frame with `st_num`, adding the event
+/// it is to `out`; `None` for a late copy, which changes nothing.
+fn goose_state(
+    appid: u16,
+    st_num: u32,
+    time_allowed_to_live_ms: u32,
+    last: Option<Last>,
+    now_ns: u64,
+    out: &mut DissectOutput,
+) -> Option<State> {
+    let silence_ns = match time_allowed_to_live_ms {
+        0 => DEFAULT_SILENCE_NS,
+        ms => u64::from(ms) * 2_000_000,
+    };
+    let left = match last {
+        Some(Last {
+            state:
+                State::Goose {
+                    st_num: before,
+                    left,
+                    silence_ns: allowed,
+                },
+            seen_ns,
+        }) if now_ns.saturating_sub(seen_ns) <= allowed => {
+            match goose_step(before, left, st_num, now_ns) {
+                Step::Same => left,
+                Step::LateCopy => return None,
+                Step::Next | Step::Restart => Some((before, now_ns)),
+                Step::Event(code) => {
+                    out.operations.push(goose::operation(code, appid));
+                    Some((before, now_ns))
+                }
+            }
+        }
+        // New, or silent for too long: it starts here.
+        _ => None,
+    };
+    Some(State::Goose {
+        st_num,
+        left,
+        silence_ns,
+    })
+}
+
+/// A provider's cycle state after a frame with `cycle_counter`, reporting
+/// the cycle time to `out` once confirmed; `None` for the same frame twice.
+fn cycle_state(
+    frame_id: u16,
+    cycle_counter: u16,
+    last: Option<State>,
+    out: &mut DissectOutput,
+) -> Option<State> {
+    let Some(State::Cycle {
+        counter,
+        step,
+        agreeing,
+        reported,
+    }) = last
+    else {
+        return Some(State::Cycle {
+            counter: cycle_counter,
+            step: 0,
+            agreeing: 0,
+            reported: 0,
+        });
+    };
+    let delta = cycle_counter.wrapping_sub(counter);
+    if delta == 0 {
+        // Mirrored from two ports: nothing learned.
+        return None;
+    }
+    let agreeing = if delta == step {
+        agreeing.saturating_add(1)
+    } else {
+        1
+    };
+    let mut reported = reported;
+    if agreeing >= CYCLE_CONFIRMATIONS && delta != reported {
+        reported = delta;
+        out.identities.push(IdentityObservation {
+            source: Cow::Borrowed("profinet_io"),
+            attribute: Cow::Borrowed("cycle_time"),
+            value: format!(
+                "{} (FrameID 0x{frame_id:04X})",
+                cycle_time_text(u32::from(delta))
+            ),
+        });
+    }
+    Some(State::Cycle {
+        counter: cycle_counter,
+        step: delta,
+        agreeing,
+        reported,
+    })
 }
 
 /// What a control block's stNum did.
