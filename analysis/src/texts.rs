@@ -10,13 +10,6 @@ pub struct Texts {
     pub en: String,
 }
 
-impl Texts {
-    /// The text in `ja` or `en`, whichever `japanese` asks for.
-    pub fn pick(&self, japanese: bool) -> &str {
-        if japanese { &self.ja } else { &self.en }
-    }
-}
-
 /// `Texts` from a Japanese and an English text.
 pub fn t(ja: impl Into<String>, en: impl Into<String>) -> Texts {
     Texts {

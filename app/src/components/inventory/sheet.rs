@@ -41,10 +41,9 @@ enum Evidence {
 
 impl Evidence {
     fn text(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Evidence::Texts { ja, .. }, Lang::Ja) => ja.clone(),
-            (Evidence::Texts { en, .. }, _) => en.clone(),
-            (Evidence::Plain(text), _) => text.clone(),
+        match self {
+            Evidence::Texts { ja, en } => lang.pick(ja, en).clone(),
+            Evidence::Plain(text) => text.clone(),
         }
     }
 }
