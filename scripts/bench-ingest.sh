@@ -2,7 +2,7 @@
 # Ingestion throughput: 100 simulated sensors upload minute batches of flow
 # records concurrently to the release server, on SQLite and on PostgreSQL,
 # then how long the server's analysis job takes to analyse them all, with
-# the server's peak RSS. Needs `cargo leptos build --release` first
+# the server's peak RSS. Needs `scripts/build.sh` first
 # (or any release build of the server binary).
 #   SENSORS=100 BATCHES=10 FLOWS=1000 ./scripts/bench-ingest.sh
 # SERVER and LOADER name other binaries, e.g. an older build to compare

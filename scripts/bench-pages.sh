@@ -2,7 +2,7 @@
 # Bytes on the wire and time to interactive of the login page, the portal
 # and the simulator, first and repeat visit, in Chromium
 # (end2end/bench/page-bytes.mjs), and the gzip size of the code each page
-# loads. Needs `cargo leptos build --release --split` first.
+# loads. Needs `scripts/build.sh` first.
 # SERVER names another server binary and LEPTOS_SITE_ROOT another site
 # folder (an older build, to compare before and after); THROTTLE_MBPS
 # slows Chromium's network to that many Mbit/s with 40 ms latency; SETTLE
@@ -16,7 +16,7 @@ SERVER=${SERVER:-target/release/server}
 PORT=3198
 PASSWORD=bench-pages-password
 tmp=$(mktemp -d)
-# The output name, as `cargo leptos build` compiles it in, for binaries built otherwise.
+# The output name the server was compiled with (.cargo/config.toml), for binaries built otherwise.
 LEPTOS_OUTPUT_NAME=otlens OTLENS_DEMO_PASSWORD=$PASSWORD OTLENS_LOG=warn LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} \
   "$SERVER" --demo --database-url "sqlite://$tmp/pages.db" --listen 127.0.0.1:$PORT >"$tmp/server.log" 2>&1 &
 pid=$!

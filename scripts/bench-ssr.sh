@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SSR throughput of the login page: the release server on a fresh SQLite file,
-# loaded by Debian's wrk from the same machine. Run after `cargo leptos build --release`.
+# loaded by Debian's wrk from the same machine. Run after `scripts/build.sh`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${PORT:-3200}

@@ -8,14 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 PORT=3199
-rm -rf target/site/pkg
-cargo leptos build --release --split --lib-features bench
-trap 'rm -rf target/site/pkg; cargo leptos build --release --split >/dev/null 2>&1 || true' EXIT
+./scripts/build.sh --wasm-features bench
+trap './scripts/build.sh >/dev/null 2>&1 || true' EXIT
 db=$(mktemp -d)/bench.db
 OTLENS_DEMO_PASSWORD=bench-demo-password LEPTOS_SITE_ROOT=target/site OTLENS_LOG=warn \
   target/release/server --demo --database-url "sqlite://$db" --listen 127.0.0.1:$PORT &
 server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf target/site/pkg; cargo leptos build --release --split >/dev/null 2>&1 || true' EXIT
+trap 'kill $server 2>/dev/null || true; ./scripts/build.sh >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.2; done
 echo "== WASM in Chromium =="
 js=/pkg/$(basename "$(ls target/site/pkg/otlens.*.js | head -1)")

@@ -8,13 +8,9 @@ cd "$(dirname "$0")/.."
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-CARGO_LEPTOS_VERSION=0.3.10
-
-# Build tools (cargo-leptos, wasm-bindgen-cli, cargo-fuzz) only orchestrate:
-# their own speed does not matter, so they are compiled in a cheap profile
-# (no LTO, many codegen units, light optimisation) instead of their release
-# profile with fat LTO and one codegen unit, which took 22 minutes for
-# cargo-leptos alone on a 2-core machine.
+# cargo-fuzz only orchestrates: its own speed does not matter, so it is
+# compiled in a cheap profile (no LTO, many codegen units, light
+# optimisation) instead of its release profile.
 tool_install() {
   CARGO_PROFILE_RELEASE_LTO=false \
   CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
@@ -64,28 +60,21 @@ if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (once; about 19 minutes on 2 cores, the longest step of a first setup)"
-  tool_install cargo-leptos@"$CARGO_LEPTOS_VERSION" --locked --features no_downloads
-fi
-
 # Fuzzing (scripts/fuzz.sh) runs in the test suite.
 if $tests && ! cargo fuzz --version >/dev/null 2>&1; then
   log "installing cargo-fuzz"
   tool_install cargo-fuzz --version 0.13.2 --locked
 fi
 
-# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
-WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
-if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
-  log "installing wasm-bindgen-cli $WB_VERSION (once; about 3 minutes)"
-  tool_install wasm-bindgen-cli --version "$WB_VERSION"
-fi
-
-# end2end/package.json also brings wasm-opt (binaryen 132) for release builds:
-# Debian's binaryen 108 corrupts the reference-types WASM that current rustc emits.
-if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -x end2end/node_modules/.bin/wasm-opt ]; then
-  log "installing end-to-end test packages"
+# No cargo-leptos or wasm-bindgen-cli: the release build (scripts/build.sh)
+# splits the WASM and generates its JS glue with sitebuild, a crate of this
+# workspace, so the wasm-bindgen it uses is the one Cargo.lock pins.
+# end2end/package.json brings what the build runs besides cargo: wasm-opt
+# (binaryen 132; Debian's binaryen 108 corrupts the reference-types WASM
+# that current rustc emits) and esbuild (minifies the JS and the stylesheet).
+if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -x end2end/node_modules/.bin/wasm-opt ] \
+  || [ ! -x end2end/node_modules/.bin/esbuild ]; then
+  log "installing the npm packages of end2end/ (wasm-opt, esbuild, Playwright's test runner; seconds)"
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 log "tools ready"

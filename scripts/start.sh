@@ -6,22 +6,17 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 # wasm-opt from end2end/node_modules (see setup.sh) comes first.
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-# A second start with nothing changed skips the build: cargo-leptos would
-# otherwise redo the WASM's post-processing (wasm-bindgen, wasm-opt), about
+# A second start with nothing changed skips the build: it would otherwise
+# redo the WASM's post-processing (split, wasm-bindgen, wasm-opt), about
 # two minutes, every time. The stamp is written only after a whole build.
 stamp=target/site/.built-from-sources
-sources=(Cargo.toml Cargo.lock app frontend server store model contract traffic analysis maplayout style public)
+sources=(Cargo.toml Cargo.lock app frontend server store model contract traffic analysis maplayout sitebuild style public scripts/build.sh)
 if [ -x target/release/server ] && [ -f "$stamp" ] \
   && [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
   echo "[start] nothing changed since the last build: starting it"
 else
-  echo "[start] building the release (server and WASM; first time about 19 minutes on 2 cores, then minutes)"
-  # --split: each area of the app (portal, simulator, admin) is its own WASM
-  # chunk, loaded with its page (lazy routes in app/src/lib.rs).
-  # File names carry their content hash: an earlier build's files would
-  # only pile up (cargo-leptos would even hash their names again).
-  rm -rf target/site/pkg
-  cargo leptos build --release --split
+  echo "[start] building the release (server and WASM; the first time about 15 minutes on 2 cores, then minutes)"
+  ./scripts/build.sh
   touch "$stamp"
 fi
 export LEPTOS_SITE_ROOT=target/site

@@ -51,10 +51,7 @@ step "fuzzing: every dissector and file reader, 20 s each, seeded from the test 
 ./scripts/fuzz.sh 20
 
 step "release build (server and WASM)"
-# --split as in start.sh: the lazy routes need it.
-# Hashed file names: an earlier build's files would only pile up.
-rm -rf target/site/pkg
-cargo leptos build --release --split
+./scripts/build.sh
 # The engine benchmark's entry points belong to the `bench` build only.
 if grep -q bench_quote target/site/pkg/otlens.*.js; then
   echo "the release bundle exports bench_quote (frontend's bench feature leaked in)" >&2

@@ -67,8 +67,8 @@ async fn cache_for_as_long_as_the_name_allows(request: Request, next: Next) -> R
 }
 
 /// True for a file name with a content hash between its stem and its
-/// extension, as cargo-leptos writes them: 22 characters of unpadded
-/// base64url (an MD5), e.g. `otlens.3kQy…Zw.wasm`. Its unhashed split
+/// extension, as sitebuild writes them: 22 characters of unpadded
+/// base64url (16 bytes of a SHA-256), e.g. `otlens.3kQy…Zw.wasm`. Its unhashed split
 /// loader is named with 22 underscores as the placeholder: not a hash.
 fn has_content_hash(file_name: &str) -> bool {
     let parts: Vec<&str> = file_name.split('.').collect();

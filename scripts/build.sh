@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The release build: the server binary (target/release/server) and the site
+# it serves (target/site: the WASM split into lazy chunks, its JS glue, the
+# stylesheet, the assets, every code file named after its content).
+# Used by start.sh, test.sh and the benchmarks. Options:
+#   --wasm-features F   extra features of the frontend crate (bench-wasm.sh: bench)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+wasm_features=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --wasm-features) wasm_features="$2"; shift 2 ;;
+    *) echo "build.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
+started=$SECONDS
+since() { local s=$((SECONDS - $1)); printf '%d min %02d s' $((s / 60)) $((s % 60)); }
+
+# Two lanes at once, each in its own target directory so neither waits for
+# the other's lock: the server alone, and the WASM followed by the site tool.
+# On 2 cores this keeps both busy while one lane is in a serial step (the
+# WASM's single-unit LTO, the server's last crates and link).
+log "compiling the server (release; about 13 minutes the first time on 2 cores, seconds when nothing changed)"
+server_log=$(mktemp)
+cargo build -p server --bin server --release --no-default-features >"$server_log" 2>&1 &
+server_pid=$!
+
+# The splitter needs the relocations in the linked WASM.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-args=--emit-relocs"
+log "compiling the site tool (about a minute the first time) and the browser code (WASM, size-optimised; about 5 minutes)"
+wasm_ok=true
+# The site tool unoptimised: it compiles in a minute instead of about eight
+# (one first run pays that) and its own work takes seconds either way.
+cargo build -p sitebuild --target-dir target/front --quiet || wasm_ok=false
+if $wasm_ok; then
+  cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release \
+    --no-default-features ${wasm_features:+--features "$wasm_features"} \
+    --target-dir target/front --quiet || wasm_ok=false
+fi
+if $wasm_ok; then
+  log "browser code compiled after $(since "$started"); making the site (split, glue, wasm-opt, minify: a few minutes)"
+  ./target/front/debug/sitebuild || wasm_ok=false
+fi
+
+if ! wait "$server_pid"; then
+  cat "$server_log" >&2
+  rm -f "$server_log"
+  echo "build.sh: the server did not compile (its output is above)" >&2
+  exit 1
+fi
+rm -f "$server_log"
+$wasm_ok || { echo "build.sh: the browser code or the site failed (see above)" >&2; exit 1; }
+log "release built in $(since "$started"): target/release/server and target/site"
