@@ -20,31 +20,32 @@ log() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
 started=$SECONDS
 since() { local s=$((SECONDS - $1)); printf '%d min %02d s' $((s / 60)) $((s % 60)); }
 
-# Two lanes at once, each in its own target directory so neither waits for
-# the other's lock: the server alone, and the WASM followed by the site tool.
-# On 2 cores this keeps both busy while one lane is in a serial step (the
-# WASM's single-unit LTO, the server's last crates and link).
+# The WASM first, then the server while the site is made from the WASM.
+# Not both compilers at once: on 2 cores that ran each about twice as slow
+# (a first run took 28 minutes instead of about 19; docs/BENCHMARKS.md).
+# Each in its own target directory: the WASM's compiler settings differ,
+# and the server's build must not wait for the WASM's lock.
+wasm_ok=true
+log "compiling the site tool (about a minute the first time)"
+# Unoptimised: it compiles in a minute instead of several (a first run pays
+# that) and its own work takes seconds either way.
+cargo build -p sitebuild --target-dir target/front --quiet || wasm_ok=false
+if $wasm_ok; then
+  log "compiling the browser code (WASM, size-optimised; about 4 minutes the first time)"
+  # The splitter needs the relocations in the linked WASM.
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-args=--emit-relocs" \
+    cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release \
+    --no-default-features ${wasm_features:+--features "$wasm_features"} \
+    --target-dir target/front --quiet || wasm_ok=false
+fi
+$wasm_ok || { echo "build.sh: the browser code did not compile (see above)" >&2; exit 1; }
+
 log "compiling the server (release; about 13 minutes the first time on 2 cores, seconds when nothing changed)"
 server_log=$(mktemp)
 cargo build -p server --bin server --release --no-default-features >"$server_log" 2>&1 &
 server_pid=$!
-
-# The splitter needs the relocations in the linked WASM.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-args=--emit-relocs"
-log "compiling the site tool (about a minute the first time) and the browser code (WASM, size-optimised; about 5 minutes)"
-wasm_ok=true
-# The site tool unoptimised: it compiles in a minute instead of about eight
-# (one first run pays that) and its own work takes seconds either way.
-cargo build -p sitebuild --target-dir target/front --quiet || wasm_ok=false
-if $wasm_ok; then
-  cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release \
-    --no-default-features ${wasm_features:+--features "$wasm_features"} \
-    --target-dir target/front --quiet || wasm_ok=false
-fi
-if $wasm_ok; then
-  log "browser code compiled after $(since "$started"); making the site (split, glue, wasm-opt, minify: a few minutes)"
-  ./target/front/debug/sitebuild || wasm_ok=false
-fi
+log "making the site beside it (split, JS glue, wasm-opt, minify: a few minutes)"
+./target/front/debug/sitebuild --jobs 1 || wasm_ok=false
 
 if ! wait "$server_pid"; then
   cat "$server_log" >&2
@@ -53,5 +54,5 @@ if ! wait "$server_pid"; then
   exit 1
 fi
 rm -f "$server_log"
-$wasm_ok || { echo "build.sh: the browser code or the site failed (see above)" >&2; exit 1; }
+$wasm_ok || { echo "build.sh: making the site failed (see above)" >&2; exit 1; }
 log "release built in $(since "$started"): target/release/server and target/site"

@@ -43,6 +43,9 @@ struct Args {
     /// Scratch space.
     #[arg(long, default_value = "target/sitebuild")]
     work: PathBuf,
+    /// wasm-opt processes at once (build.sh: 1, beside the server's compiler).
+    #[arg(long, default_value_t = 2)]
+    jobs: usize,
 }
 
 fn main() {
@@ -87,7 +90,7 @@ fn build(args: &Args) -> Result<()> {
     }
     let mut all: Vec<&Path> = vec![&main_wasm_path];
     all.extend(chunk_paths.iter().map(PathBuf::as_path));
-    tools::wasm_opt_all(&all)?;
+    tools::wasm_opt_all(&all, args.jobs)?;
     let mut chunks = Vec::new();
     for ((stem, _), path) in split.split.chunks.iter().zip(&chunk_paths) {
         chunks.push((stem.clone(), wasm::read(path)?));

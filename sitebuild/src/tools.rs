@@ -22,9 +22,9 @@ const WASM_OPT_FLAGS: &[&str] = &[
 /// "defaults" (what cargo-leptos targeted), in esbuild's terms.
 const CSS_TARGETS: &str = "chrome109,edge109,firefox115,safari15.6";
 
-/// Optimises each file in place, two at a time (the machine's cores),
-/// largest first so the long ones do not end up last.
-pub fn wasm_opt_all(files: &[&Path]) -> Result<()> {
+/// Optimises each file in place, `jobs` at a time, largest first so the
+/// long ones do not end up last.
+pub fn wasm_opt_all(files: &[&Path], jobs: usize) -> Result<()> {
     let mut queue: Vec<(u64, &Path)> = files
         .iter()
         .map(|f| (std::fs::metadata(f).map(|m| m.len()).unwrap_or(0), *f))
@@ -33,7 +33,7 @@ pub fn wasm_opt_all(files: &[&Path]) -> Result<()> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failures = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
-        for _ in 0..2 {
+        for _ in 0..jobs.max(1) {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -54,7 +54,7 @@ pub fn wasm_opt_all(files: &[&Path]) -> Result<()> {
 
 fn wasm_opt(file: &Path) -> Result<()> {
     let mut command = Command::new("wasm-opt");
-    // Two run at once on two cores: each keeps to one thread.
+    // Several may run at once: each keeps to one thread.
     command
         .env("BINARYEN_CORES", "1")
         .args(WASM_OPT_FLAGS)
