@@ -21,8 +21,8 @@ started=$SECONDS
 since() { local s=$((SECONDS - $1)); printf '%d min %02d s' $((s / 60)) $((s % 60)); }
 
 # The WASM first, then the server while the site is made from the WASM.
-# Not both compilers at once: on 2 cores that ran each about twice as slow
-# (a first run took 28 minutes instead of about 19; docs/BENCHMARKS.md).
+# With both compilers at once, each lane ran at about half speed (a first
+# run took 27 minutes; docs/BENCHMARKS.md, session 16).
 # Each in its own target directory: the WASM's compiler settings differ,
 # and the server's build must not wait for the WASM's lock.
 wasm_ok=true
@@ -45,7 +45,9 @@ server_log=$(mktemp)
 cargo build -p server --bin server --release --no-default-features >"$server_log" 2>&1 &
 server_pid=$!
 log "making the site beside it (split, JS glue, wasm-opt, minify: a few minutes)"
-./target/front/debug/sitebuild --jobs 1 || wasm_ok=false
+# At the lowest priority: wasm-opt then takes the core the server's compiler
+# leaves idle in its single-threaded phases instead of slowing it down.
+nice -n 19 ./target/front/debug/sitebuild --jobs 1 || wasm_ok=false
 
 if ! wait "$server_pid"; then
   cat "$server_log" >&2
