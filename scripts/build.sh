@@ -31,7 +31,7 @@ log "compiling the site tool (about a minute the first time)"
 # that) and its own work takes seconds either way.
 cargo build -p sitebuild --target-dir target/front --quiet || wasm_ok=false
 if $wasm_ok; then
-  log "compiling the browser code (WASM, size-optimised; about 5 minutes the first time)"
+  log "compiling the browser code (WASM, size-optimised; 3 to 5 minutes the first time)"
   # The splitter needs the relocations in the linked WASM.
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Clink-args=--emit-relocs" \
     cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release \
@@ -40,14 +40,16 @@ if $wasm_ok; then
 fi
 $wasm_ok || { echo "build.sh: the browser code did not compile (see above)" >&2; exit 1; }
 
-log "compiling the server (release; about 20 minutes the first time on 2 cores, seconds when nothing changed)"
+log "compiling the server (release; about 10 minutes the first time on 2 cores, seconds when nothing changed)"
 server_log=$(mktemp)
 cargo build -p server --bin server --release --no-default-features >"$server_log" 2>&1 &
 server_pid=$!
-log "making the site beside it (split, JS glue, wasm-opt, minify: a few minutes)"
-# At the lowest priority: wasm-opt then takes the core the server's compiler
-# leaves idle in its single-threaded phases instead of slowing it down.
-nice -n 19 ./target/front/debug/sitebuild --jobs 1 || wasm_ok=false
+log "making the site beside it (split, JS glue, wasm-opt, minify: about 10 minutes the first time, seconds when the WASM did not change)"
+# At the lowest priority: wasm-opt then takes the cores the server's
+# compiler leaves idle (its single-threaded phases, and both once it is
+# done) instead of slowing it down. wasm-opt's outputs are kept by input
+# hash (target/sitebuild-cache), so unchanged WASM files are not redone.
+nice -n 19 ./target/front/debug/sitebuild --jobs 2 || wasm_ok=false
 
 if ! wait "$server_pid"; then
   cat "$server_log" >&2

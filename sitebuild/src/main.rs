@@ -7,6 +7,7 @@
 //! `scripts/build.sh` compiles the server and the WASM, then runs this.
 
 mod naming;
+mod optcache;
 mod tools;
 mod wasm;
 
@@ -40,6 +41,9 @@ struct Args {
     /// Where leptos looks for the content hashes: beside the server binary.
     #[arg(long, default_value = "target/release/hash.txt")]
     hash_list: PathBuf,
+    /// wasm-opt's outputs from the last build, reused for unchanged files.
+    #[arg(long, default_value = "target/sitebuild-cache")]
+    cache: PathBuf,
     /// Scratch space.
     #[arg(long, default_value = "target/sitebuild")]
     work: PathBuf,
@@ -90,14 +94,18 @@ fn build(args: &Args) -> Result<()> {
     }
     let mut all: Vec<&Path> = vec![&main_wasm_path];
     all.extend(chunk_paths.iter().map(PathBuf::as_path));
-    tools::wasm_opt_all(&all, args.jobs)?;
+    let identity = tools::wasm_opt_identity()?;
+    let outcome = optcache::optimise_all(&all, args.jobs, &args.cache, &identity, tools::wasm_opt)?;
     let mut chunks = Vec::new();
     for ((stem, _), path) in split.split.chunks.iter().zip(&chunk_paths) {
         chunks.push((stem.clone(), wasm::read(path)?));
     }
     let main_wasm = wasm::read(&main_wasm_path)?;
     step(
-        &format!("optimised {} WASM files (wasm-opt)", all.len()),
+        &format!(
+            "optimised {} WASM files (wasm-opt), reused {} unchanged",
+            outcome.optimised, outcome.reused
+        ),
         &mut started,
     );
 

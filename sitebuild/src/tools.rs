@@ -22,37 +22,21 @@ const WASM_OPT_FLAGS: &[&str] = &[
 /// "defaults" (what cargo-leptos targeted), in esbuild's terms.
 const CSS_TARGETS: &str = "chrome109,edge109,firefox115,safari15.6";
 
-/// Optimises each file in place, `jobs` at a time, largest first so the
-/// long ones do not end up last.
-pub fn wasm_opt_all(files: &[&Path], jobs: usize) -> Result<()> {
-    let mut queue: Vec<(u64, &Path)> = files
-        .iter()
-        .map(|f| (std::fs::metadata(f).map(|m| m.len()).unwrap_or(0), *f))
-        .collect();
-    queue.sort_by_key(|(size, _)| std::cmp::Reverse(*size));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let failures = std::sync::Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.max(1) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((_, file)) = queue.get(i) else { break };
-                    if let Err(e) = wasm_opt(file) {
-                        failures.lock().unwrap_or_else(|p| p.into_inner()).push(e);
-                    }
-                }
-            });
-        }
-    });
-    let failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
-    match failures.into_iter().next() {
-        Some(first) => Err(first),
-        None => Ok(()),
-    }
+/// What an optimised file depends on besides its input: wasm-opt's
+/// version and the flags (the key of `optcache`).
+pub fn wasm_opt_identity() -> Result<String> {
+    let mut command = Command::new("wasm-opt");
+    command.arg("--version");
+    let version = run(command, "wasm-opt", "binaryen 132")?;
+    Ok(format!(
+        "{} {}",
+        String::from_utf8_lossy(&version.stdout).trim(),
+        WASM_OPT_FLAGS.join(" ")
+    ))
 }
 
-fn wasm_opt(file: &Path) -> Result<()> {
+/// Optimises one file in place.
+pub fn wasm_opt(file: &Path) -> Result<()> {
     let mut command = Command::new("wasm-opt");
     // Several may run at once: each keeps to one thread.
     command
@@ -61,7 +45,7 @@ fn wasm_opt(file: &Path) -> Result<()> {
         .arg(file)
         .arg("-o")
         .arg(file);
-    run(command, "wasm-opt", "binaryen 132")
+    run(command, "wasm-opt", "binaryen 132").map(drop)
 }
 
 /// Minifies an ES module, keeping its exports' names.
@@ -91,7 +75,7 @@ pub fn minify_css(style: &Path, work: &Path) -> Result<Vec<u8>> {
     std::fs::read(&output).with_context(|| format!("reading {}", output.display()))
 }
 
-fn run(mut command: Command, program: &str, package: &str) -> Result<()> {
+fn run(mut command: Command, program: &str, package: &str) -> Result<std::process::Output> {
     let output = command.output().map_err(|e| {
         anyhow::anyhow!(
             "could not run {program} ({e}): it comes from npm ({package}) into end2end/node_modules; run ./scripts/setup.sh"
@@ -104,5 +88,5 @@ fn run(mut command: Command, program: &str, package: &str) -> Result<()> {
             String::from_utf8_lossy(&output.stderr).trim()
         );
     }
-    Ok(())
+    Ok(output)
 }
