@@ -11,6 +11,7 @@
 //! - [`report`]: the inventory as shown (docs/ANALYSIS.md).
 //! - [`detect`]: alerts from the same batches (docs/DETECTIONS.md).
 //! - [`texts`]: what people read, in Japanese and English.
+//! - [`synthetic`]: a generated plant of any size, for benchmarks.
 //!
 //! ```
 //! use analysis::Inventory;
@@ -27,6 +28,7 @@ pub mod detect;
 pub mod observations;
 pub mod report;
 pub mod roles;
+pub mod synthetic;
 pub mod texts;
 
 pub use assets::AssetId;

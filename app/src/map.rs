@@ -17,11 +17,8 @@ pub async fn portal_map() -> Result<String, AppError> {
         async {
             let user = require_area(crate::auth::Area::Portal).await?;
             let tenant_id = tenant_of(&user)?;
-            let map = server_state()?.inventory.map(tenant_id).await?;
-            serde_json::to_string(&map).map_err(|error| {
-                tracing::error!(%error, "the map did not serialise");
-                AppError::Internal
-            })
+            let map = server_state()?.inventory.map_json(tenant_id).await?;
+            Ok(map.to_string())
         }
         .await,
     )

@@ -9,10 +9,12 @@ use model::inventory::{
 use model::map::{MAX_MAP_EDGES, MAX_MAP_NODES, MapData, MapEdge, MapNode, node_label};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::sync::Arc;
 
 use crate::StoreError;
 use crate::batches::flag_column;
 use crate::db::{Db, internal};
+use crate::tenant_cache::TenantCache;
 
 /// Rows one page holds at most.
 pub const MAX_PAGE: i64 = 500;
@@ -20,6 +22,8 @@ pub const MAX_PAGE: i64 = 500;
 #[derive(Clone)]
 pub struct Inventory {
     db: Db,
+    maps: Arc<TenantCache<str>>,
+    facets: Arc<TenantCache<AssetFacets>>,
 }
 
 const ASSET_COLUMNS: &str = "asset_id, role, purdue_level, vendor, product, names, ips, macs, \
@@ -148,7 +152,11 @@ pub(crate) fn bind_all<'q>(
 
 impl Inventory {
     pub fn new(db: Db) -> Self {
-        Inventory { db }
+        Inventory {
+            db,
+            maps: Arc::default(),
+            facets: Arc::default(),
+        }
     }
 
     /// A page of the tenant's assets. Zone and protocol match whole names;
@@ -300,7 +308,14 @@ impl Inventory {
     }
 
     /// The roles, protocols and zones the tenant's assets have, sorted.
-    pub async fn facets(&self, tenant_id: i64) -> Result<AssetFacets, StoreError> {
+    pub async fn facets(&self, tenant_id: i64) -> Result<Arc<AssetFacets>, StoreError> {
+        self.kept(&self.facets, tenant_id, || async {
+            Ok(Arc::new(self.read_facets(tenant_id).await?))
+        })
+        .await
+    }
+
+    async fn read_facets(&self, tenant_id: i64) -> Result<AssetFacets, StoreError> {
         let rows = sqlx::query("SELECT role, protocols, zones FROM assets WHERE tenant_id = $1")
             .bind(tenant_id)
             .fetch_all(self.db.pool())
@@ -445,6 +460,65 @@ impl Inventory {
             }
         }
         Ok(rows)
+    }
+
+    /// The tenant's communication map as JSON text (a `MapData`), built
+    /// once per version of its inventory (`tenant_cache`).
+    pub async fn map_json(&self, tenant_id: i64) -> Result<Arc<str>, StoreError> {
+        self.kept(&self.maps, tenant_id, || async {
+            let map = self.map(tenant_id).await?;
+            let json = serde_json::to_string(&map).map_err(|error| {
+                tracing::error!(%error, "the map did not serialise");
+                StoreError::Internal
+            })?;
+            Ok(Arc::from(json))
+        })
+        .await
+    }
+
+    /// The answer `cache` keeps for the tenant's current inventory version,
+    /// built by `build` when none is kept.
+    async fn kept<T: ?Sized, F, Fut>(
+        &self,
+        cache: &TenantCache<T>,
+        tenant_id: i64,
+        build: F,
+    ) -> Result<Arc<T>, StoreError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Arc<T>, StoreError>>,
+    {
+        let version = self.inventory_version(tenant_id).await?;
+        if let Some(answer) = cache.get(tenant_id, version) {
+            return Ok(answer);
+        }
+        let lock = cache.build_lock(tenant_id);
+        let _building = lock.lock().await;
+        // Another request may have built it meanwhile, or the inventory moved on.
+        let version = self.inventory_version(tenant_id).await?;
+        if let Some(answer) = cache.get(tenant_id, version) {
+            return Ok(answer);
+        }
+        // Read after the version: what it reads is that version or newer,
+        // and a newer one is built again at the next request.
+        let answer = build().await?;
+        cache.put(tenant_id, version, answer.clone());
+        Ok(answer)
+    }
+
+    /// The version of the tenant's analysis state, which every write to
+    /// its assets and edges moves in the same transaction; -1 before the
+    /// first analysis.
+    async fn inventory_version(&self, tenant_id: i64) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT version FROM analysis_state WHERE tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_optional(self.db.pool())
+            .await
+            .map_err(internal)?;
+        match row {
+            Some(row) => row.try_get("version").map_err(internal),
+            None => Ok(-1),
+        }
     }
 
     /// The tenant's communication map: its assets (by id) and the busiest

@@ -26,6 +26,7 @@ pub mod quotes;
 pub mod retention;
 pub mod sensors;
 pub mod sessions;
+pub mod tenant_cache;
 pub mod tenant_lock;
 pub mod throttle;
 

@@ -861,6 +861,103 @@ async fn a_decision_about_an_asset_shows_at_once_and_holds(backend: Backend) {
     }
 }
 
+/// The map and the filter choices kept per inventory version are always
+/// what the tables give: built once while nothing changes, built again
+/// after an analysis step and after a customer's decision.
+async fn the_kept_answers_follow_every_change_of_the_inventory(backend: Backend) {
+    use store::analysis::AssetDecision;
+    let (store, file) = fresh(backend).await;
+    let s = sensor(&store, "kept map").await;
+    let fresh_map = |store: &Store| {
+        let inventory = store.inventory.clone();
+        async move { serde_json::to_string(&inventory.map(s.tenant_id).await.unwrap()).unwrap() }
+    };
+    let empty = store.inventory.map_json(s.tenant_id).await.unwrap();
+    assert_eq!(&*empty, fresh_map(&store).await);
+
+    for x in &batches(CAPTURE, &s.public_id) {
+        store.ingest.store(&s, x, None).await.unwrap();
+    }
+    analyse_all(&store).await;
+    let first = store.inventory.map_json(s.tenant_id).await.unwrap();
+    assert_eq!(&*first, fresh_map(&store).await);
+    assert_ne!(first, empty, "the analysed capture's assets are on the map");
+    let again = store.inventory.map_json(s.tenant_id).await.unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&first, &again),
+        "nothing changed: the kept map"
+    );
+
+    // Another sensor of the tenant sees other assets.
+    let created = store.sensors.create(s.tenant_id, "second").await.unwrap();
+    let second = AuthenticatedSensor {
+        id: created.sensor.id,
+        tenant_id: s.tenant_id,
+        public_id: created.sensor.public_id,
+    };
+    for x in &batches(OTHER_CAPTURE, &second.public_id) {
+        store.ingest.store(&second, x, None).await.unwrap();
+    }
+    assert!(analyse_all(&store).await > 0);
+    let grown = store.inventory.map_json(s.tenant_id).await.unwrap();
+    assert_eq!(&*grown, fresh_map(&store).await);
+    let nodes = |json: &str| {
+        serde_json::from_str::<model::map::MapData>(json)
+            .unwrap()
+            .nodes
+            .len()
+    };
+    assert!(
+        nodes(&grown) > nodes(&first),
+        "{} then {}",
+        nodes(&first),
+        nodes(&grown)
+    );
+
+    let facets = store.inventory.facets(s.tenant_id).await.unwrap();
+    assert!(facets.protocols.iter().any(|p| p == "iec104"), "{facets:?}");
+    assert!(!facets.roles.iter().any(|r| r == "historian"), "{facets:?}");
+    let again = store.inventory.facets(s.tenant_id).await.unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&facets, &again),
+        "nothing changed: the kept choices"
+    );
+
+    // A decision about a role shows on the map and in the choices at once.
+    let map: model::map::MapData = serde_json::from_str(&grown).unwrap();
+    let node = map.nodes.iter().find(|n| n.role == "controller").unwrap();
+    store
+        .analysis
+        .set_override(
+            s.tenant_id,
+            &node.id,
+            AssetDecision::parse("historian", "").unwrap(),
+            "someone",
+        )
+        .await
+        .unwrap();
+    let decided = store.inventory.map_json(s.tenant_id).await.unwrap();
+    assert_eq!(&*decided, fresh_map(&store).await);
+    let map: model::map::MapData = serde_json::from_str(&decided).unwrap();
+    assert_eq!(
+        map.nodes.iter().find(|n| n.id == node.id).unwrap().role,
+        "historian"
+    );
+    let facets = store.inventory.facets(s.tenant_id).await.unwrap();
+    assert!(facets.roles.iter().any(|r| r == "historian"), "{facets:?}");
+
+    // Another tenant's map is its own.
+    let other = sensor(&store, "other tenant").await;
+    let theirs = store.inventory.map_json(other.tenant_id).await.unwrap();
+    assert_eq!(nodes(&theirs), 0);
+    let theirs = store.inventory.facets(other.tenant_id).await.unwrap();
+    assert!(theirs.roles.is_empty() && theirs.protocols.is_empty());
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
 /// Minute rows of one batch in every minute table.
 async fn minute_rows(store: &Store, sensor_id: i64, sequence: u64) -> i64 {
     let mut n = 0;
@@ -1045,6 +1142,7 @@ on_both!(
     old_minute_rows_go_once_analysed_and_nothing_else_changes,
     steps_write_only_what_changed_and_match_the_offline_engine,
     a_decision_about_an_asset_shows_at_once_and_holds,
+    the_kept_answers_follow_every_change_of_the_inventory,
     the_state_is_reloaded_only_when_its_version_moved,
     tenants_take_turns_in_bounded_steps,
     two_instances_analyse_each_batch_once,
@@ -1059,79 +1157,23 @@ on_both!(
 /// by the job, then the portal's queries timed. Ignored: a benchmark, run by
 /// `cargo test -p store --release --test analysis -- --ignored at_scale --nocapture`.
 async fn an_inventory_of_ten_thousand_assets_at_scale(backend: Backend) {
-    use std::net::{IpAddr, Ipv4Addr};
+    use analysis::synthetic::{Plant, address, batches as plant_batches, conversations};
     use std::time::{Duration, Instant};
-    use traffic::operation::{Direction, OperationClass, Protocol};
-    use traffic::record::{HostRecord, OperationCount, TransportKind};
 
-    const ASSETS: u32 = 10_000;
-    const PEERS: u32 = 10;
     const BATCHES: u32 = 20;
+    let plant = Plant {
+        assets: 10_000,
+        peers: 10,
+        batches: BATCHES,
+        // A minute boundary (1,764,000,000 is one).
+        first_minute: 1_764_000_000,
+    };
     let (store, file) = fresh(backend).await;
     let s = sensor(&store, "scale").await;
-    let ip = |i: u32| IpAddr::V4(Ipv4Addr::new(10, 1, (i / 200) as u8, (i % 200 + 10) as u8));
-    // A minute boundary (1,764,000,000 is one).
-    let minute0: i64 = 1_764_000_000;
-    // Each asset asks ten others: 100,000 distinct (client, server, protocol).
-    let mut pairs = Vec::new();
-    for client in 0..ASSETS {
-        for k in 0..PEERS {
-            let server = (client + 1 + k * 997) % ASSETS;
-            let (protocol, name, port) = match k % 4 {
-                0 => (Protocol::Modbus, "read_holding_registers", 502),
-                1 => (Protocol::S7comm, "read_var", 102),
-                2 => (Protocol::Enip, "send_rr_data", 44818),
-                _ => (Protocol::Bacnet, "read_property", 47808),
-            };
-            pairs.push((client, server, protocol, name, port));
-        }
-    }
-    let per_batch = pairs.len().div_ceil(BATCHES as usize);
+    let ip = address;
+    let pairs = conversations(&plant);
     let started = Instant::now();
-    for (n, chunk) in pairs.chunks(per_batch).enumerate() {
-        let minute = minute0 + 60 * n as i64;
-        let ms = minute * 1000 + 500;
-        let mut b = Batch::empty(&s.public_id, n as u64 + 1, minute);
-        let mut seen = std::collections::BTreeSet::new();
-        for &(client, server, protocol, name, port) in chunk {
-            seen.extend([client, server]);
-            b.operations.push(OperationCount {
-                transport: TransportKind::Tcp,
-                client_ip: Some(ip(client)),
-                server_ip: Some(ip(server)),
-                server_port: Some(port),
-                client_mac: None,
-                server_mac: None,
-                protocol,
-                function_code: 3,
-                name: name.into(),
-                class: OperationClass::Read,
-                unit: None,
-                direction: Direction::Request,
-                error_code: None,
-                count: 12,
-                first_seen_ms: ms,
-                last_seen_ms: ms,
-                ranges: vec![],
-                ranges_truncated: false,
-            });
-        }
-        for i in seen {
-            b.hosts.push(HostRecord {
-                mac: None,
-                ip: Some(ip(i)),
-                group: false,
-                vendor: None,
-                macs: vec![],
-                ttl: Some(64),
-                first_seen_ms: ms,
-                last_seen_ms: ms,
-                packets_sent: 24,
-                packets_received: 24,
-                bytes_sent: 2_400,
-                bytes_received: 2_400,
-            });
-        }
+    for b in plant_batches(&plant, &s.public_id) {
         assert!(store.ingest.store(&s, &b, None).await.unwrap().stored);
     }
     let ingested = started.elapsed();
@@ -1204,7 +1246,7 @@ async fn an_inventory_of_ten_thousand_assets_at_scale(backend: Backend) {
     }
     let (t, facets) = timed(|| inv.facets(tenant)).await;
     rows.push((
-        "filter choices (facets)",
+        "filter choices (facets), kept per inventory version (4 of the 5 runs reuse them)",
         t,
         format!("{} roles", facets.unwrap().roles.len()),
     ));
@@ -1223,6 +1265,12 @@ async fn an_inventory_of_ten_thousand_assets_at_scale(backend: Backend) {
         "asset page: its edges",
         t,
         format!("{} edges", peers.unwrap().len()),
+    ));
+    let (t, kept) = timed(|| inv.map_json(tenant)).await;
+    rows.push((
+        "map data as JSON, kept per inventory version (4 of the 5 runs reuse it)",
+        t,
+        format!("{} bytes", kept.unwrap().len()),
     ));
     let (t, map) = timed(|| inv.map(tenant)).await;
     let map = map.unwrap();

@@ -40,9 +40,20 @@ pub(crate) async fn upload_all(app: &TestApp, token: &str, batches: &[Batch]) {
 /// Waits until the job has analysed the sensor through `sequence` with
 /// nothing pending, as the health page shows it.
 pub(crate) async fn wait_analysed(app: &TestApp, user: &str, public_id: &str, sequence: u64) {
+    wait_analysed_within(app, user, public_id, sequence, 300).await
+}
+
+/// The same, asking at most `polls` times, 100 ms apart.
+pub(crate) async fn wait_analysed_within(
+    app: &TestApp,
+    user: &str,
+    public_id: &str,
+    sequence: u64,
+    polls: u32,
+) {
     let c = app.signed_in(user).await;
     let mut last = Value::Null;
-    for _ in 0..300 {
+    for _ in 0..polls {
         let sensors: Value = app
             .call(&c, "portal/sensors", &[])
             .await

@@ -15,6 +15,7 @@ mod export;
 mod ingest;
 mod instances;
 mod inventory;
+mod inventory_load;
 mod outage;
 mod pages;
 mod quotes;

@@ -18,7 +18,7 @@ pub enum Listing {
 pub fn render(
     listing: Listing,
     params: AssetParams,
-    facets: AssetFacets,
+    facets: std::sync::Arc<AssetFacets>,
     page_size: i64,
     lang: Lang,
 ) -> String {
