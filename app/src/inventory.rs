@@ -16,7 +16,11 @@ pub async fn portal_assets(query: AssetQuery) -> Result<AssetPage, AppError> {
     respond(
         async {
             let tenant_id = portal_tenant().await?;
-            Ok(server_state()?.inventory.assets(tenant_id, &query).await?)
+            let page = server_state()?
+                .inventory
+                .assets_page(tenant_id, &query)
+                .await?;
+            Ok(AssetPage::clone(&page))
         }
         .await,
     )
@@ -93,7 +97,10 @@ pub async fn assets_html(query: String, lang: crate::i18n::Lang) -> Result<Strin
             let state = server_state()?;
             let params = AssetParams::from_query_string(&query);
             let listing = match params.to_query(TABLE_PAGE) {
-                Ok(q) => Listing::Page(state.inventory.assets(tenant_id, &q).await?),
+                Ok(q) => {
+                    let page = state.inventory.assets_page(tenant_id, &q).await?;
+                    Listing::Page(AssetPage::clone(&page))
+                }
                 Err(problem) => Listing::Refused(problem),
             };
             let facets = state.inventory.facets(tenant_id).await?;

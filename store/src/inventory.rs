@@ -24,7 +24,11 @@ pub struct Inventory {
     db: Db,
     maps: Arc<TenantCache<str>>,
     facets: Arc<TenantCache<AssetFacets>>,
+    pages: Arc<TenantCache<AssetPage>>,
 }
+
+/// Asset-table pages kept at once (a page holds at most `MAX_PAGE` rows).
+const KEPT_PAGES: usize = 128;
 
 const ASSET_COLUMNS: &str = "asset_id, role, purdue_level, vendor, product, names, ips, macs, \
     protocols, zones, first_seen_ms, last_seen_ms, confidence";
@@ -156,7 +160,25 @@ impl Inventory {
             db,
             maps: Arc::default(),
             facets: Arc::default(),
+            pages: Arc::new(TenantCache::with_capacity(KEPT_PAGES)),
         }
+    }
+
+    /// `assets`, kept per inventory version: the pages the portal shows.
+    /// (The CSV export reads `assets` itself: its pages are read once.)
+    pub async fn assets_page(
+        &self,
+        tenant_id: i64,
+        q: &AssetQuery,
+    ) -> Result<Arc<AssetPage>, StoreError> {
+        let question = serde_json::to_string(q).map_err(|error| {
+            tracing::error!(%error, "an asset query did not serialise");
+            StoreError::Internal
+        })?;
+        self.kept(&self.pages, tenant_id, &question, || async {
+            Ok(Arc::new(self.assets(tenant_id, q).await?))
+        })
+        .await
     }
 
     /// A page of the tenant's assets. Zone and protocol match whole names;
@@ -309,7 +331,7 @@ impl Inventory {
 
     /// The roles, protocols and zones the tenant's assets have, sorted.
     pub async fn facets(&self, tenant_id: i64) -> Result<Arc<AssetFacets>, StoreError> {
-        self.kept(&self.facets, tenant_id, || async {
+        self.kept(&self.facets, tenant_id, "", || async {
             Ok(Arc::new(self.read_facets(tenant_id).await?))
         })
         .await
@@ -465,7 +487,7 @@ impl Inventory {
     /// The tenant's communication map as JSON text (a `MapData`), built
     /// once per version of its inventory (`tenant_cache`).
     pub async fn map_json(&self, tenant_id: i64) -> Result<Arc<str>, StoreError> {
-        self.kept(&self.maps, tenant_id, || async {
+        self.kept(&self.maps, tenant_id, "", || async {
             let map = self.map(tenant_id).await?;
             let json = serde_json::to_string(&map).map_err(|error| {
                 tracing::error!(%error, "the map did not serialise");
@@ -482,6 +504,7 @@ impl Inventory {
         &self,
         cache: &TenantCache<T>,
         tenant_id: i64,
+        question: &str,
         build: F,
     ) -> Result<Arc<T>, StoreError>
     where
@@ -489,20 +512,20 @@ impl Inventory {
         Fut: std::future::Future<Output = Result<Arc<T>, StoreError>>,
     {
         let version = self.inventory_version(tenant_id).await?;
-        if let Some(answer) = cache.get(tenant_id, version) {
+        if let Some(answer) = cache.get(tenant_id, question, version) {
             return Ok(answer);
         }
-        let lock = cache.build_lock(tenant_id);
+        let lock = cache.build_lock(tenant_id, question);
         let _building = lock.lock().await;
         // Another request may have built it meanwhile, or the inventory moved on.
         let version = self.inventory_version(tenant_id).await?;
-        if let Some(answer) = cache.get(tenant_id, version) {
+        if let Some(answer) = cache.get(tenant_id, question, version) {
             return Ok(answer);
         }
         // Read after the version: what it reads is that version or newer,
         // and a newer one is built again at the next request.
         let answer = build().await?;
-        cache.put(tenant_id, version, answer.clone());
+        cache.put(tenant_id, question, version, answer.clone());
         Ok(answer)
     }
 

@@ -872,6 +872,14 @@ async fn the_kept_answers_follow_every_change_of_the_inventory(backend: Backend)
         let inventory = store.inventory.clone();
         async move { serde_json::to_string(&inventory.map(s.tenant_id).await.unwrap()).unwrap() }
     };
+    // The kept page of the asset table is the page read afresh.
+    let same_page = async |store: &Store| {
+        let q = AssetQuery::default();
+        let kept = store.inventory.assets_page(s.tenant_id, &q).await.unwrap();
+        let fresh = store.inventory.assets(s.tenant_id, &q).await.unwrap();
+        assert_eq!(*kept, fresh);
+        fresh.total
+    };
     let empty = store.inventory.map_json(s.tenant_id).await.unwrap();
     assert_eq!(&*empty, fresh_map(&store).await);
 
@@ -887,6 +895,8 @@ async fn the_kept_answers_follow_every_change_of_the_inventory(backend: Backend)
         std::sync::Arc::ptr_eq(&first, &again),
         "nothing changed: the kept map"
     );
+    let assets_before = same_page(&store).await;
+    assert!(assets_before > 0);
 
     // Another sensor of the tenant sees other assets.
     let created = store.sensors.create(s.tenant_id, "second").await.unwrap();
@@ -913,6 +923,7 @@ async fn the_kept_answers_follow_every_change_of_the_inventory(backend: Backend)
         nodes(&first),
         nodes(&grown)
     );
+    assert!(same_page(&store).await > assets_before);
 
     let facets = store.inventory.facets(s.tenant_id).await.unwrap();
     assert!(facets.protocols.iter().any(|p| p == "iec104"), "{facets:?}");
@@ -945,6 +956,7 @@ async fn the_kept_answers_follow_every_change_of_the_inventory(backend: Backend)
     );
     let facets = store.inventory.facets(s.tenant_id).await.unwrap();
     assert!(facets.roles.iter().any(|r| r == "historian"), "{facets:?}");
+    same_page(&store).await;
 
     // Another tenant's map is its own.
     let other = sensor(&store, "other tenant").await;
