@@ -1,9 +1,8 @@
 //! wasm-opt's outputs kept by the hash of their input, so a rebuild only
 //! optimises the WASM files whose bytes changed. wasm-opt is most of the
 //! site step (minutes on 2 cores), and a rebuild after a server-only change
-//! produces the very same WASM files. A change to the browser code changes
-//! them all in practice: the splitter numbers every chunk's references
-//! into the main module afresh.
+//! produces the very same WASM files. A change to the browser code always
+//! changes the main file (most of the time) and some or all chunks.
 //!
 //! The key is the input's bytes and the optimiser's identity (its version
 //! and flags): another binaryen or other flags never reuse an output. Only
