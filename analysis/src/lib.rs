@@ -11,6 +11,7 @@
 //! - [`report`]: the inventory as shown (docs/ANALYSIS.md).
 //! - [`detect`]: alerts from the same batches (docs/DETECTIONS.md).
 //! - [`texts`]: what people read, in Japanese and English.
+//! - [`zones`]: zones a customer defines by network, VLAN and sensor.
 //! - [`synthetic`]: a generated plant of any size, for benchmarks.
 //!
 //! ```
@@ -30,6 +31,7 @@ pub mod report;
 pub mod roles;
 pub mod synthetic;
 pub mod texts;
+pub mod zones;
 
 pub use assets::AssetId;
 pub use report::{Overrides, Report};
@@ -57,8 +59,8 @@ impl Inventory {
         self.report_with(&Overrides::default())
     }
 
-    /// The inventory with what users decided (roles, Purdue levels) in
-    /// place of the engine's own assessment.
+    /// The inventory with what users decided (roles, Purdue levels, zones)
+    /// in place of the engine's own assessment.
     pub fn report_with(&self, overrides: &Overrides) -> Report {
         report::build(&self.observations, overrides)
     }

@@ -69,6 +69,10 @@ pub struct IpFacts {
     pub seen: Seen,
     pub packets: u64,
     pub bytes: u64,
+    /// 802.1Q VLAN ids of the tagged flows it took part in (a zone may be
+    /// defined by VLAN). Defaulted: states stored before it have none.
+    #[serde(default)]
+    pub vlans: BTreeSet<u16>,
 }
 
 /// A MAC address.
@@ -237,6 +241,13 @@ impl Observations {
         }
 
         for f in &batch.flows {
+            if let Some(vlan) = f.vlan {
+                for ip in [f.client_ip, f.server_ip] {
+                    if let Some(facts) = self.ips.get_mut(&(zone(), ip)) {
+                        facts.vlans.insert(vlan);
+                    }
+                }
+            }
             let Some(protocol) = f.protocol else { continue };
             let key = (
                 Endpoint::Ip(zone(), f.client_ip),

@@ -11,6 +11,7 @@ use crate::assets::{AssetId, Assets};
 use crate::observations::Observations;
 use crate::roles::{Assessment, Behaviour, Role, assess};
 use crate::texts::{Texts, t};
+use crate::zones::ZonePlan;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FactView {
@@ -44,13 +45,20 @@ pub struct AssetView {
     pub first_seen_ms: Option<i64>,
     pub last_seen_ms: Option<i64>,
     pub sensors: Vec<String>,
+    /// The zones it sits in: its addresses' (`ips[].zone`), or, known by
+    /// its MAC only, its sensors'.
+    pub zones: Vec<String>,
 }
 
 /// An address the device used, in its zone, and when: a device whose
 /// address changed (DHCP) keeps each one with its time span.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct ZonedIp {
+    /// The customer's zone that covers it (`crate::zones`), else the
+    /// sensor that saw it.
     pub zone: String,
+    /// The sensor that saw it: with the address, what tells devices apart.
+    pub sensor: String,
     pub ip: String,
     pub first_seen_ms: Option<i64>,
     pub last_seen_ms: Option<i64>,
@@ -62,6 +70,8 @@ pub struct ZonedIp {
 pub struct Overrides {
     pub roles: BTreeMap<String, Role>,
     pub purdue_levels: BTreeMap<String, u8>,
+    /// The zones the customer defined.
+    pub zones: ZonePlan,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -88,8 +98,16 @@ pub struct EdgeView {
 pub struct ZoneView {
     pub zone: String,
     pub assets: usize,
-    /// The IPv4 /24 networks its addresses fall in.
+    /// A defined zone: the networks it covers. A sensor's zone: the IPv4
+    /// /24 networks its addresses fall in.
     pub networks: Vec<String>,
+    /// A defined zone: the VLANs it covers. A sensor's zone: the VLANs its
+    /// addresses were seen on.
+    pub vlans: Vec<u16>,
+    /// Defined by the customer (else the automatic zone of a sensor).
+    pub defined: bool,
+    /// The sensor it is limited to (a defined zone) or is (an automatic one).
+    pub sensor: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -146,7 +164,19 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
             .or_default() += requests;
     }
 
-    let mut zones: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
+    let mut zones = ZoneTally::new(&overrides.zones);
+    // Each address's zone: the customer's that covers it, else its sensor's.
+    let zone_of = |sensor: &String, ip: &std::net::IpAddr| -> String {
+        let vlans: Vec<u16> = obs
+            .ips
+            .get(&(sensor.clone(), *ip))
+            .map(|f| f.vlans.iter().copied().collect())
+            .unwrap_or_default();
+        match overrides.zones.zone_of(sensor, ip, &vlans) {
+            Some(rule) => rule.name.clone(),
+            None => sensor.clone(),
+        }
+    };
     let views = assets
         .by_id
         .iter()
@@ -185,21 +215,25 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
                 .copied()
                 .or(role.purdue_level());
             let mut asset_zones = BTreeSet::new();
-            for (zone, ip) in &a.ips {
-                asset_zones.insert(zone.clone());
-                if let std::net::IpAddr::V4(v4) = ip {
-                    let [x, y, z, _] = v4.octets();
-                    zones
-                        .entry(zone.clone())
-                        .or_default()
-                        .1
-                        .insert(format!("{x}.{y}.{z}.0/24"));
-                }
+            for (sensor, ip) in &a.ips {
+                let zone = zone_of(sensor, ip);
+                let vlans = obs.ips.get(&(sensor.clone(), *ip)).map(|f| &f.vlans);
+                zones.address(&zone, sensor, ip, vlans);
+                asset_zones.insert(zone);
             }
-            asset_zones.extend(a.seen.sensors.iter().cloned());
-            for zone in asset_zones {
-                zones.entry(zone).or_default().0 += 1;
+            // A device known only by its MAC sits in its sensors' zones.
+            if a.ips.is_empty() {
+                asset_zones.extend(a.seen.sensors.iter().map(|sensor| {
+                    match overrides.zones.zone_of_sensor(sensor) {
+                        Some(rule) => rule.name.clone(),
+                        None => sensor.clone(),
+                    }
+                }));
             }
+            for zone in &asset_zones {
+                zones.asset(zone);
+            }
+            let asset_zones: Vec<String> = asset_zones.into_iter().collect();
             let fact = |attribute: &str| {
                 a.facts
                     .iter()
@@ -218,10 +252,11 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
                 ips: a
                     .ips
                     .iter()
-                    .map(|(zone, ip)| {
-                        let seen = obs.ips.get(&(zone.clone(), *ip)).map(|f| &f.seen);
+                    .map(|(sensor, ip)| {
+                        let seen = obs.ips.get(&(sensor.clone(), *ip)).map(|f| &f.seen);
                         ZonedIp {
-                            zone: zone.clone(),
+                            zone: zone_of(sensor, ip),
+                            sensor: sensor.clone(),
                             ip: ip.to_string(),
                             first_seen_ms: seen.and_then(|s| s.first_ms),
                             last_seen_ms: seen.and_then(|s| s.last_ms),
@@ -257,6 +292,7 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
                 first_seen_ms: a.seen.first_ms,
                 last_seen_ms: a.seen.last_ms,
                 sensors: a.seen.sensors.iter().cloned().collect(),
+                zones: asset_zones,
             }
         })
         .collect();
@@ -290,14 +326,81 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
     Report {
         assets: views,
         edges,
-        zones: zones
-            .into_iter()
-            .map(|(zone, (assets, networks))| ZoneView {
-                zone,
-                assets,
-                networks: networks.into_iter().collect(),
+        zones: zones.views(),
+    }
+}
+
+/// The zones as the assets fill them: every defined zone (even an empty
+/// one, so the customer sees what it defined) and each sensor's zone that
+/// holds an asset.
+struct ZoneTally<'a> {
+    plan: &'a ZonePlan,
+    seen: BTreeMap<String, ZoneSeen>,
+}
+
+/// What the assets showed of one zone.
+#[derive(Default)]
+struct ZoneSeen {
+    assets: usize,
+    /// The IPv4 /24 networks of its addresses.
+    networks: BTreeSet<String>,
+    vlans: BTreeSet<u16>,
+    /// The sensor of its first address.
+    sensor: Option<String>,
+}
+
+impl<'a> ZoneTally<'a> {
+    fn new(plan: &'a ZonePlan) -> Self {
+        ZoneTally {
+            plan,
+            seen: BTreeMap::new(),
+        }
+    }
+
+    fn address(
+        &mut self,
+        zone: &str,
+        sensor: &str,
+        ip: &std::net::IpAddr,
+        vlans: Option<&BTreeSet<u16>>,
+    ) {
+        let entry = self.seen.entry(zone.to_owned()).or_default();
+        if let std::net::IpAddr::V4(v4) = ip {
+            let [x, y, z, _] = v4.octets();
+            entry.networks.insert(format!("{x}.{y}.{z}.0/24"));
+        }
+        entry.vlans.extend(vlans.into_iter().flatten().copied());
+        entry.sensor.get_or_insert_with(|| sensor.to_owned());
+    }
+
+    fn asset(&mut self, zone: &str) {
+        self.seen.entry(zone.to_owned()).or_default().assets += 1;
+    }
+
+    fn views(mut self) -> Vec<ZoneView> {
+        let mut views: Vec<ZoneView> = self
+            .plan
+            .rules
+            .iter()
+            .map(|rule| ZoneView {
+                zone: rule.name.clone(),
+                assets: self.seen.remove(&rule.name).map_or(0, |z| z.assets),
+                networks: rule.networks.iter().map(ToString::to_string).collect(),
+                vlans: rule.vlans.clone(),
+                defined: true,
+                sensor: rule.sensor.clone(),
             })
-            .collect(),
+            .collect();
+        views.extend(self.seen.into_iter().map(|(zone, seen)| ZoneView {
+            sensor: seen.sensor.or_else(|| Some(zone.clone())),
+            zone,
+            assets: seen.assets,
+            networks: seen.networks.into_iter().collect(),
+            vlans: seen.vlans.into_iter().collect(),
+            defined: false,
+        }));
+        views.sort_by(|a, b| (!a.defined, &a.zone).cmp(&(!b.defined, &b.zone)));
+        views
     }
 }
 

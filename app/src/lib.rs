@@ -21,6 +21,7 @@ pub mod routes;
 pub mod sensors;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod zones;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -106,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("portal"), StaticSegment("assets")) ssr=SsrMode::Async view={Lazy::<routes::portal::assets::AssetsPage>::new()} />
                     <Route path=(StaticSegment("portal"), StaticSegment("assets"), ParamSegment("id")) ssr=SsrMode::Async view={Lazy::<routes::portal::asset::AssetPage>::new()} />
                     <Route path=(StaticSegment("portal"), StaticSegment("map")) ssr=SsrMode::Async view={Lazy::<routes::map::MapPage>::new()} />
+                    <Route path=(StaticSegment("portal"), StaticSegment("zones")) ssr=SsrMode::Async view={Lazy::<routes::portal::zones::ZonesPage>::new()} />
                     <Route path=StaticSegment("quotes") ssr=SsrMode::Async view={Lazy::<routes::quotes::QuotesPage>::new()} />
                     <Route path=(StaticSegment("quotes"), ParamSegment("id"), StaticSegment("print")) ssr=SsrMode::Async view={Lazy::<routes::quote_print::QuotePrintPage>::new()} />
                     <Route path=StaticSegment("admin") ssr=SsrMode::Async view={Lazy::<routes::admin::AdminPage>::new()} />

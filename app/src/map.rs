@@ -1,25 +1,34 @@
 //! The communication map's data: every asset of the signed-in user's tenant
-//! and the edges between them (`model::map::MapData`).
+//! and the edges between them (`model::map::MapData`), served as JSON by
+//! the server's plain handler at [`MAP_DATA_PATH`] (`server/src/map_data.rs`:
+//! compressed once per inventory version, with an ETag).
 
-use leptos::prelude::*;
+/// Where the map page fetches its data.
+pub const MAP_DATA_PATH: &str = "/portal/map.json";
 
-use crate::error::AppError;
-
-/// The tenant's map as JSON text (a `model::map::MapData`).
+/// The tenant's map as JSON text, fetched by the browser (which sends its
+/// cached copy's ETag and gets `304` when nothing changed).
 ///
-/// Text rather than the typed value: the server function's client code is in
-/// the main WASM file every page loads, and a typed answer would put the
-/// map's deserialiser there; the map page parses the text in its own chunk.
-#[server(endpoint = "portal/map")]
-pub async fn portal_map() -> Result<String, AppError> {
-    use crate::ssr::*;
-    respond(
-        async {
-            let user = require_area(crate::auth::Area::Portal).await?;
-            let tenant_id = tenant_of(&user)?;
-            let map = server_state()?.inventory.map_json(tenant_id).await?;
-            Ok(map.to_string())
-        }
-        .await,
-    )
+/// Text rather than the typed value: the map page parses it in its own WASM
+/// chunk, so the map's deserialiser stays out of the main file.
+#[cfg(feature = "hydrate")]
+pub async fn fetch_map_json() -> Result<String, String> {
+    let response = gloo_net::http::Request::get(MAP_DATA_PATH)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let text = response.text().await.map_err(|e| e.to_string())?;
+    if response.ok() {
+        Ok(text)
+    } else {
+        // The handler answers errors with one line of plain text.
+        Err(format!("{} {}", response.status(), text.trim()))
+    }
+}
+
+/// On the server the map is never rendered: its canvas is drawn in the
+/// browser, so the page's HTML carries a placeholder, not 2 MB of data.
+#[cfg(not(feature = "hydrate"))]
+pub async fn fetch_map_json() -> Result<String, String> {
+    Err("the map is drawn in the browser".into())
 }

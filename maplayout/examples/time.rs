@@ -1,5 +1,5 @@
 //! One timed layout of the benchmark's graph: `cargo run --release -p
-//! maplayout --example time -- [nodes] [edges] [iterations]`.
+//! maplayout --example time -- [nodes] [edges] [iterations] [groups]`.
 fn main() {
     let arg = |i: usize, default: usize| {
         std::env::args()
@@ -7,7 +7,7 @@ fn main() {
             .and_then(|a| a.parse().ok())
             .unwrap_or(default)
     };
-    let (groups, edges) = maplayout::synthetic(arg(1, 2000), arg(2, 10_000), 8, 1);
+    let (groups, edges) = maplayout::synthetic(arg(1, 2000), arg(2, 10_000), arg(4, 8) as u32, 1);
     for grouping in [maplayout::Grouping::Clusters, maplayout::Grouping::Bands] {
         let mut options = maplayout::Options::new(grouping);
         options.iterations = arg(3, options.iterations as usize) as u32;

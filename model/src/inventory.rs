@@ -145,7 +145,14 @@ pub struct EdgeRow {
 pub struct ZoneRow {
     pub zone: String,
     pub assets: i64,
+    /// Defined: the networks it covers; a sensor's: the /24s seen.
     pub networks: Vec<String>,
+    /// Defined: the VLANs it covers; a sensor's: the VLANs seen.
+    pub vlans: Vec<u16>,
+    /// The customer defined it (else it is a sensor's automatic zone).
+    pub defined: bool,
+    /// The sensor (public id) it is limited to, or whose zone it is.
+    pub sensor: Option<String>,
 }
 
 /// How many assets have each role and each Purdue level.

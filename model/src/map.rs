@@ -9,8 +9,8 @@ pub const MAX_MAP_NODES: usize = 5_000;
 /// Edges the map carries at most (the busiest); beyond it `truncated` is set.
 pub const MAX_MAP_EDGES: usize = 25_000;
 
-/// A tenant's map: `portal/map` sends it as JSON text, which the map page's
-/// own code parses (so its deserialiser is not in the main WASM file).
+/// A tenant's map: `GET /portal/map.json` sends it as JSON, which the map
+/// page's own code parses (so its deserialiser is not in the main WASM file).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MapData {
     pub nodes: Vec<MapNode>,

@@ -8,6 +8,8 @@ use std::io::Read;
 use std::path::Path;
 
 use analysis::detect::{AlertView, Config as DetectConfig, Detector};
+use analysis::report::Overrides;
+use analysis::zones::ZonePlan;
 use analysis::{Inventory, Report};
 use traffic::record::Health;
 use traffic::{Analyzer, AnalyzerConfig, CaptureReader};
@@ -71,6 +73,26 @@ pub fn analyze_learning(
     learn: &[&Path],
     files: &[&Path],
     zone_per_file: bool,
+) -> Result<Analysis, AnalyzeError> {
+    analyze_zoned(learn, files, zone_per_file, &ZonePlan::default())
+}
+
+/// Reads a zone plan (`sensor analyze --zones`): `analysis::zones::ZonePlan`
+/// as JSON, checked as the portal checks what its users type.
+pub fn read_zones(path: &Path) -> Result<ZonePlan, String> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let plan: ZonePlan =
+        serde_json::from_str(&text).map_err(|e| format!("{name}: not a zone plan: {e}"))?;
+    ZonePlan::new(plan.rules).map_err(|e| format!("{name}: {e}"))
+}
+
+/// As [`analyze_learning`], the inventory labelled with the defined `zones`.
+pub fn analyze_zoned(
+    learn: &[&Path],
+    files: &[&Path],
+    zone_per_file: bool,
+    zones: &ZonePlan,
 ) -> Result<Analysis, AnalyzeError> {
     let mut inventory = Inventory::default();
     let mut detector = Detector::new(DetectConfig::default());
@@ -141,7 +163,10 @@ pub fn analyze_learning(
         detector.review(&inventory.report());
     }
     Ok(Analysis {
-        report: inventory.report(),
+        report: inventory.report_with(&Overrides {
+            zones: zones.clone(),
+            ..Overrides::default()
+        }),
         alerts: detector.views(),
         stopped,
     })

@@ -52,6 +52,11 @@ pub struct AnalyzeArgs {
     /// alerts.
     #[arg(long = "learn", value_name = "FILE", num_args = 1..)]
     pub learn: Vec<PathBuf>,
+    /// Zones defined as the portal defines them, a JSON file:
+    /// `{"rules": [{"name", "networks": [CIDR…], "vlans": [id…], "sensor"}]}`
+    /// (`sensor` names a file with --zone-per-file, else `capture`).
+    #[arg(long, value_name = "FILE")]
+    pub zones: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -127,7 +132,17 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 fn run_analyze(args: &AnalyzeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let files: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();
     let learn: Vec<&std::path::Path> = args.learn.iter().map(PathBuf::as_path).collect();
-    let analysis = match crate::analyze::analyze_learning(&learn, &files, args.zone_per_file) {
+    let zones = match &args.zones {
+        None => analysis::zones::ZonePlan::default(),
+        Some(path) => match crate::analyze::read_zones(path) {
+            Ok(plan) => plan,
+            Err(e) => {
+                let _ = writeln!(err, "sensor: {e}");
+                return 1;
+            }
+        },
+    };
+    let analysis = match crate::analyze::analyze_zoned(&learn, &files, args.zone_per_file, &zones) {
         Ok(a) => a,
         Err(e) => {
             let _ = writeln!(err, "sensor: {e}");

@@ -240,6 +240,72 @@ fn analyze_prints_the_inventory_of_several_captures() {
 }
 
 #[test]
+fn analyze_labels_the_inventory_with_the_zones_of_a_file() {
+    let s7 = pcap("s7comm/s7comm_downloading_block_db1.pcap");
+    let melsec = pcap("melsec/melsec_melsoft_129_clean.pcap");
+    let dir = tempfile::tempdir().unwrap();
+    let zones = dir.path().join("zones.json");
+    std::fs::write(
+        &zones,
+        r#"{"rules": [{"name": "S7 cell", "networks": ["192.168.1.0/24"]},
+                      {"name": "MELSEC line", "networks": ["192.168.3.0/24"], "sensor": "capture"}]}"#,
+    )
+    .unwrap();
+    let (code, out, err) = run(&[
+        "analyze",
+        "--json",
+        "--zones",
+        zones.to_str().unwrap(),
+        s7.to_str().unwrap(),
+        melsec.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let zones_of = |ip: &str| {
+        v["assets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["ips"].as_array().unwrap().iter().any(|z| z["ip"] == ip))
+            .map(|a| a["zones"].clone())
+            .unwrap()
+    };
+    assert_eq!(zones_of("192.168.1.40"), serde_json::json!(["S7 cell"]));
+    assert_eq!(zones_of("192.168.3.18"), serde_json::json!(["MELSEC line"]));
+    let listed: Vec<(&str, bool)> = v["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| (z["zone"].as_str().unwrap(), z["defined"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(listed[..2], [("MELSEC line", true), ("S7 cell", true)]);
+
+    // A plan the portal would refuse is refused here, saying why.
+    for (plan, says) in [
+        (
+            r#"{"rules": [{"name": "x", "networks": ["10.0.0.5/8"]}]}"#,
+            "host bits set",
+        ),
+        (
+            r#"{"rules": [{"name": "a", "vlans": [5]}, {"name": "A", "vlans": [6]}]}"#,
+            "two zones",
+        ),
+        (r#"{"rules": [{"name": "empty"}]}"#, "covers no network"),
+        ("not json", "not a zone plan"),
+    ] {
+        std::fs::write(&zones, plan).unwrap();
+        let (code, _, err) = run(&[
+            "analyze",
+            "--zones",
+            zones.to_str().unwrap(),
+            s7.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 1, "{plan}");
+        assert!(err.contains(says), "{plan}: {err}");
+    }
+}
+
+#[test]
 fn analyze_prints_always_on_alerts_without_learning_captures() {
     let s7 = pcap("s7comm/s7comm_downloading_block_db1.pcap");
     let (code, out, err) = run(&["analyze", "--json", s7.to_str().unwrap()]);

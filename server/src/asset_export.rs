@@ -15,8 +15,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use app::auth::Area;
-use app::ssr::{ServerState, user_of_headers};
+use app::ssr::ServerState;
 use model::inventory::{AssetParams, AssetRow};
 
 pub const ASSETS_CSV_PATH: &str = "/portal/assets.csv";
@@ -35,17 +34,15 @@ async fn export(
     headers: HeaderMap,
     params: Result<Query<AssetParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let user = match user_of_headers(&state.sessions, &headers).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "not signed in").into_response(),
-        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response(),
-    };
-    let (true, Some(tenant_id)) = (user.may(Area::Portal), user.tenant_id) else {
-        return (
-            StatusCode::FORBIDDEN,
-            "only a customer's users may export its assets",
-        )
-            .into_response();
+    let tenant_id = match crate::customer::portal_tenant(
+        &state,
+        &headers,
+        "only a customer's users may export its assets",
+    )
+    .await
+    {
+        Ok(tenant_id) => tenant_id,
+        Err(refused) => return refused,
     };
     let Query(params) = match params {
         Ok(p) => p,

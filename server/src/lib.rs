@@ -8,9 +8,11 @@ pub mod alert_export;
 pub mod analysis_job;
 pub mod api;
 pub mod asset_export;
+pub mod customer;
 pub mod demo;
 pub mod guard;
 pub mod ingest;
+pub mod map_data;
 pub mod pcap_upload;
 pub mod retention_job;
 pub mod settings;
@@ -185,6 +187,7 @@ fn router(
         .merge(static_files::routes(pkg_dir))
         .merge(api::routes(state.clone()))
         .merge(asset_export::routes(state.clone()))
+        .merge(map_data::routes(state.clone()))
         .merge(ingest::routes(state.clone()))
         .merge(pcap_upload::routes(state.clone()))
         .layer(axum::middleware::from_fn_with_state(

@@ -29,6 +29,7 @@ use ::analysis::Inventory;
 pub use ::analysis::detect::Config as DetectConfig;
 use ::analysis::detect::Detector;
 use ::analysis::report::{Overrides, Report};
+pub use ::analysis::zones::{ZonePlan, ZoneRule};
 use sqlx::AnyConnection;
 use sqlx::Row;
 use tokio::sync::Notify;
@@ -173,15 +174,7 @@ impl Analysis {
     /// One step for one tenant; `None` when another instance holds it or
     /// nothing of it is pending.
     pub async fn step_tenant(&self, tenant_id: i64) -> Result<Option<Step>, AnalysisError> {
-        let pool = self.db.pool();
-        sqlx::query(
-            "INSERT INTO analysis_state (tenant_id, version) VALUES ($1, 0) ON CONFLICT (tenant_id) DO NOTHING",
-        )
-        .bind(tenant_id)
-        .execute(pool)
-        .await
-        .map_err(db_error)?;
-        let mut tx = pool.begin().await.map_err(db_error)?;
+        let mut tx = self.begin_with_state_row(tenant_id).await?;
         let Some(version) = self.lock(&mut tx, tenant_id, Wait::SkipLocked).await? else {
             return Ok(None);
         };
@@ -345,6 +338,17 @@ impl Analysis {
             .await
             .map_err(db_error)?;
         }
+        self.show_decisions(tx, tenant_id, version).await
+    }
+
+    /// Materialises the tenant's inventory again with its decisions as
+    /// they now stand in `tx` (locked at `version`), and commits.
+    async fn show_decisions(
+        &self,
+        mut tx: sqlx::Transaction<'_, sqlx::Any>,
+        tenant_id: i64,
+        version: i64,
+    ) -> Result<(), AnalysisError> {
         let (inventory, detector, written) = self.state(&mut tx, tenant_id, version).await?;
         let overrides = overrides(&mut tx, tenant_id).await?;
         let report = inventory.report_with(&overrides);
@@ -361,6 +365,90 @@ impl Analysis {
         tx.commit().await.map_err(db_error)?;
         self.keep(tenant_id, next, inventory, detector, written);
         Ok(())
+    }
+
+    /// The zones the tenant defined (empty when none).
+    pub async fn zone_plan(&self, tenant_id: i64) -> Result<ZonePlan, StoreError> {
+        let mut conn = self.db.pool().acquire().await.map_err(internal)?;
+        zone_plan(&mut conn, tenant_id).await.map_err(|error| {
+            tracing::error!(%error, tenant_id, "the zone plan could not be read");
+            StoreError::Internal
+        })
+    }
+
+    /// Defines a zone, or replaces the one named `replacing`, and shows
+    /// it at once (the inventory is materialised again in the same
+    /// transaction). `NotFound` when `replacing` names no defined zone;
+    /// `Invalid` when the plan would hold two zones of one name or too many.
+    pub async fn save_zone(
+        &self,
+        tenant_id: i64,
+        replacing: Option<&str>,
+        rule: ZoneRule,
+        set_by: &str,
+    ) -> Result<(), AnalysisError> {
+        self.change_zones(tenant_id, set_by, |plan| {
+            match replacing {
+                Some(name) => {
+                    let slot = plan
+                        .iter_mut()
+                        .find(|r| r.name == name)
+                        .ok_or(StoreError::NotFound)?;
+                    *slot = rule;
+                }
+                None => plan.push(rule),
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Removes a defined zone; its addresses go back to other zones or
+    /// their sensors'. `NotFound` when no zone of that name is defined.
+    pub async fn delete_zone(
+        &self,
+        tenant_id: i64,
+        name: &str,
+        set_by: &str,
+    ) -> Result<(), AnalysisError> {
+        self.change_zones(tenant_id, set_by, |plan| {
+            let before = plan.len();
+            plan.retain(|r| r.name != name);
+            if plan.len() == before {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn change_zones(
+        &self,
+        tenant_id: i64,
+        set_by: &str,
+        change: impl FnOnce(&mut Vec<ZoneRule>) -> Result<(), StoreError>,
+    ) -> Result<(), AnalysisError> {
+        // A tenant no batch has reached yet may define its zones first.
+        let mut tx = self.begin_with_state_row(tenant_id).await?;
+        let Some(version) = self.lock(&mut tx, tenant_id, Wait::Block).await? else {
+            return Err(StoreError::NotFound.into());
+        };
+        let mut rules = zone_plan(&mut tx, tenant_id).await?.rules;
+        change(&mut rules)?;
+        let plan = ZonePlan::new(rules).map_err(|problem| StoreError::invalid("name", problem))?;
+        sqlx::query(
+            "INSERT INTO zone_plans (tenant_id, plan_json, set_by, set_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (tenant_id) DO UPDATE SET plan_json = excluded.plan_json, \
+             set_by = excluded.set_by, set_at = excluded.set_at",
+        )
+        .bind(tenant_id)
+        .bind(json(&plan))
+        .bind(set_by)
+        .bind(now_secs())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.show_decisions(tx, tenant_id, version).await
     }
 
     /// The tenant's decisions about its assets, by asset id.
@@ -407,6 +495,23 @@ impl Analysis {
                 })
             })
             .collect()
+    }
+
+    /// A transaction for one of the tenant's changes, after making sure
+    /// the tenant has the state row its lock is taken on.
+    async fn begin_with_state_row(
+        &self,
+        tenant_id: i64,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, AnalysisError> {
+        let pool = self.db.pool();
+        sqlx::query(
+            "INSERT INTO analysis_state (tenant_id, version) VALUES ($1, 0) ON CONFLICT (tenant_id) DO NOTHING",
+        )
+        .bind(tenant_id)
+        .execute(pool)
+        .await
+        .map_err(db_error)?;
+        pool.begin().await.map_err(db_error)
     }
 
     /// Takes the tenant's analysis lock in `tx` and returns its state
@@ -597,7 +702,10 @@ async fn overrides(conn: &mut AnyConnection, tenant_id: i64) -> Result<Overrides
     .fetch_all(&mut *conn)
     .await
     .map_err(db_error)?;
-    let mut overrides = Overrides::default();
+    let mut overrides = Overrides {
+        zones: zone_plan(conn, tenant_id).await?,
+        ..Overrides::default()
+    };
     for row in &rows {
         let asset_id: String = row.try_get("asset_id").map_err(db_error)?;
         let role: Option<String> = row.try_get("role").map_err(db_error)?;
@@ -614,6 +722,23 @@ async fn overrides(conn: &mut AnyConnection, tenant_id: i64) -> Result<Overrides
         }
     }
     Ok(overrides)
+}
+
+/// The tenant's defined zones as stored.
+async fn zone_plan(conn: &mut AnyConnection, tenant_id: i64) -> Result<ZonePlan, AnalysisError> {
+    let row = sqlx::query("SELECT plan_json FROM zone_plans WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    let Some(row) = row else {
+        return Ok(ZonePlan::default());
+    };
+    let text: String = row.try_get("plan_json").map_err(db_error)?;
+    serde_json::from_str(&text).map_err(|e| AnalysisError::State {
+        tenant_id,
+        problem: format!("zone plan: {e}"),
+    })
 }
 
 /// A stored batch above its sensor's progress.
@@ -741,7 +866,12 @@ async fn materialise(
 
     for z in &report.zones {
         let networks = json(&z.networks);
-        let d = digest(&format!("{}\n{}\n{networks}", z.zone, z.assets));
+        let vlans = json(&z.vlans);
+        let sensor = z.sensor.as_deref();
+        let d = digest(&format!(
+            "{}\n{}\n{networks}\n{vlans}\n{}\n{sensor:?}",
+            z.zone, z.assets, z.defined
+        ));
         now.zones.insert(z.zone.clone(), d);
         match before.zones.remove(&z.zone) {
             Some(old) if old == d => continue,
@@ -751,12 +881,16 @@ async fn materialise(
             None => {}
         }
         sqlx::query(
-            "INSERT INTO zones (tenant_id, zone, assets, networks_json) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO zones (tenant_id, zone, assets, networks_json, vlans_json, defined, sensor) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(tenant_id)
         .bind(z.zone.as_str())
         .bind(i64::try_from(z.assets).unwrap_or(i64::MAX))
         .bind(networks)
+        .bind(vlans)
+        .bind(i64::from(z.defined))
+        .bind(sensor)
         .execute(&mut *conn)
         .await
         .map_err(db_error)?;
@@ -791,12 +925,7 @@ async fn insert_asset(
     asset_json: &str,
 ) -> Result<(), AnalysisError> {
     let ips: Vec<&str> = a.ips.iter().map(|z| z.ip.as_str()).collect();
-    let mut zones: Vec<&str> = a.ips.iter().map(|z| z.zone.as_str()).collect();
-    if zones.is_empty() {
-        zones = a.sensors.iter().map(String::as_str).collect();
-    }
-    zones.sort_unstable();
-    zones.dedup();
+    let zones = a.zones.iter().map(String::as_str);
     let mut protocols: Vec<&str> = a
         .protocols_served
         .iter()

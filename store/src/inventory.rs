@@ -312,7 +312,8 @@ impl Inventory {
 
     pub async fn zones(&self, tenant_id: i64) -> Result<Vec<ZoneRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT zone, assets, networks_json FROM zones WHERE tenant_id = $1 ORDER BY zone",
+            "SELECT zone, assets, networks_json, vlans_json, defined, sensor FROM zones \
+             WHERE tenant_id = $1 ORDER BY defined DESC, zone",
         )
         .bind(tenant_id)
         .fetch_all(self.db.pool())
@@ -324,6 +325,12 @@ impl Inventory {
                     zone: r.try_get("zone").map_err(internal)?,
                     assets: r.try_get("assets").map_err(internal)?,
                     networks: list(r, "networks_json")?,
+                    vlans: serde_json::from_str(
+                        &r.try_get::<String, _>("vlans_json").map_err(internal)?,
+                    )
+                    .map_err(|_| StoreError::Internal)?,
+                    defined: r.try_get::<i64, _>("defined").map_err(internal)? != 0,
+                    sensor: r.try_get("sensor").map_err(internal)?,
                 })
             })
             .collect()

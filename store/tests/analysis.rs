@@ -971,6 +971,203 @@ async fn the_kept_answers_follow_every_change_of_the_inventory(backend: Backend)
 }
 
 /// Minute rows of one batch in every minute table.
+/// Zones a customer defines label the inventory at once, hold through
+/// later steps and a restart, and are the offline engine's with the same
+/// plan; each tenant's are its own.
+async fn zones_a_customer_defines_label_the_inventory_at_once(backend: Backend) {
+    use analysis::report::Overrides;
+    use store::analysis::{AnalysisError, ZonePlan, ZoneRule};
+    let (store, file) = fresh(backend).await;
+    let s = sensor(&store, "zoned").await;
+    let sent = batches(CAPTURE, &s.public_id);
+    for x in &sent {
+        store.ingest.store(&s, x, None).await.unwrap();
+    }
+    analyse_all(&store).await;
+    let zones = store.inventory.zones(s.tenant_id).await.unwrap();
+    assert_eq!(zones.len(), 1, "{zones:?}");
+    assert_eq!(zones[0].zone, s.public_id);
+    assert!(!zones[0].defined);
+    assert_eq!(zones[0].sensor.as_deref(), Some(s.public_id.as_str()));
+    let all = zones[0].assets;
+    assert!(all > 1);
+    assert_eq!(
+        store.analysis.zone_plan(s.tenant_id).await.unwrap(),
+        ZonePlan::default()
+    );
+
+    let cell = ZoneRule::parse("Cell 1 <b>", "192.168.1.0/24", "", None).unwrap();
+    store
+        .analysis
+        .save_zone(s.tenant_id, None, cell.clone(), "someone")
+        .await
+        .unwrap();
+    // The tables are what the engine makes of the same batches and plan.
+    let plan = store.analysis.zone_plan(s.tenant_id).await.unwrap();
+    assert_eq!(plan.rules, std::slice::from_ref(&cell));
+    let mut offline = Inventory::default();
+    for x in &sent {
+        offline.observe(x);
+    }
+    let report = offline.report_with(&Overrides {
+        zones: plan,
+        ..Overrides::default()
+    });
+    let mut expected: Vec<(String, String)> = report
+        .assets
+        .iter()
+        .map(|a| (a.id.clone(), serde_json::to_string(a).unwrap()))
+        .collect();
+    expected.sort();
+    assert_eq!(tables(&store, s.tenant_id).await.0, expected);
+    let in_cell = report
+        .assets
+        .iter()
+        .filter(|a| a.zones.iter().any(|z| z == "Cell 1 <b>"))
+        .count() as i64;
+    assert!(in_cell > 0);
+    let zones = store.inventory.zones(s.tenant_id).await.unwrap();
+    assert_eq!(zones[0].zone, "Cell 1 <b>");
+    assert!(zones[0].defined);
+    assert_eq!(zones[0].assets, in_cell);
+    assert_eq!(zones[0].networks, ["192.168.1.0/24"]);
+    // The asset table filters by it, the map groups by it.
+    let filtered = store
+        .inventory
+        .assets(
+            s.tenant_id,
+            &AssetQuery {
+                filter: AssetFilter {
+                    zone: Some("Cell 1 <b>".into()),
+                    ..AssetFilter::default()
+                },
+                ..AssetQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(filtered.total, in_cell);
+    let map: model::map::MapData =
+        serde_json::from_str(&store.inventory.map_json(s.tenant_id).await.unwrap()).unwrap();
+    assert_eq!(
+        map.nodes
+            .iter()
+            .filter(|n| n.zone.as_deref() == Some("Cell 1 <b>"))
+            .count() as i64,
+        in_cell
+    );
+
+    // Refused: a second zone of the name, a zone that is not there.
+    let error = store
+        .analysis
+        .save_zone(s.tenant_id, None, cell.clone(), "someone")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, AnalysisError::Store(StoreError::Invalid(i)) if i.problem.contains("two zones")),
+        "{error:?}"
+    );
+    let error = store
+        .analysis
+        .save_zone(s.tenant_id, Some("Cell 9"), cell.clone(), "someone")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, AnalysisError::Store(StoreError::NotFound)),
+        "{error:?}"
+    );
+
+    // Renamed; it holds through the next step and through a restart.
+    let renamed = ZoneRule::parse("Line 1", "192.168.1.0/24", "", Some(&s.public_id)).unwrap();
+    store
+        .analysis
+        .save_zone(s.tenant_id, Some("Cell 1 <b>"), renamed, "someone")
+        .await
+        .unwrap();
+    let names = |store: Store| async move {
+        store
+            .inventory
+            .zones(s.tenant_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|z| (z.zone, z.assets))
+            .collect::<Vec<_>>()
+    };
+    let renamed_zones = names(store.clone()).await;
+    assert_eq!(renamed_zones[0], ("Line 1".to_owned(), in_cell));
+    assert!(renamed_zones.iter().all(|(z, _)| z != "Cell 1 <b>"));
+    let next = sent.len() as u64 + 1;
+    let last_minute = sent.last().unwrap().minute_start;
+    store
+        .ingest
+        .store(
+            &s,
+            &Batch::empty(&s.public_id, next, last_minute + 60),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(analyse_all(&store).await, 1);
+    assert_eq!(names(store.clone()).await, renamed_zones);
+    let restarted = Store::new(store.db.clone());
+    restarted
+        .ingest
+        .store(
+            &s,
+            &Batch::empty(&s.public_id, next + 1, last_minute + 120),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(analyse_all(&restarted).await, 1);
+    assert_eq!(names(restarted.clone()).await, renamed_zones);
+
+    // Another tenant: none of ours; it defines its own before any batch.
+    let other = sensor(&store, "other tenant").await;
+    assert_eq!(
+        store.analysis.zone_plan(other.tenant_id).await.unwrap(),
+        ZonePlan::default()
+    );
+    let error = store
+        .analysis
+        .delete_zone(other.tenant_id, "Line 1", "intruder")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, AnalysisError::Store(StoreError::NotFound)),
+        "{error:?}"
+    );
+    let spare = ZoneRule::parse("Spare", "", "30", None).unwrap();
+    store
+        .analysis
+        .save_zone(other.tenant_id, None, spare, "them")
+        .await
+        .unwrap();
+    let theirs = store.inventory.zones(other.tenant_id).await.unwrap();
+    assert_eq!(theirs.len(), 1);
+    assert_eq!((theirs[0].zone.as_str(), theirs[0].assets), ("Spare", 0));
+    assert_eq!(theirs[0].vlans, [30]);
+    assert_eq!(names(store.clone()).await, renamed_zones);
+
+    // Deleted: the addresses go back to their sensor's zone.
+    store
+        .analysis
+        .delete_zone(s.tenant_id, "Line 1", "someone")
+        .await
+        .unwrap();
+    let zones = store.inventory.zones(s.tenant_id).await.unwrap();
+    assert_eq!(zones.len(), 1);
+    assert_eq!(
+        (zones[0].zone.as_str(), zones[0].assets),
+        (s.public_id.as_str(), all)
+    );
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
 async fn minute_rows(store: &Store, sensor_id: i64, sequence: u64) -> i64 {
     let mut n = 0;
     for table in [
@@ -1151,6 +1348,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    zones_a_customer_defines_label_the_inventory_at_once,
     old_minute_rows_go_once_analysed_and_nothing_else_changes,
     steps_write_only_what_changed_and_match_the_offline_engine,
     a_decision_about_an_asset_shows_at_once_and_holds,

@@ -31,6 +31,7 @@ const DISTRIBUTED: &[&str] = &[
     "operation_hours",
     "operation_minutes",
     "retention_totals",
+    "zone_plans",
     "zones",
 ];
 

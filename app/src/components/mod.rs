@@ -1,6 +1,6 @@
 //! Pieces shared by several pages, and the read-only sections rendered on
 //! the server as HTML (`contract_statement`, `portal_overview`, `portal_summary`, `inventory`, `alerts`,
-//! `alert_export`).
+//! `alert_export`, `zones`).
 
 #[cfg(feature = "ssr")]
 pub mod alert_export;
@@ -21,3 +21,5 @@ pub mod portal_tabs;
 pub mod quote;
 pub mod sensor_table;
 pub mod tenant_select;
+#[cfg(feature = "ssr")]
+pub mod zones;

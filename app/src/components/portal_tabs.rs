@@ -1,4 +1,4 @@
-//! The portal's tabs: overview, assets, alerts, map. Plain links, so they work
+//! The portal's tabs: overview, assets, alerts, map, zones. Plain links, so they work
 //! before the page's code has loaded. The Alerts tab carries how many
 //! alerts are new (not yet triaged), so a customer sees them from any tab;
 //! the server renders that badge as HTML (`portal/alerts_badge`) and
@@ -18,14 +18,16 @@ pub enum PortalTab {
     Assets,
     Alerts,
     Map,
+    Zones,
 }
 
 impl PortalTab {
-    pub const ALL: [PortalTab; 4] = [
+    pub const ALL: [PortalTab; 5] = [
         PortalTab::Overview,
         PortalTab::Assets,
         PortalTab::Alerts,
         PortalTab::Map,
+        PortalTab::Zones,
     ];
 
     pub fn href(self) -> &'static str {
@@ -34,6 +36,7 @@ impl PortalTab {
             PortalTab::Assets => "/portal/assets",
             PortalTab::Alerts => "/portal/alerts",
             PortalTab::Map => "/portal/map",
+            PortalTab::Zones => "/portal/zones",
         }
     }
 
@@ -43,6 +46,7 @@ impl PortalTab {
             PortalTab::Assets => t.portal_tab_assets,
             PortalTab::Alerts => t.portal_tab_alerts,
             PortalTab::Map => t.portal_tab_map,
+            PortalTab::Zones => t.portal_tab_zones,
         }
     }
 
@@ -60,6 +64,7 @@ impl PortalTab {
             PortalTab::Assets => "tab-assets",
             PortalTab::Alerts => "tab-alerts",
             PortalTab::Map => "tab-map",
+            PortalTab::Zones => "tab-zones",
         }
     }
 }

@@ -37,6 +37,7 @@ pub static EN: Catalogue = Catalogue {
     portal_tab_overview: "Overview",
     portal_tab_assets: "Assets",
     portal_tab_map: "Map",
+    portal_tab_zones: "Zones",
     portal_tab_alerts: "Alerts",
     portal_tenant: "Customer",
     portal_users: "Users",

@@ -37,6 +37,7 @@ pub static JA: Catalogue = Catalogue {
     portal_tab_overview: "概要",
     portal_tab_assets: "資産",
     portal_tab_map: "通信マップ",
+    portal_tab_zones: "ゾーン",
     portal_tab_alerts: "アラート",
     portal_tenant: "契約者",
     portal_users: "ユーザー数",

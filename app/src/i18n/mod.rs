@@ -9,6 +9,8 @@ mod en;
 #[cfg(feature = "ssr")]
 pub mod inventory;
 mod ja;
+#[cfg(feature = "ssr")]
+pub mod zones;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -232,6 +234,7 @@ pub struct Catalogue {
     pub portal_tab_overview: &'static str,
     pub portal_tab_assets: &'static str,
     pub portal_tab_map: &'static str,
+    pub portal_tab_zones: &'static str,
     pub portal_tab_alerts: &'static str,
     pub portal_tenant: &'static str,
     pub portal_users: &'static str,

@@ -151,6 +151,91 @@ pub fn clear_session_cookie(secure: bool) {
     ));
 }
 
+/// The cookie that carries a plain form's refusal back to the page the
+/// form was on.
+pub const FORM_FLASH_COOKIE: &str = "otlens_form";
+
+/// What a refused plain form sends back to its page: which form, why, and
+/// what was typed, so nothing has to be typed again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FormFlash {
+    pub form: String,
+    pub error: String,
+    pub fields: Vec<(String, String)>,
+}
+
+impl FormFlash {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Browsers keep cookies up to about 4 KB; what was typed goes only if it fits.
+const MAX_FLASH_BYTES: usize = 3000;
+
+/// The result of a server function that a page's plain HTML form posts
+/// (the browser is sent back to that page either way): a refusal also
+/// goes back, in a cookie the page reads once ([`take_form_flash`]), with
+/// what was typed. Called from script (a JSON request), as [`respond`].
+pub fn form_outcome<T>(
+    result: Result<T, AppError>,
+    flash: impl FnOnce() -> FormFlash,
+) -> Result<T, AppError> {
+    let plain_form = request_header(http::header::ACCEPT).is_some_and(|a| a.contains("text/html"));
+    match result {
+        Err(error) if plain_form => {
+            let mut flash = flash();
+            flash.error = error.to_string();
+            let mut value = model::inventory::percent_encode(
+                &serde_json::to_string(&flash).unwrap_or_default(),
+            );
+            if value.len() > MAX_FLASH_BYTES {
+                flash.fields.clear();
+                value = model::inventory::percent_encode(
+                    &serde_json::to_string(&flash).unwrap_or_default(),
+                );
+            }
+            set_cookie(format!(
+                "{FORM_FLASH_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=300"
+            ));
+            // No error status: the redirect back to the form's page stands,
+            // without the error Leptos would add to its address (the page
+            // shows the cookie's, which nobody can put in a link).
+            if let (Some(response), Some(referer)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                request_header(http::header::REFERER)
+                    .and_then(|r| http::HeaderValue::from_str(&r).ok()),
+            ) {
+                response.insert_header(http::header::LOCATION, referer);
+            }
+            Err(error)
+        }
+        other => respond(other),
+    }
+}
+
+/// The refusal a plain form named `form` sent back, read once: the cookie
+/// is cleared with this response.
+pub fn take_form_flash(form: &str) -> Option<FormFlash> {
+    let cookies = request_header(http::header::COOKIE)?;
+    let value = cookies
+        .split(';')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(name, _)| name.trim() == FORM_FLASH_COOKIE)
+        .map(|(_, value)| value.trim().to_owned())?;
+    let flash: FormFlash = serde_json::from_str(&model::inventory::percent_decode(&value)).ok()?;
+    if flash.form != form {
+        return None;
+    }
+    set_cookie(format!(
+        "{FORM_FLASH_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+    ));
+    Some(flash)
+}
+
 /// The signed-in user, if any. Tenant and role come from the session row, never the request.
 pub async fn optional_user() -> Result<Option<SessionUser>, AppError> {
     let state = server_state()?;

@@ -141,9 +141,26 @@ const SERVER_FNS: &[ServerFn] = &[
         body: Form(&[("tenant_id", "{other}")]),
     },
     ServerFn {
-        endpoint: "portal/map",
+        endpoint: "portal/zones_html",
         allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
-        body: Form(&[("tenant_id", "{other}")]),
+        body: Form(&[("lang", "En"), ("tenant_id", "{other}")]),
+    },
+    ServerFn {
+        endpoint: "portal/save_zone",
+        allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
+        body: Form(&[
+            ("replacing", ""),
+            ("name", "Matrix zone"),
+            ("networks", "10.99.0.0/16"),
+            ("vlans", ""),
+            ("sensor", ""),
+            ("tenant_id", "{other}"),
+        ]),
+    },
+    ServerFn {
+        endpoint: "portal/delete_zone",
+        allowed: &[CUSTOMER_ADMIN, OTHER_TENANT_ADMIN],
+        body: Form(&[("name", "no such zone"), ("tenant_id", "{other}")]),
     },
     ServerFn {
         endpoint: "portal/asset_counts",
@@ -347,8 +364,9 @@ const SERVER_FNS: &[ServerFn] = &[
 /// Functions about one thing by id, which answer an allowed caller 404
 /// when the caller's tenant has no such thing (the matrix's tenants have no
 /// assets).
-const NOT_FOUND_IS_AN_ANSWER: [&str; 6] = [
+const NOT_FOUND_IS_AN_ANSWER: [&str; 7] = [
     "portal/set_asset_decision",
+    "portal/delete_zone",
     "portal/set_export_receiver",
     "portal/delete_export_receiver",
     "portal/set_alert_state",
@@ -518,6 +536,10 @@ const PLAIN_HANDLERS: &[PlainHandler] = &[
         allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
     },
     PlainHandler {
+        path: server::map_data::MAP_DATA_PATH,
+        allowed: &[CUSTOMER_ADMIN, CUSTOMER_VIEWER, OTHER_TENANT_ADMIN],
+    },
+    PlainHandler {
         path: "/api/v1/quotes/preview",
         allowed: &[OPERATOR_ADMIN, SALES],
     },
@@ -525,7 +547,8 @@ const PLAIN_HANDLERS: &[PlainHandler] = &[
 
 async fn post_plain(c: &reqwest::Client, app: &TestApp, h: &PlainHandler) -> reqwest::Response {
     let url = format!("{}{}", app.base, h.path);
-    if h.path == server::asset_export::ASSETS_CSV_PATH {
+    if h.path == server::asset_export::ASSETS_CSV_PATH || h.path == server::map_data::MAP_DATA_PATH
+    {
         // A download: a GET, with another tenant's id that must not matter.
         c.get(format!("{url}?tenant_id={}", app.tenant_other))
             .send()

@@ -97,8 +97,27 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 /// The app over `connect_url` (which may lead through a relay), seeded;
 /// `db_url` is how the test itself reaches the same database.
 pub async fn spawn_app_on(connect_url: &str, db_url: &str, dir: tempfile::TempDir) -> TestApp {
+    spawn_app_with(connect_url, db_url, dir, |_| {}).await
+}
+
+/// A fresh, seeded app on `backend` serving the compiled site in
+/// `site_root` (the WASM and CSS `scripts/build.sh` writes), for a browser.
+pub async fn spawn_app_serving(backend: Backend, site_root: &std::path::Path) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = fresh_database_url(backend, dir.path()).await;
+    let root = site_root.display().to_string();
+    spawn_app_with(&url, &url, dir, move |s| s.site_root = root).await
+}
+
+async fn spawn_app_with(
+    connect_url: &str,
+    db_url: &str,
+    dir: tempfile::TempDir,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let url = db_url.to_owned();
-    let settings = Settings::for_tests(connect_url);
+    let mut settings = Settings::for_tests(connect_url);
+    configure(&mut settings);
     let app = Application::build(&settings).await.expect("app builds");
     let accounts = demo::seed(&app.state().accounts, Some(PASSWORD))
         .await

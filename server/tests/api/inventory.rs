@@ -509,16 +509,15 @@ async fn the_inventory_pages_show_the_tenants_assets_as_text(backend: Backend) {
 
 on_both_databases!(the_inventory_pages_show_the_tenants_assets_as_text);
 
-/// `portal/map`'s answer: JSON text, parsed.
+/// `GET /portal/map.json`, as a client that takes no compression asks it.
 async fn map(app: &TestApp, c: &reqwest::Client) -> (StatusCode, Value) {
-    let r = app.call(c, "portal/map", &[]).await;
+    let r = c
+        .get(format!("{}{}", app.base, server::map_data::MAP_DATA_PATH))
+        .send()
+        .await
+        .unwrap();
     let status = r.status();
-    let body: Value = r.json().await.unwrap_or(Value::Null);
-    let parsed = body
-        .as_str()
-        .and_then(|text| serde_json::from_str(text).ok())
-        .unwrap_or(body);
-    (status, parsed)
+    (status, r.json().await.unwrap_or(Value::Null))
 }
 
 async fn a_customer_sees_only_its_own_tenants_map(backend: Backend) {
@@ -566,14 +565,22 @@ async fn a_customer_sees_only_its_own_tenants_map(backend: Backend) {
 
     // Another tenant's customer gets its own (empty) map, whatever it sends.
     let other = app.signed_in("other-admin").await;
-    let r = app
-        .call(
-            &other,
-            "portal/map",
-            &[("tenant_id", &app.tenant_demo.to_string())],
-        )
-        .await;
+    let r = other
+        .get(format!(
+            "{}{}?tenant_id={}",
+            app.base,
+            server::map_data::MAP_DATA_PATH,
+            app.tenant_demo
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+    let theirs: Value = r.json().await.unwrap();
+    assert_eq!(
+        theirs,
+        json!({ "nodes": [], "edges": [], "truncated": false })
+    );
     let (_, theirs) = map(&app, &other).await;
     assert_eq!(
         theirs,
@@ -589,3 +596,243 @@ async fn a_customer_sees_only_its_own_tenants_map(backend: Backend) {
 }
 
 on_both_databases!(a_customer_sees_only_its_own_tenants_map);
+
+/// The map's data is compressed for a browser that takes gzip, carries an
+/// ETag, is not sent again while the browser's copy is current, and is
+/// sent anew once the inventory changed.
+async fn the_map_is_not_sent_again_until_it_changes(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sensor = register(&app, app.tenant_demo, "line 1").await;
+    let sent = batches(S7_CAPTURE, &sensor.public_id);
+    upload_all(&app, &sensor.token, &sent).await;
+    wait_analysed(
+        &app,
+        "customer-viewer",
+        &sensor.public_id,
+        sent.len() as u64,
+    )
+    .await;
+    let url = format!("{}{}", app.base, server::map_data::MAP_DATA_PATH);
+    let admin = app.signed_in("customer-admin").await;
+    let get = async |headers: &[(&str, &str)]| {
+        let mut request = admin.get(&url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.unwrap()
+    };
+
+    let (status, plain) = map(&app, &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    let r = get(&[("accept-encoding", "gzip, deflate, br, zstd")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert_eq!(r.headers()["cache-control"], "private, no-cache");
+    let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let gzipped = r.bytes().await.unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gzipped[..]), &mut text)
+        .unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), plain);
+    assert!(
+        gzipped.len() < text.len(),
+        "{} >= {}",
+        gzipped.len(),
+        text.len()
+    );
+
+    // The browser's copy is current: nothing but the status.
+    let r = get(&[("if-none-match", &etag)]).await;
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(r.headers()["etag"], etag.as_str());
+    assert!(r.bytes().await.unwrap().is_empty());
+
+    // The customer decides the PLC is a historian: a new map, a new ETag.
+    let plc = plain["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["label"] == "192.168.1.40")
+        .expect("the S7 PLC")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app
+        .call(
+            &admin,
+            "portal/set_asset_decision",
+            &[("id", &plc), ("role", "historian"), ("purdue_level", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = get(&[("if-none-match", &etag)]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_ne!(r.headers()["etag"], etag.as_str());
+    let changed: Value = r.json().await.unwrap();
+    let node = changed["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == plc.as_str())
+        .expect("the PLC")
+        .clone();
+    assert_eq!(node["role"], "historian");
+}
+
+on_both_databases!(the_map_is_not_sent_again_until_it_changes);
+
+/// Zones: customer admins define, change and delete them; every user of
+/// the tenant sees them, the asset table filters and the map groups by
+/// them; a refused plain form comes back to its page with the reason and
+/// what was typed; another tenant neither sees nor touches them.
+async fn customer_admins_define_the_zones_their_tenant_sees(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sensor = register(&app, app.tenant_demo, "line 1").await;
+    let sent = batches(S7_CAPTURE, &sensor.public_id);
+    upload_all(&app, &sensor.token, &sent).await;
+    wait_analysed(
+        &app,
+        "customer-viewer",
+        &sensor.public_id,
+        sent.len() as u64,
+    )
+    .await;
+    let viewer = app.signed_in("customer-viewer").await;
+    let admin = app.signed_in("customer-admin").await;
+    let page = async |c: &reqwest::Client| {
+        let r = app.call(c, "portal/zones_html", &[("lang", "En")]).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json::<String>().await.unwrap()
+    };
+    let save = async |c: &reqwest::Client, replacing: &str, name: &str, networks: &str| {
+        app.call(
+            c,
+            "portal/save_zone",
+            &[
+                ("replacing", replacing),
+                ("name", name),
+                ("networks", networks),
+                ("vlans", ""),
+                ("sensor", ""),
+            ],
+        )
+        .await
+        .status()
+    };
+
+    // Before any is defined: the sensor's zone, and no forms for a viewer.
+    let shown = page(&viewer).await;
+    assert!(
+        shown.contains(&format!("data-zone=\"{}\"", sensor.public_id)),
+        "{shown}"
+    );
+    assert!(!shown.contains("zone-form"), "{shown}");
+    assert_eq!(
+        save(&viewer, "", "Cell 1", "192.168.1.0/24").await,
+        StatusCode::FORBIDDEN
+    );
+
+    let hostile = "Cell <b>1</b>";
+    assert_eq!(
+        save(&admin, "", hostile, "192.168.1.0/24").await,
+        StatusCode::OK
+    );
+    let shown = page(&viewer).await;
+    assert!(shown.contains("Cell &lt;b&gt;1&lt;/b&gt;"), "{shown}");
+    assert!(!shown.contains(hostile), "{shown}");
+    assert!(shown.contains("192.168.1.0/24"), "{shown}");
+    // The asset table filters by it; the map labels its nodes with it.
+    let (_, in_zone) = assets(&app, &viewer, query(json!({ "zone": hostile }))).await;
+    let total = in_zone["total"].as_i64().unwrap();
+    assert!(total > 0, "{in_zone}");
+    let (_, map_data) = map(&app, &viewer).await;
+    let zoned = map_data["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["zone"] == hostile)
+        .count() as i64;
+    assert_eq!(zoned, total);
+
+    // Refused: a second zone of the name, a mistyped network.
+    assert_eq!(
+        save(&admin, "", hostile, "10.0.0.0/8").await,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        save(&admin, "", "Cell 2", "10.0.1.5/24").await,
+        StatusCode::BAD_REQUEST
+    );
+    // Posted by the page's plain form: back to the page, which says why
+    // once and keeps what was typed.
+    let r = admin
+        .post(format!("{}/api/portal/save_zone", app.base))
+        .header("Accept", "text/html")
+        .header("Referer", format!("{}/portal/zones", app.base))
+        .form(&[
+            ("replacing", ""),
+            ("name", "Cell 2"),
+            ("networks", "10.0.1.5/24"),
+            ("vlans", "7"),
+            ("sensor", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FOUND);
+    assert_eq!(
+        r.headers()["location"],
+        format!("{}/portal/zones", app.base).as_str()
+    );
+    let shown = page(&admin).await;
+    assert!(shown.contains("data-testid=\"zone-error\""), "{shown}");
+    assert!(shown.contains("host bits set"), "{shown}");
+    assert!(shown.contains(">10.0.1.5/24</textarea>"), "{shown}");
+    assert!(!page(&admin).await.contains("zone-error"), "said once");
+    // A sensor of another tenant is no sensor of this one.
+    let theirs = register(&app, app.tenant_other, "their line").await;
+    let r = app
+        .call(
+            &admin,
+            "portal/save_zone",
+            &[
+                ("replacing", ""),
+                ("name", "Theirs"),
+                ("networks", ""),
+                ("vlans", ""),
+                ("sensor", &theirs.public_id),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+
+    // Another tenant sees none of it and cannot change it.
+    let other = app.signed_in("other-admin").await;
+    assert!(!page(&other).await.contains("Cell &lt;b&gt;"));
+    let r = app
+        .call(&other, "portal/delete_zone", &[("name", hostile)])
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        save(&other, hostile, "Mine", "10.0.0.0/8").await,
+        StatusCode::NOT_FOUND
+    );
+
+    // Renamed, then deleted: the assets go back to the sensor's zone.
+    assert_eq!(
+        save(&admin, hostile, "Line 1 cell", "192.168.1.0/24").await,
+        StatusCode::OK
+    );
+    let shown = page(&viewer).await;
+    assert!(shown.contains("data-zone=\"Line 1 cell\""), "{shown}");
+    assert!(!shown.contains("Cell &lt;b&gt;"), "{shown}");
+    let r = app
+        .call(&admin, "portal/delete_zone", &[("name", "Line 1 cell")])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, in_zone) = assets(&app, &viewer, query(json!({ "zone": sensor.public_id }))).await;
+    let (_, all) = assets(&app, &viewer, query(json!({}))).await;
+    assert_eq!(in_zone["total"], all["total"]);
+}
+
+on_both_databases!(customer_admins_define_the_zones_their_tenant_sees);

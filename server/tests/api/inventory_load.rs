@@ -3,7 +3,8 @@
 //! demo tenant uploads a synthetic plant of 10,000 assets and 100,000 edges
 //! (`analysis::synthetic`) as 20 minute batches, the server's own job
 //! analyses them, then `wrk -t2 -c32 -d20s` asks, as the signed-in
-//! browser does, for the map data and for the asset table's first page.
+//! browser does, for the map data (gzipped, and again with the ETag of the
+//! copy it holds) and for the asset table's first page.
 //! Prints wrk's figures; asserts only that the data is there and that wrk
 //! saw no error answer. Ignored: a benchmark, run by
 //! `scripts/bench-inventory.sh`.
@@ -23,7 +24,7 @@ const PLANT: Plant = Plant {
 };
 
 /// The customer's session cookie, as a browser holds it after signing in.
-async fn session_cookie(app: &TestApp) -> String {
+pub(crate) async fn session_cookie(app: &TestApp) -> String {
     let c = client();
     let r = app.login(&c, "customer-viewer", PASSWORD).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -37,23 +38,34 @@ async fn session_cookie(app: &TestApp) -> String {
         .to_owned()
 }
 
-/// Runs wrk on one server function (a form-encoded POST, as the browser
-/// sends it) and returns its report.
-fn wrk(app: &TestApp, cookie: &str, endpoint: &str, body: &str) -> String {
+/// One request as wrk repeats it.
+struct Ask<'a> {
+    method: &'a str,
+    path: String,
+    headers: Vec<(&'a str, String)>,
+    body: &'a str,
+}
+
+/// Runs wrk on one request and returns its report.
+fn wrk(app: &TestApp, ask: &Ask) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
-    let script = dir.path().join("post.lua");
+    let script = dir.path().join("ask.lua");
     // wrk counts a non-2xx/3xx answer as an error; the script adds nothing else.
-    std::fs::write(
-        &script,
-        format!(
-            "wrk.method = \"POST\"\nwrk.body = \"{body}\"\nwrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\nwrk.headers[\"Accept\"] = \"application/json\"\nwrk.headers[\"Cookie\"] = \"{cookie}\"\n"
-        ),
-    )
-    .expect("wrk script");
+    let mut lua = format!(
+        "wrk.method = \"{}\"\nwrk.body = \"{}\"\n",
+        ask.method, ask.body
+    );
+    for (name, value) in &ask.headers {
+        lua.push_str(&format!(
+            "wrk.headers[\"{name}\"] = \"{}\"\n",
+            value.replace('"', "\\\"")
+        ));
+    }
+    std::fs::write(&script, lua).expect("wrk script");
     let output = std::process::Command::new("wrk")
         .args(["-t2", "-c32", "-d20s", "--latency", "-s"])
         .arg(&script)
-        .arg(format!("{}/api/{endpoint}", app.base))
+        .arg(format!("{}{}", app.base, ask.path))
         .output()
         .expect("wrk runs (scripts/setup.sh --tests installs it)");
     assert!(output.status.success(), "wrk failed: {output:?}");
@@ -83,31 +95,69 @@ async fn the_inventory_under_load(backend: Backend) {
 
     let cookie = session_cookie(&app).await;
     let viewer = app.signed_in("customer-viewer").await;
-    let map = app.call(&viewer, "portal/map", &[]).await;
-    assert_eq!(map.status(), StatusCode::OK);
-    let map_text: String = map.json().await.expect("the map as JSON text");
+    let url = format!("{}{}", app.base, server::map_data::MAP_DATA_PATH);
+    let r = viewer
+        .get(&url)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("the map");
+    assert_eq!(r.status(), StatusCode::OK);
+    let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let gzipped = r.bytes().await.unwrap();
+    let r = viewer.get(&url).send().await.expect("the map");
+    let map_text = r.text().await.unwrap();
     let map: model::map::MapData = serde_json::from_str(&map_text).expect("the map");
     println!(
-        "BENCH {backend:?}: map data {} nodes, {} edges, truncated {}, {} bytes of JSON",
+        "BENCH {backend:?}: map data {} nodes, {} edges, truncated {}, {} bytes of JSON, {} gzipped",
         map.nodes.len(),
         map.edges.len(),
         map.truncated,
-        map_text.len()
+        map_text.len(),
+        gzipped.len()
     );
     assert!(
         map.nodes.len() >= 5_000,
         "the map holds the synthetic plant"
     );
 
-    for (name, endpoint, body) in [
-        ("map data", "portal/map", ""),
+    let map_ask = |extra: Vec<(&'static str, String)>| Ask {
+        method: "GET",
+        path: server::map_data::MAP_DATA_PATH.to_owned(),
+        headers: [
+            vec![
+                ("Cookie", cookie.clone()),
+                ("Accept-Encoding", "gzip, deflate, br, zstd".to_owned()),
+            ],
+            extra,
+        ]
+        .concat(),
+        body: "",
+    };
+    for (name, ask) in [
+        ("map data, gzipped (a first visit)", map_ask(vec![])),
+        (
+            "map data, the browser's copy current (a repeat visit: 304)",
+            map_ask(vec![("If-None-Match", etag.clone())]),
+        ),
         (
             "asset table, first page (HTML)",
-            "portal/assets_html",
-            "query=&lang=Ja",
+            Ask {
+                method: "POST",
+                path: "/api/portal/assets_html".to_owned(),
+                headers: vec![
+                    (
+                        "Content-Type",
+                        "application/x-www-form-urlencoded".to_owned(),
+                    ),
+                    ("Accept", "application/json".to_owned()),
+                    ("Cookie", cookie.clone()),
+                ],
+                body: "query=&lang=Ja",
+            },
         ),
     ] {
-        let report = wrk(&app, &cookie, endpoint, body);
+        let report = wrk(&app, &ask);
         assert!(
             !report.contains("Non-2xx or 3xx responses"),
             "{name}: error answers\n{report}"

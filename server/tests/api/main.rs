@@ -16,6 +16,7 @@ mod ingest;
 mod instances;
 mod inventory;
 mod inventory_load;
+mod map_frames;
 mod outage;
 mod pages;
 mod quotes;

@@ -4,14 +4,16 @@
 //! group by Purdue level or zone, click a node for its facts and its page.
 //!
 //! A lazy route: this code, the layout and the map's JSON parser are the
-//! page's own WASM chunk, loaded by no other page. The data comes as JSON
-//! text (`portal/map`) for the same reason.
+//! page's own WASM chunk, loaded by no other page. The data is fetched by
+//! the browser as JSON text (`GET /portal/map.json`, see `crate::map`) for
+//! the same reason, and so that the page's HTML does not carry it.
 //!
 //! Test hooks on the canvas's wrapper (`data-testid="map"`): `data-nodes`
 //! and `data-edges` (shown), `data-zoom`, `data-pan`, `data-selected` (the
 //! node's id), `data-first-node-xy` (where the first shown node is drawn, in
 //! CSS pixels from the canvas's top left), `data-layout-ms` and
-//! `data-ready` once laid out.
+//! `data-ready` once laid out; on the canvas, `data-draw-ms`, how long the
+//! last frame took to draw.
 
 #[cfg(feature = "hydrate")]
 mod draw;
@@ -32,22 +34,21 @@ use self::scene::{
 use crate::auth::Area;
 use crate::components::guard::RequireArea;
 use crate::components::portal_tabs::{PortalTab, PortalTabs};
-use crate::error::AppError;
 use crate::i18n::{fill, use_t};
-use crate::map::portal_map;
+use crate::map::fetch_map_json;
 
 /// The page's data, requested as soon as the route matches, while the
 /// browser loads the page's chunk (see `routes/portal/mod.rs` for why every
-/// resource is made here).
+/// resource is made here). Local: only the browser fetches it.
 pub struct MapPage {
-    data: Resource<Result<String, AppError>>,
+    data: LocalResource<Result<String, String>>,
 }
 
 #[lazy_route]
 impl LazyRoute for MapPage {
     fn data() -> Self {
         MapPage {
-            data: Resource::new(|| (), |_| portal_map()),
+            data: LocalResource::new(fetch_map_json),
         }
     }
 
@@ -62,23 +63,35 @@ impl LazyRoute for MapPage {
 }
 
 #[component]
-fn MapSection(data: Resource<Result<String, AppError>>) -> impl IntoView {
+fn MapSection(data: LocalResource<Result<String, String>>) -> impl IntoView {
     let t = use_t();
+    let loading = move || view! { <p class="muted">{move || t().loading}</p> };
+    // The data is fetched by the browser and may be there before the page
+    // hydrates; the server rendered "loading", so hydration must too. The
+    // map appears once hydrated (effects run only then, only in browsers).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
         <section class="card map-page" data-testid="map-page">
             <PortalTabs current=PortalTab::Map />
             <h1>{move || t().m.title}</h1>
-            <Suspense fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(json) => match serde_json::from_str::<MapData>(&json) {
-                            Ok(map) => view! { <MapView scene=Arc::new(Scene::new(map)) /> }.into_any(),
-                            Err(_) => view! { <p class="error">{move || t().m.unreadable}</p> }.into_any(),
-                        },
-                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {move || if hydrated.get() {
+                view! {
+                    <Suspense fallback=loading>
+                        {move || Suspend::new(async move {
+                            match data.await {
+                                Ok(json) => match serde_json::from_str::<MapData>(&json) {
+                                    Ok(map) => view! { <MapView scene=Arc::new(Scene::new(map)) /> }.into_any(),
+                                    Err(_) => view! { <p class="error">{move || t().m.unreadable}</p> }.into_any(),
+                                },
+                                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                }.into_any()
+            } else {
+                loading().into_any()
+            }}
         </section>
     }
 }
@@ -448,6 +461,7 @@ fn start_drawing(scene: Arc<Scene>, canvas: NodeRef<leptos::html::Canvas>, s: Si
             let Some(el) = canvas.get_untracked() else {
                 return;
             };
+            let start = now();
             let size = s.positions.with_untracked(|positions| {
                 s.regions.with_untracked(|regions| {
                     s.visible.with_untracked(|visible| {
@@ -467,8 +481,21 @@ fn start_drawing(scene: Arc<Scene>, canvas: NodeRef<leptos::html::Canvas>, s: Si
                     })
                 })
             });
-            if s.size.get_untracked() != size {
+            // For benchmarks (end2end/bench/map-frames.mjs): set directly,
+            // not through a signal, so timing a frame costs no re-render.
+            let _ = el.set_attribute("data-draw-ms", &format!("{:.2}", now() - start));
+            let before = s.size.get_untracked();
+            if before != size {
                 s.size.set(size);
+                // Laid out while the canvas had no size yet (the map is
+                // mounted in the browser, and the layout may run first):
+                // fit the camera now that it has one.
+                if (before.0 <= 0.0 || before.1 <= 0.0) && size.0 > 0.0 && size.1 > 0.0 {
+                    let fitted = s
+                        .positions
+                        .with_untracked(|p| Camera::fit(p.iter(), size.0, size.1));
+                    s.camera.set(fitted);
+                }
             }
         });
     });

@@ -11,6 +11,7 @@ pub mod alert_export;
 pub mod alerts;
 pub mod asset;
 pub mod assets;
+pub mod zones;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
