@@ -6,4 +6,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --release -q -p server --test api map_frames:: -- --ignored --nocapture --test-threads 1 2>&1 \
-  | sed 's/^[.]*BENCH/BENCH/' | sed -n '/^BENCH/,/^animation frame/p'
+  | sed 's/^[.]*BENCH/BENCH/' | sed -n '/^BENCH/,/^laid out again/p'
