@@ -165,18 +165,7 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
     }
 
     let mut zones = ZoneTally::new(&overrides.zones);
-    // Each address's zone: the customer's that covers it, else its sensor's.
-    let zone_of = |sensor: &String, ip: &std::net::IpAddr| -> String {
-        let vlans: Vec<u16> = obs
-            .ips
-            .get(&(sensor.clone(), *ip))
-            .map(|f| f.vlans.iter().copied().collect())
-            .unwrap_or_default();
-        match overrides.zones.zone_of(sensor, ip, &vlans) {
-            Some(rule) => rule.name.clone(),
-            None => sensor.clone(),
-        }
-    };
+    let no_vlans = BTreeSet::new();
     let views = assets
         .by_id
         .iter()
@@ -214,13 +203,25 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
                 .get(&key)
                 .copied()
                 .or(role.purdue_level());
-            let mut asset_zones = BTreeSet::new();
-            for (sensor, ip) in &a.ips {
-                let zone = zone_of(sensor, ip);
-                let vlans = obs.ips.get(&(sensor.clone(), *ip)).map(|f| &f.vlans);
-                zones.address(&zone, sensor, ip, vlans);
-                asset_zones.insert(zone);
-            }
+            // Each address's zone: the customer's that covers it, else its
+            // sensor's; one per entry of `a.ips`, in its order.
+            let ip_zones: Vec<String> = a
+                .ips
+                .iter()
+                .map(|(sensor, ip)| {
+                    let vlans = obs
+                        .ips
+                        .get(&(sensor.clone(), *ip))
+                        .map_or(&no_vlans, |f| &f.vlans);
+                    let zone = match overrides.zones.zone_of(sensor, ip, vlans) {
+                        Some(rule) => rule.name.clone(),
+                        None => sensor.clone(),
+                    };
+                    zones.address(&zone, sensor, ip, vlans);
+                    zone
+                })
+                .collect();
+            let mut asset_zones: BTreeSet<String> = ip_zones.iter().cloned().collect();
             // A device known only by its MAC sits in its sensors' zones.
             if a.ips.is_empty() {
                 asset_zones.extend(a.seen.sensors.iter().map(|sensor| {
@@ -252,10 +253,11 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
                 ips: a
                     .ips
                     .iter()
-                    .map(|(sensor, ip)| {
+                    .zip(ip_zones)
+                    .map(|((sensor, ip), zone)| {
                         let seen = obs.ips.get(&(sensor.clone(), *ip)).map(|f| &f.seen);
                         ZonedIp {
-                            zone: zone_of(sensor, ip),
+                            zone,
                             sensor: sensor.clone(),
                             ip: ip.to_string(),
                             first_seen_ms: seen.and_then(|s| s.first_ms),
@@ -357,19 +359,13 @@ impl<'a> ZoneTally<'a> {
         }
     }
 
-    fn address(
-        &mut self,
-        zone: &str,
-        sensor: &str,
-        ip: &std::net::IpAddr,
-        vlans: Option<&BTreeSet<u16>>,
-    ) {
+    fn address(&mut self, zone: &str, sensor: &str, ip: &std::net::IpAddr, vlans: &BTreeSet<u16>) {
         let entry = self.seen.entry(zone.to_owned()).or_default();
         if let std::net::IpAddr::V4(v4) = ip {
             let [x, y, z, _] = v4.octets();
             entry.networks.insert(format!("{x}.{y}.{z}.0/24"));
         }
-        entry.vlans.extend(vlans.into_iter().flatten().copied());
+        entry.vlans.extend(vlans.iter().copied());
         entry.sensor.get_or_insert_with(|| sensor.to_owned());
     }
 

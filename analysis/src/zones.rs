@@ -9,6 +9,7 @@
 //! (`ip:<sensor>/<ip>`) stays with the sensor, so redefining zones never
 //! splits or merges assets, and the customer's decisions about them stay.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
@@ -225,7 +226,7 @@ impl ZoneRule {
     /// How specifically the rule covers an address seen by `sensor` on
     /// `vlans`: the longest matching prefix (2 + its length), 1 for a
     /// VLAN, 0 for the whole sensor, `None` when it does not cover it.
-    fn covers(&self, sensor: &str, ip: &IpAddr, vlans: &[u16]) -> Option<u16> {
+    fn covers(&self, sensor: &str, ip: &IpAddr, vlans: &BTreeSet<u16>) -> Option<u16> {
         if self.sensor.as_deref().is_some_and(|s| s != sensor) {
             return None;
         }
@@ -273,7 +274,7 @@ impl ZonePlan {
 
     /// The defined zone of an address `sensor` saw on `vlans` (most
     /// specific first, then the earlier rule), `None` when no rule covers it.
-    pub fn zone_of(&self, sensor: &str, ip: &IpAddr, vlans: &[u16]) -> Option<&ZoneRule> {
+    pub fn zone_of(&self, sensor: &str, ip: &IpAddr, vlans: &BTreeSet<u16>) -> Option<&ZoneRule> {
         let mut best: Option<(u16, &ZoneRule)> = None;
         for rule in &self.rules {
             if let Some(score) = rule.covers(sensor, ip, vlans)
@@ -378,7 +379,7 @@ mod tests {
         ])
         .unwrap();
         let zone = |addr: &str, vlans: &[u16]| {
-            plan.zone_of("sen_a", &ip(addr), vlans)
+            plan.zone_of("sen_a", &ip(addr), &vlans.iter().copied().collect())
                 .map(|r| r.name.as_str())
         };
         assert_eq!(zone("10.0.3.7", &[]), Some("Cell 3"));
@@ -397,7 +398,7 @@ mod tests {
         ])
         .unwrap();
         let zone = |sensor: &str| {
-            plan.zone_of(sensor, &ip("192.168.0.10"), &[])
+            plan.zone_of(sensor, &ip("192.168.0.10"), &BTreeSet::new())
                 .map(|r| r.name.as_str())
         };
         assert_eq!(zone("sen_a"), Some("Site A cell"));
@@ -414,13 +415,16 @@ mod tests {
         ])
         .unwrap();
         let zone = |addr: &str, vlans: &[u16]| {
-            plan.zone_of("sen_a", &ip(addr), vlans)
+            plan.zone_of("sen_a", &ip(addr), &vlans.iter().copied().collect())
                 .map(|r| r.name.as_str())
         };
         assert_eq!(zone("10.0.9.9", &[]), Some("Line 1"));
         assert_eq!(zone("10.0.9.9", &[30]), Some("Line 1 safety"));
         assert_eq!(zone("10.0.2.9", &[30]), Some("Line 1 cell 2"));
-        assert_eq!(plan.zone_of("sen_b", &ip("10.0.9.9"), &[]), None);
+        assert_eq!(
+            plan.zone_of("sen_b", &ip("10.0.9.9"), &BTreeSet::new()),
+            None
+        );
         assert_eq!(
             plan.zone_of_sensor("sen_a").map(|r| r.name.as_str()),
             Some("Line 1")

@@ -70,6 +70,21 @@ impl From<model::Invalid> for AppError {
     }
 }
 
+/// A change that re-materialises the inventory (a decision, a zone): what
+/// storage refused as it says; a stored state that cannot be read, logged.
+#[cfg(feature = "ssr")]
+impl From<store::analysis::AnalysisError> for AppError {
+    fn from(e: store::analysis::AnalysisError) -> Self {
+        match e {
+            store::analysis::AnalysisError::Store(e) => e.into(),
+            error => {
+                tracing::error!(%error, "the inventory could not be changed");
+                AppError::Internal
+            }
+        }
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<store::StoreError> for AppError {
     fn from(e: store::StoreError) -> Self {

@@ -187,18 +187,10 @@ pub async fn set_asset_decision(
             let user = require_area(crate::auth::Area::PortalManage).await?;
             let tenant_id = tenant_of(&user)?;
             let decision = store::analysis::AssetDecision::parse(&role, &purdue_level)?;
-            match server_state()?
+            Ok(server_state()?
                 .analysis
                 .set_override(tenant_id, &id, decision, &user.username)
-                .await
-            {
-                Ok(()) => Ok(()),
-                Err(store::analysis::AnalysisError::Store(e)) => Err(e.into()),
-                Err(error) => {
-                    tracing::error!(%error, tenant_id, "an asset decision could not be applied");
-                    Err(AppError::Internal)
-                }
-            }
+                .await?)
         }
         .await,
     )

@@ -77,13 +77,10 @@ pub async fn save_zone(
         let rule = store::analysis::ZoneRule::parse(&name, &networks, &vlans, Some(sensor))
             .map_err(|problem| AppError::invalid("zone", problem))?;
         let replacing = Some(replacing.trim()).filter(|r| !r.is_empty());
-        analysis_outcome(
-            state
-                .analysis
-                .save_zone(tenant_id, replacing, rule, &user.username)
-                .await,
-            tenant_id,
-        )
+        Ok(state
+            .analysis
+            .save_zone(tenant_id, replacing, rule, &user.username)
+            .await?)
     }
     .await;
     form_outcome(result, || FormFlash {
@@ -101,32 +98,14 @@ pub async fn delete_zone(name: String) -> Result<(), AppError> {
     let result = async {
         let user = require_area(crate::auth::Area::PortalManage).await?;
         let tenant_id = tenant_of(&user)?;
-        analysis_outcome(
-            server_state()?
-                .analysis
-                .delete_zone(tenant_id, &name, &user.username)
-                .await,
-            tenant_id,
-        )
+        Ok(server_state()?
+            .analysis
+            .delete_zone(tenant_id, &name, &user.username)
+            .await?)
     }
     .await;
     form_outcome(result, || FormFlash {
         form: ZONE_FORM.into(),
         ..FormFlash::default()
     })
-}
-
-#[cfg(feature = "ssr")]
-fn analysis_outcome(
-    result: Result<(), store::analysis::AnalysisError>,
-    tenant_id: i64,
-) -> Result<(), AppError> {
-    match result {
-        Ok(()) => Ok(()),
-        Err(store::analysis::AnalysisError::Store(e)) => Err(e.into()),
-        Err(error) => {
-            tracing::error!(%error, tenant_id, "the zones could not be changed");
-            Err(AppError::Internal)
-        }
-    }
 }

@@ -33,8 +33,8 @@ const KEPT_PAGES: usize = 128;
 const ASSET_COLUMNS: &str = "asset_id, role, purdue_level, vendor, product, names, ips, macs, \
     protocols, zones, first_seen_ms, last_seen_ms, confidence";
 
-/// A JSON list column; what the job wrote is always a list of text.
-fn list(row: &AnyRow, column: &str) -> Result<Vec<String>, StoreError> {
+/// A JSON list column (of text, or of VLAN ids); what the job wrote.
+fn list<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<Vec<T>, StoreError> {
     let text: String = row.try_get(column).map_err(internal)?;
     serde_json::from_str(&text).map_err(|error| {
         tracing::error!(%error, column, "a stored inventory list is not JSON");
@@ -325,10 +325,7 @@ impl Inventory {
                     zone: r.try_get("zone").map_err(internal)?,
                     assets: r.try_get("assets").map_err(internal)?,
                     networks: list(r, "networks_json")?,
-                    vlans: serde_json::from_str(
-                        &r.try_get::<String, _>("vlans_json").map_err(internal)?,
-                    )
-                    .map_err(|_| StoreError::Internal)?,
+                    vlans: list(r, "vlans_json")?,
                     defined: r.try_get::<i64, _>("defined").map_err(internal)? != 0,
                     sensor: r.try_get("sensor").map_err(internal)?,
                 })
