@@ -43,6 +43,7 @@ fn edge(e: u32) -> (u32, u32) {
 
 fn host(k: u32, ms: i64) -> HostRecord {
     HostRecord {
+        vlan: None,
         mac: None,
         ip: Some(ip(k)),
         group: false,
@@ -61,6 +62,7 @@ fn host(k: u32, ms: i64) -> HostRecord {
 fn operation(e: u32, ms: i64) -> OperationCount {
     let (c, s) = edge(e);
     OperationCount {
+        vlan: None,
         transport: TransportKind::Tcp,
         client_ip: Some(ip(c)),
         server_ip: Some(ip(s)),

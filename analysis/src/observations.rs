@@ -4,6 +4,7 @@
 //! address turns out to be a router's only once it has carried many IP
 //! addresses, and an asset's role only once its peers are known.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
@@ -13,9 +14,34 @@ use traffic::ethernet::MacAddr;
 use traffic::operation::{Direction, OperationClass, Protocol};
 use traffic::record::Batch;
 
-/// Where an address was seen. The same IP address in two zones is two
-/// devices; for now a zone is the sensor that saw it.
+/// Where an address was seen: the sensor that saw it and, when its frames
+/// were 802.1Q-tagged, their VLAN (see [`zone_key`]). The same IP address
+/// in two zones is two devices.
 pub type Zone = String;
+
+/// The zone of an address `sensor` saw on `vlan`: the sensor's id, or
+/// `<sensor>/vlan<id>` when tagged. Plants reuse one subnet per line, each
+/// on its own VLAN, so the VLAN is part of which device an address is.
+/// Borrowed when untagged, as nearly every record is.
+pub fn zone_key(sensor: &str, vlan: Option<u16>) -> Cow<'_, str> {
+    match vlan {
+        Some(v) => Cow::Owned(format!("{sensor}/vlan{v}")),
+        None => Cow::Borrowed(sensor),
+    }
+}
+
+/// The sensor and VLAN of a zone made by [`zone_key`]. Sensor ids are
+/// `sen_<hex>` (no `/`), so the split is unambiguous.
+pub fn sensor_and_vlan(zone: &str) -> (&str, Option<u16>) {
+    if let Some((sensor, tail)) = zone.rsplit_once("/vlan")
+        && let Ok(vlan) = tail.parse::<u16>()
+        && (1..=4094).contains(&vlan)
+        && !tail.starts_with(['0', '+'])
+    {
+        return (sensor, Some(vlan));
+    }
+    (zone, None)
+}
 
 /// One end of a conversation: an IP address in a zone, or a bare MAC for
 /// layer-2 protocols (PROFINET DCP).
@@ -70,7 +96,10 @@ pub struct IpFacts {
     pub packets: u64,
     pub bytes: u64,
     /// 802.1Q VLAN ids of the tagged flows it took part in (a zone may be
-    /// defined by VLAN). Defaulted: states stored before it have none.
+    /// defined by VLAN): its zone's own VLAN now that the zone key holds
+    /// it; more than one only in states stored before records carried their
+    /// VLAN, whose addresses were kept by sensor alone. Defaulted: older
+    /// states have none.
     #[serde(default)]
     pub vlans: BTreeSet<u16>,
 }
@@ -144,7 +173,7 @@ impl Observations {
     /// Takes in one minute of one sensor.
     pub fn observe(&mut self, batch: &Batch) {
         let sensor = batch.sensor_id.as_str();
-        let zone = || sensor.to_owned();
+        let zone = |vlan: Option<u16>| zone_key(sensor, vlan).into_owned();
         let last = self.last_sequence.entry(sensor.to_owned()).or_default();
         *last = (*last).max(batch.sequence);
 
@@ -160,7 +189,7 @@ impl Observations {
                 }
             }
             if let Some(ip) = h.ip.filter(is_device_ip) {
-                let f = self.ips.entry((zone(), ip)).or_default();
+                let f = self.ips.entry((zone(h.vlan), ip)).or_default();
                 f.seen.add(h.first_seen_ms, h.last_seen_ms, sensor);
                 f.macs
                     .extend(h.macs.iter().copied().filter(MacAddr::is_unicast));
@@ -183,12 +212,12 @@ impl Observations {
                     .entry(mac)
                     .or_default()
                     .arp_ips
-                    .insert((zone(), ip));
+                    .insert((zone(i.vlan), ip));
             }
             match (ip, mac) {
                 (Some(ip), _) => {
                     self.facts_by_ip
-                        .entry((zone(), ip))
+                        .entry((zone(i.vlan), ip))
                         .or_default()
                         .insert(fact);
                 }
@@ -201,7 +230,7 @@ impl Observations {
 
         for o in &batch.operations {
             let endpoint = |ip: Option<IpAddr>, mac: Option<MacAddr>| match (ip, mac) {
-                (Some(ip), _) if is_device_ip(&ip) => Some(Endpoint::Ip(zone(), ip)),
+                (Some(ip), _) if is_device_ip(&ip) => Some(Endpoint::Ip(zone(o.vlan), ip)),
                 (None, Some(mac)) if mac.is_unicast() => Some(Endpoint::Mac(mac)),
                 _ => None,
             };
@@ -241,23 +270,48 @@ impl Observations {
         }
 
         for f in &batch.flows {
+            let zone = zone(f.vlan);
             if let Some(vlan) = f.vlan {
                 for ip in [f.client_ip, f.server_ip] {
-                    if let Some(facts) = self.ips.get_mut(&(zone(), ip)) {
+                    if let Some(facts) = self.ips.get_mut(&(zone.clone(), ip)) {
                         facts.vlans.insert(vlan);
                     }
                 }
             }
             let Some(protocol) = f.protocol else { continue };
             let key = (
-                Endpoint::Ip(zone(), f.client_ip),
-                Endpoint::Ip(zone(), f.server_ip),
+                Endpoint::Ip(zone.clone(), f.client_ip),
+                Endpoint::Ip(zone, f.server_ip),
                 protocol,
             );
             if let Some(c) = self.conversations.get_mut(&key) {
                 c.packets += f.packets_to_server + f.packets_to_client;
                 c.bytes += f.bytes_to_server + f.bytes_to_client;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zone_names_its_sensor_and_vlan_and_splits_back() {
+        assert_eq!(zone_key("sen_01", None), "sen_01");
+        assert_eq!(zone_key("sen_01", Some(10)), "sen_01/vlan10");
+        assert_eq!(sensor_and_vlan("sen_01/vlan10"), ("sen_01", Some(10)));
+        assert_eq!(sensor_and_vlan("sen_01/vlan4094"), ("sen_01", Some(4094)));
+        assert_eq!(sensor_and_vlan("sen_01"), ("sen_01", None));
+        // Nothing zone_key makes: taken as a sensor's id whole.
+        for odd in [
+            "sen_01/vlan0",
+            "sen_01/vlan4095",
+            "sen_01/vlan010",
+            "sen_01/vlan+1",
+            "x/vlan",
+        ] {
+            assert_eq!(sensor_and_vlan(odd), (odd, None), "{odd}");
         }
     }
 }

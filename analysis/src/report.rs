@@ -3,12 +3,13 @@
 //! edges per (client, server, protocol); zones. Field meanings:
 //! docs/ANALYSIS.md.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 use crate::assets::{AssetId, Assets};
-use crate::observations::Observations;
+use crate::observations::{Observations, sensor_and_vlan};
 use crate::roles::{Assessment, Behaviour, Role, assess};
 use crate::texts::{Texts, t};
 use crate::zones::ZonePlan;
@@ -55,10 +56,12 @@ pub struct AssetView {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct ZonedIp {
     /// The customer's zone that covers it (`crate::zones`), else the
-    /// sensor that saw it.
+    /// sensor that saw it (`<sensor>/vlan<id>` on a VLAN).
     pub zone: String,
-    /// The sensor that saw it: with the address, what tells devices apart.
+    /// The sensor that saw it and the VLAN of its frames: with the
+    /// address, what tells devices apart.
     pub sensor: String,
+    pub vlan: Option<u16>,
     pub ip: String,
     pub first_seen_ms: Option<i64>,
     pub last_seen_ms: Option<i64>,
@@ -208,16 +211,23 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
             let ip_zones: Vec<String> = a
                 .ips
                 .iter()
-                .map(|(sensor, ip)| {
-                    let vlans = obs
-                        .ips
-                        .get(&(sensor.clone(), *ip))
-                        .map_or(&no_vlans, |f| &f.vlans);
-                    let zone = match overrides.zones.zone_of(sensor, ip, vlans) {
+                .map(|(seen_in, ip)| {
+                    let (sensor, vlan) = sensor_and_vlan(seen_in);
+                    let mut vlans = Cow::Borrowed(
+                        obs.ips
+                            .get(&(seen_in.clone(), *ip))
+                            .map_or(&no_vlans, |f| &f.vlans),
+                    );
+                    if let Some(v) = vlan
+                        && !vlans.contains(&v)
+                    {
+                        vlans.to_mut().insert(v);
+                    }
+                    let zone = match overrides.zones.zone_of(sensor, ip, &vlans) {
                         Some(rule) => rule.name.clone(),
-                        None => sensor.clone(),
+                        None => seen_in.clone(),
                     };
-                    zones.address(&zone, sensor, ip, vlans);
+                    zones.address(&zone, sensor, ip, &vlans);
                     zone
                 })
                 .collect();
@@ -254,11 +264,13 @@ pub fn build(obs: &Observations, overrides: &Overrides) -> Report {
                     .ips
                     .iter()
                     .zip(ip_zones)
-                    .map(|((sensor, ip), zone)| {
-                        let seen = obs.ips.get(&(sensor.clone(), *ip)).map(|f| &f.seen);
+                    .map(|((seen_in, ip), zone)| {
+                        let seen = obs.ips.get(&(seen_in.clone(), *ip)).map(|f| &f.seen);
+                        let (sensor, vlan) = sensor_and_vlan(seen_in);
                         ZonedIp {
                             zone,
-                            sensor: sensor.clone(),
+                            sensor: sensor.to_owned(),
+                            vlan,
                             ip: ip.to_string(),
                             first_seen_ms: seen.and_then(|s| s.first_ms),
                             last_seen_ms: seen.and_then(|s| s.last_ms),

@@ -70,6 +70,7 @@ pub fn batches(plant: &Plant, public_id: &str) -> Vec<Batch> {
                     _ => ("read_property", 47808),
                 };
                 batch.operations.push(OperationCount {
+                    vlan: None,
                     transport: TransportKind::Tcp,
                     client_ip: Some(address(client)),
                     server_ip: Some(address(server)),
@@ -92,6 +93,7 @@ pub fn batches(plant: &Plant, public_id: &str) -> Vec<Batch> {
             }
             for i in seen {
                 batch.hosts.push(HostRecord {
+                    vlan: None,
                     mac: None,
                     ip: Some(address(i)),
                     group: false,

@@ -12,6 +12,7 @@ const T0: i64 = 1_764_000_000;
 fn stop(sequence: u64, minute: i64, server: &str) -> Batch {
     let mut b = Batch::empty("sen_line1", sequence, minute);
     b.operations.push(OperationCount {
+        vlan: None,
         transport: TransportKind::Tcp,
         client_ip: Some("10.0.0.5".parse::<IpAddr>().unwrap()),
         server_ip: Some(server.parse::<IpAddr>().unwrap()),

@@ -326,6 +326,7 @@ fn op(
     class: OperationClass,
 ) -> OperationCount {
     OperationCount {
+        vlan: None,
         transport: TransportKind::Tcp,
         client_ip: Some(ip(client)),
         server_ip: Some(ip(server)),
@@ -349,6 +350,7 @@ fn op(
 
 fn host_ip(addr: &str, from: &str) -> HostRecord {
     HostRecord {
+        vlan: None,
         mac: None,
         ip: Some(ip(addr)),
         group: false,
@@ -366,6 +368,7 @@ fn host_ip(addr: &str, from: &str) -> HostRecord {
 
 fn host_mac(m: &str) -> HostRecord {
     HostRecord {
+        vlan: None,
         mac: Some(mac(m)),
         ip: None,
         macs: vec![],
@@ -422,6 +425,7 @@ fn batch(sequence: u64, minute: i64, f: impl FnOnce(&mut Batch)) -> Batch {
 
 fn dcp(name: &str, class: OperationClass) -> OperationCount {
     OperationCount {
+        vlan: None,
         transport: TransportKind::Ethernet,
         client_ip: None,
         server_ip: None,
@@ -435,6 +439,7 @@ fn dcp(name: &str, class: OperationClass) -> OperationCount {
 /// A GOOSE event the sensor added for a publisher (to its multicast group).
 fn goose_event(name: &str, count: u64) -> OperationCount {
     OperationCount {
+        vlan: None,
         transport: TransportKind::Ethernet,
         client_ip: None,
         server_ip: None,

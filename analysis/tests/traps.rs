@@ -19,6 +19,7 @@ fn ip(s: &str) -> IpAddr {
 
 fn mac_host(m: MacAddr) -> HostRecord {
     HostRecord {
+        vlan: None,
         mac: Some(m),
         ip: None,
         group: m.is_multicast(),
@@ -74,6 +75,7 @@ fn layer2(
 
 fn modbus_read(client: &str, server: &str) -> OperationCount {
     OperationCount {
+        vlan: None,
         transport: TransportKind::Tcp,
         client_ip: Some(ip(client)),
         server_ip: Some(ip(server)),
@@ -173,6 +175,74 @@ fn the_same_address_in_two_zones_is_two_assets() {
     assert_ne!(plcs[0].id, plcs[1].id);
     assert_eq!(r.zones.len(), 2);
     assert_eq!(r.edges.len(), 2, "one edge per zone");
+}
+
+/// Two lines built alike, each on its own VLAN, mirrored to one sensor
+/// on a trunk: the same addresses are four devices, not two devices each
+/// with two MACs (which would be an address conflict, one `ip:` asset).
+#[test]
+fn the_same_address_on_two_vlans_of_one_sensor_is_two_assets() {
+    let tagged = |vlan: u16, mut h: HostRecord| {
+        h.vlan = Some(vlan);
+        h
+    };
+    let mut inventory = Inventory::default();
+    let mut hosts = Vec::new();
+    let mut operations = Vec::new();
+    for (vlan, plc, hmi) in [(10, mac(10), mac(11)), (20, mac(20), mac(21))] {
+        hosts.extend([
+            tagged(vlan, mac_host(plc)),
+            tagged(vlan, mac_host(hmi)),
+            tagged(vlan, ip_host("192.168.1.10", &[plc], false)),
+            tagged(vlan, ip_host("192.168.1.20", &[hmi], false)),
+            // Behind a router: known by its address only.
+            tagged(vlan, ip_host("10.9.0.5", &[], false)),
+        ]);
+        operations.extend([
+            OperationCount {
+                vlan: Some(vlan),
+                ..modbus_read("192.168.1.20", "192.168.1.10")
+            },
+            OperationCount {
+                vlan: Some(vlan),
+                ..modbus_read("10.9.0.5", "192.168.1.10")
+            },
+        ]);
+    }
+    inventory.observe(&batch("sen_a", hosts, operations));
+    let r = inventory.report();
+    let plcs: Vec<_> = r
+        .assets
+        .iter()
+        .filter(|a| a.role == Role::Controller)
+        .collect();
+    assert_eq!(plcs.len(), 2, "{:#?}", r.assets);
+    for (plc, vlan, m) in [(plcs[0], 10, mac(10)), (plcs[1], 20, mac(20))] {
+        assert_eq!(plc.id, format!("mac:{m}"));
+        assert_eq!(plc.macs, [m.to_string()]);
+        assert_eq!(plc.ips.len(), 1);
+        assert_eq!(plc.ips[0].ip, "192.168.1.10");
+        assert_eq!(
+            (plc.ips[0].sensor.as_str(), plc.ips[0].vlan),
+            ("sen_a", Some(vlan))
+        );
+        assert_eq!(plc.zones, [format!("sen_a/vlan{vlan}")]);
+    }
+    let routed: Vec<&str> = r
+        .assets
+        .iter()
+        .filter(|a| a.ips.iter().any(|z| z.ip == "10.9.0.5"))
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(
+        routed,
+        ["ip:sen_a/vlan10/10.9.0.5", "ip:sen_a/vlan20/10.9.0.5"]
+    );
+    assert_eq!(r.assets.len(), 6, "two PLCs, two HMIs, two routed clients");
+    assert_eq!(r.edges.len(), 4, "two edges per line");
+    let zones: Vec<&str> = r.zones.iter().map(|z| z.zone.as_str()).collect();
+    assert_eq!(zones, ["sen_a/vlan10", "sen_a/vlan20"]);
+    assert!(r.zones.iter().all(|z| z.sensor.as_deref() == Some("sen_a")));
 }
 
 #[test]
@@ -398,6 +468,7 @@ fn request(
     class: OperationClass,
 ) -> OperationCount {
     OperationCount {
+        vlan: None,
         server_port: Some(port),
         protocol,
         name: name.into(),
@@ -488,6 +559,7 @@ fn a_goose_publisher_is_an_ied() {
 fn a_sampled_values_publisher_is_a_merging_unit() {
     let merging_unit = mac(8);
     let samples = OperationCount {
+        vlan: None,
         function_code: 2,
         ..layer2(
             merging_unit,

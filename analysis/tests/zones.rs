@@ -16,6 +16,7 @@ fn ip(s: &str) -> IpAddr {
 
 fn host(address: &str) -> HostRecord {
     HostRecord {
+        vlan: None,
         mac: None,
         ip: Some(ip(address)),
         group: false,
@@ -33,6 +34,7 @@ fn host(address: &str) -> HostRecord {
 
 fn mac_only(last: u8) -> HostRecord {
     HostRecord {
+        vlan: None,
         mac: Some(MacAddr([0x00, 0x0e, 0x8c, 0, 0, last])),
         ip: None,
         ..host("10.0.0.1")
@@ -69,22 +71,21 @@ fn flow(client: &str, server: &str, vlan: Option<u16>) -> FlowRecord {
     }
 }
 
-/// Two sensors: line 1 with a cell network, a safety VLAN and a device
-/// known by its MAC only; line 2 reusing line 1's addresses.
+/// Two sensors: line 1 with a cell network, a safety VLAN (its addresses
+/// seen in tagged frames only) and a device known by its MAC only; line 2
+/// reusing line 1's addresses.
 fn plant() -> Inventory {
     let mut inventory = Inventory::default();
     let mut line1 = Batch::empty("sen_line1", 1, 1_764_000_000);
-    line1.hosts = [
-        "10.0.1.5",
-        "10.0.1.6",
-        "10.0.9.7",
-        "172.16.0.2",
-        "172.16.0.3",
-    ]
-    .into_iter()
-    .map(host)
-    .chain([mac_only(9)])
-    .collect();
+    let safety = |address| HostRecord {
+        vlan: Some(30),
+        ..host(address)
+    };
+    line1.hosts = ["10.0.1.5", "10.0.1.6", "10.0.9.7"]
+        .into_iter()
+        .map(host)
+        .chain([safety("172.16.0.2"), safety("172.16.0.3"), mac_only(9)])
+        .collect();
     line1.flows = vec![
         flow("10.0.1.5", "10.0.1.6", None),
         flow("172.16.0.2", "172.16.0.3", Some(30)),
@@ -115,20 +116,25 @@ fn zones_of(r: &Report, id: &str) -> Vec<String> {
 }
 
 #[test]
-fn without_defined_zones_each_sensor_is_a_zone() {
+fn without_defined_zones_each_sensor_and_each_vlan_it_sees_is_a_zone() {
     let r = plant().report();
     let names: Vec<&str> = r.zones.iter().map(|z| z.zone.as_str()).collect();
-    assert_eq!(names, ["sen_line1", "sen_line2"]);
-    let line1 = &r.zones[0];
-    assert!(!line1.defined);
+    assert_eq!(names, ["sen_line1", "sen_line1/vlan30", "sen_line2"]);
+    let (line1, safety) = (&r.zones[0], &r.zones[1]);
+    assert!(!line1.defined && !safety.defined);
     assert_eq!(line1.sensor.as_deref(), Some("sen_line1"));
-    assert_eq!(line1.assets, 6);
-    assert_eq!(line1.vlans, [30], "the VLANs seen on the sensor");
-    assert_eq!(
-        line1.networks,
-        ["10.0.1.0/24", "10.0.9.0/24", "172.16.0.0/24"]
-    );
+    assert_eq!(line1.assets, 4);
+    assert!(line1.vlans.is_empty());
+    assert_eq!(line1.networks, ["10.0.1.0/24", "10.0.9.0/24"]);
+    assert_eq!(safety.sensor.as_deref(), Some("sen_line1"));
+    assert_eq!(safety.assets, 2);
+    assert_eq!(safety.vlans, [30], "the VLAN it is");
+    assert_eq!(safety.networks, ["172.16.0.0/24"]);
     assert_eq!(zones_of(&r, "ip:sen_line1/10.0.1.5"), ["sen_line1"]);
+    assert_eq!(
+        zones_of(&r, "ip:sen_line1/vlan30/172.16.0.2"),
+        ["sen_line1/vlan30"]
+    );
 }
 
 #[test]
@@ -143,7 +149,7 @@ fn addresses_take_the_most_specific_defined_zone() {
     assert_eq!(zones_of(&r, "ip:sen_line1/10.0.9.7"), ["Plant"]);
     // Line 2 reuses the address, outside the zone limited to line 1.
     assert_eq!(zones_of(&r, "ip:sen_line2/10.0.1.5"), ["Plant"]);
-    assert_eq!(zones_of(&r, "ip:sen_line1/172.16.0.2"), ["Safety"]);
+    assert_eq!(zones_of(&r, "ip:sen_line1/vlan30/172.16.0.2"), ["Safety"]);
     // No defined zone covers a device without an address: its sensor's.
     assert_eq!(zones_of(&r, "mac:00:0e:8c:00:00:09"), ["sen_line1"]);
 
@@ -173,6 +179,8 @@ fn a_zone_of_a_whole_sensor_renames_it_for_every_device_it_sees() {
     ]);
     assert_eq!(zones_of(&r, "ip:sen_line1/10.0.9.7"), ["Line 1"]);
     assert_eq!(zones_of(&r, "mac:00:0e:8c:00:00:09"), ["Line 1"]);
+    // The sensor's VLANs too: the zone is the whole sensor.
+    assert_eq!(zones_of(&r, "ip:sen_line1/vlan30/172.16.0.2"), ["Line 1"]);
     assert_eq!(zones_of(&r, "ip:sen_line1/10.0.1.5"), ["Cell 1"]);
     assert_eq!(zones_of(&r, "ip:sen_line2/10.0.1.5"), ["Cell 1"]);
 }

@@ -74,7 +74,13 @@ pub fn analyze_learning(
     files: &[&Path],
     zone_per_file: bool,
 ) -> Result<Analysis, AnalyzeError> {
-    analyze_zoned(learn, files, zone_per_file, &ZonePlan::default())
+    analyze_zoned(
+        learn,
+        files,
+        zone_per_file,
+        &ZonePlan::default(),
+        AnalyzerConfig::default(),
+    )
 }
 
 /// Reads a zone plan (`sensor analyze --zones`): `analysis::zones::ZonePlan`
@@ -87,12 +93,14 @@ pub fn read_zones(path: &Path) -> Result<ZonePlan, String> {
     ZonePlan::new(plan.rules).map_err(|e| format!("{name}: {e}"))
 }
 
-/// As [`analyze_learning`], the inventory labelled with the defined `zones`.
+/// As [`analyze_learning`], the inventory labelled with the defined `zones`,
+/// the captures decoded with `analyzer`'s settings.
 pub fn analyze_zoned(
     learn: &[&Path],
     files: &[&Path],
     zone_per_file: bool,
     zones: &ZonePlan,
+    analyzer: AnalyzerConfig,
 ) -> Result<Analysis, AnalyzeError> {
     let mut inventory = Inventory::default();
     let mut detector = Detector::new(DetectConfig::default());
@@ -129,7 +137,7 @@ pub fn analyze_zoned(
                 source,
             }
         })?;
-        let mut analyzer = Analyzer::new(AnalyzerConfig::default());
+        let mut analyzer = Analyzer::new(analyzer);
         let sequence = sequences.entry(zone.clone()).or_default();
         let mut take = |minute: traffic::analyzer::MinuteDigest| {
             *sequence += 1;

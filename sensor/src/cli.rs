@@ -57,6 +57,11 @@ pub struct AnalyzeArgs {
     /// (`sensor` names a file with --zone-per-file, else `capture`).
     #[arg(long, value_name = "FILE")]
     pub zones: Option<PathBuf>,
+    /// Do not tell devices apart by 802.1Q VLAN: for a mirror port that
+    /// tags one direction of a link only (by default the same address on
+    /// two VLANs is two devices).
+    #[arg(long)]
+    pub ignore_vlans: bool,
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +108,11 @@ pub struct RunArgs {
     /// exits at once. Unsent batches stay in the spool for the next start.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub drain_timeout: u64,
+    /// Do not tell devices apart by 802.1Q VLAN: for a mirror port that
+    /// tags one direction of a link only (by default the same address on
+    /// two VLANs is two devices).
+    #[arg(long, env = "OTLENS_IGNORE_VLANS")]
+    pub ignore_vlans: bool,
 }
 
 #[derive(Debug, Args)]
@@ -142,13 +152,18 @@ fn run_analyze(args: &AnalyzeArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
             }
         },
     };
-    let analysis = match crate::analyze::analyze_zoned(&learn, &files, args.zone_per_file, &zones) {
-        Ok(a) => a,
-        Err(e) => {
-            let _ = writeln!(err, "sensor: {e}");
-            return 1;
-        }
+    let analyzer = traffic::AnalyzerConfig {
+        vlans_apart: !args.ignore_vlans,
+        ..Default::default()
     };
+    let analysis =
+        match crate::analyze::analyze_zoned(&learn, &files, args.zone_per_file, &zones, analyzer) {
+            Ok(a) => a,
+            Err(e) => {
+                let _ = writeln!(err, "sensor: {e}");
+                return 1;
+            }
+        };
     for (file, packets, why) in &analysis.stopped {
         let _ = writeln!(
             err,
@@ -210,6 +225,10 @@ fn run_sensor(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         spool_dir: args.spool.clone(),
         spool_max_bytes: args.spool_max_mib.saturating_mul(1024 * 1024),
         drain_timeout: std::time::Duration::from_secs(args.drain_timeout),
+        analyzer: traffic::AnalyzerConfig {
+            vlans_apart: !args.ignore_vlans,
+            ..Default::default()
+        },
     };
     let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

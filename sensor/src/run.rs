@@ -50,6 +50,8 @@ pub struct RunConfig {
     /// Give up waiting for the uploads to drain after this long once the
     /// capture is done (the spool keeps what is left for the next run).
     pub drain_timeout: Duration,
+    /// The decoding engine's settings (`--ignore-vlans`).
+    pub analyzer: AnalyzerConfig,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -325,7 +327,7 @@ pub fn run(
         cfg,
         shared: &shared,
         started,
-        analyzer: Analyzer::new(AnalyzerConfig::default()),
+        analyzer: Analyzer::new(cfg.analyzer),
         packets: 0,
         batches: 0,
         kernel_dropped: 0,

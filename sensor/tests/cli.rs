@@ -470,3 +470,142 @@ fn inspect_shows_sampled_values_profinet_io_and_bacnet_over_ethernet() {
     assert!(out.contains("alarm_diagnosis"), "{out}");
     assert!(out.contains("who_is"), "{out}");
 }
+
+/// `rel`'s frames (Ethernet) with their times in microseconds.
+fn frames_with_times(rel: &str) -> Vec<(i64, Vec<u8>)> {
+    let bytes = std::fs::read(pcap(rel)).unwrap();
+    let mut reader = traffic::capture::CaptureReader::new(bytes.as_slice()).unwrap();
+    let mut frames = Vec::new();
+    while let Some(p) = reader.next_packet() {
+        let p = p.unwrap();
+        assert_eq!(p.linktype, traffic::link::LinkType::ETHERNET);
+        frames.push((p.timestamp.millis() * 1000, p.data.to_vec()));
+    }
+    frames
+}
+
+/// Writes a classic pcap (Ethernet, microseconds).
+fn write_pcap(path: &std::path::Path, frames: &[(i64, Vec<u8>)]) {
+    let mut out = Vec::new();
+    for word in [0xa1b2_c3d4u32, 0x0004_0002, 0, 0, 65535, 1] {
+        out.extend_from_slice(&word.to_le_bytes());
+    }
+    for (micros, f) in frames {
+        let (secs, micros) = (micros / 1_000_000, micros % 1_000_000);
+        for word in [secs as u32, micros as u32, f.len() as u32, f.len() as u32] {
+            out.extend_from_slice(&word.to_le_bytes());
+        }
+        out.extend_from_slice(f);
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+/// `frame` tagged with `vlan`; with `other_nics`, its unicast MAC
+/// addresses changed in their device part (another line's machines of the
+/// same vendor).
+fn on_vlan(frame: &[u8], vlan: u16, other_nics: bool) -> Vec<u8> {
+    let mut f = frame[..12].to_vec();
+    if other_nics {
+        for mac in [0, 6] {
+            if f[mac] & 1 == 0 {
+                f[mac + 5] ^= 0x5a;
+            }
+        }
+    }
+    f.extend_from_slice(&[0x81, 0x00]);
+    f.extend_from_slice(&vlan.to_be_bytes());
+    f.extend_from_slice(&frame[12..]);
+    f
+}
+
+/// The Modbus capture's master and slave, copied onto two lines' VLANs
+/// with the same addresses: two masters and two slaves, each with its
+/// VLAN; the same machines (same MACs) on two VLANs stay one asset each.
+#[test]
+fn analyze_tells_apart_two_lines_reusing_addresses_on_two_vlans() {
+    let frames = frames_with_times("modbus/modbus_test_2.pcap");
+    let dir = tempfile::tempdir().unwrap();
+    let analyze = |name: &str, other_nics: bool, flags: &[&str]| {
+        let lines: Vec<(i64, Vec<u8>)> = frames
+            .iter()
+            .flat_map(|(t, f)| {
+                [
+                    (*t, on_vlan(f, 10, false)),
+                    (*t, on_vlan(f, 20, other_nics)),
+                ]
+            })
+            .collect();
+        let path = dir.path().join(name);
+        write_pcap(&path, &lines);
+        let args = [&["analyze", "--json", path.to_str().unwrap()], flags].concat();
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    // (id, role, ip, vlan) of each address of each asset, sorted.
+    let addresses = |v: &serde_json::Value| {
+        let mut out: Vec<(String, String, String, Option<u64>)> = Vec::new();
+        for a in v["assets"].as_array().unwrap() {
+            for z in a["ips"].as_array().unwrap() {
+                out.push((
+                    a["id"].as_str().unwrap().to_owned(),
+                    a["role"].as_str().unwrap().to_owned(),
+                    z["ip"].as_str().unwrap().to_owned(),
+                    z["vlan"].as_u64(),
+                ));
+            }
+        }
+        out.sort_by(|a, b| (&a.1, &a.2, a.3).cmp(&(&b.1, &b.2, b.3)));
+        out
+    };
+
+    let v = analyze("two-lines.pcap", true, &[]);
+    let found = addresses(&v);
+    let roles: Vec<(&str, &str, Option<u64>)> = found
+        .iter()
+        .map(|(_, role, ip, vlan)| (role.as_str(), ip.as_str(), *vlan))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("controller", "192.168.0.20", Some(10)),
+            ("controller", "192.168.0.20", Some(20)),
+            ("hmi", "192.168.0.21", Some(10)),
+            ("hmi", "192.168.0.21", Some(20)),
+        ]
+    );
+    assert_eq!(v["assets"].as_array().unwrap().len(), 4);
+    assert_ne!(found[0].0, found[1].0, "two controllers");
+    assert_eq!(v["edges"].as_array().unwrap().len(), 2, "one edge per line");
+    let zones: Vec<&str> = v["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z["zone"].as_str().unwrap())
+        .collect();
+    assert_eq!(zones, ["capture/vlan10", "capture/vlan20"]);
+
+    // One machine on a trunk, in both VLANs: one asset, an address in each.
+    let v = analyze("one-line-trunked.pcap", false, &[]);
+    let found = addresses(&v);
+    assert_eq!(v["assets"].as_array().unwrap().len(), 2);
+    assert_eq!(found.len(), 4);
+    assert_eq!(found[0].0, found[1].0, "one controller, two addresses");
+
+    // Told to ignore VLANs (a mirror tagging one direction only): the tags
+    // are not looked at, so the copies are one line's traffic.
+    let v = analyze("ignored.pcap", false, &["--ignore-vlans"]);
+    let found = addresses(&v);
+    let roles: Vec<(&str, &str, Option<u64>)> = found
+        .iter()
+        .map(|(_, role, ip, vlan)| (role.as_str(), ip.as_str(), *vlan))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("controller", "192.168.0.20", None),
+            ("hmi", "192.168.0.21", None)
+        ]
+    );
+    assert_eq!(v["zones"][0]["zone"], "capture");
+}

@@ -351,6 +351,7 @@ mod tests {
     fn with_operation(mut b: Batch, protocol: traffic::operation::Protocol) -> Batch {
         use traffic::operation::{Direction, OperationClass};
         b.operations.push(traffic::record::OperationCount {
+            vlan: None,
             transport: traffic::record::TransportKind::Tcp,
             client_ip: Some("10.0.0.1".parse().unwrap()),
             server_ip: Some("10.0.0.2".parse().unwrap()),

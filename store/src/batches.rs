@@ -294,6 +294,7 @@ pub async fn rebuild(
             last_seen_ms: a.get(&r, "last_seen_ms")?,
             ranges,
             ranges_truncated: a.flag(&r, "ranges_truncated")?,
+            vlan: a.opt_num(&r, "vlan")?,
         });
     }
 
@@ -306,6 +307,7 @@ pub async fn rebuild(
             attribute: a.get(&r, "attribute")?,
             value: a.get(&r, "value")?,
             first_seen_ms: a.get(&r, "first_seen_ms")?,
+            vlan: a.opt_num(&r, "vlan")?,
         });
     }
 
@@ -324,6 +326,7 @@ pub async fn rebuild(
             packets_received: a.num(&r, "packets_received")?,
             bytes_sent: a.num(&r, "bytes_sent")?,
             bytes_received: a.num(&r, "bytes_received")?,
+            vlan: a.opt_num(&r, "vlan")?,
         });
     }
     Ok(Some(batch))

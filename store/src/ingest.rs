@@ -440,7 +440,7 @@ pub(crate) const FLOW_COLUMNS: [&str; 29] = [
     "reassembly_gap_bytes",
 ];
 
-pub(crate) const OPERATION_COLUMNS: [&str; 22] = [
+pub(crate) const OPERATION_COLUMNS: [&str; 23] = [
     "tenant_id",
     "sensor_id",
     "minute_start",
@@ -463,9 +463,10 @@ pub(crate) const OPERATION_COLUMNS: [&str; 22] = [
     "last_seen_ms",
     "ranges_json",
     "ranges_truncated",
+    "vlan",
 ];
 
-pub(crate) const IDENTITY_COLUMNS: [&str; 10] = [
+pub(crate) const IDENTITY_COLUMNS: [&str; 11] = [
     "tenant_id",
     "sensor_id",
     "minute_start",
@@ -476,9 +477,10 @@ pub(crate) const IDENTITY_COLUMNS: [&str; 10] = [
     "attribute",
     "value",
     "first_seen_ms",
+    "vlan",
 ];
 
-pub(crate) const HOST_COLUMNS: [&str; 16] = [
+pub(crate) const HOST_COLUMNS: [&str; 17] = [
     "tenant_id",
     "sensor_id",
     "minute_start",
@@ -495,6 +497,7 @@ pub(crate) const HOST_COLUMNS: [&str; 16] = [
     "packets_received",
     "bytes_sent",
     "bytes_received",
+    "vlan",
 ];
 
 impl Ingest {
@@ -685,6 +688,7 @@ fn prepare(
             Val::Int(o.last_seen_ms),
             Val::Text(serde_json::to_string(&o.ranges).unwrap_or_else(|_| "[]".into())),
             Val::Bool(o.ranges_truncated),
+            Val::OptInt(o.vlan.map(i64::from)),
         ]);
     }
     let mut identities = Rows::with_capacity(IDENTITY_COLUMNS.len(), batch.identities.len());
@@ -700,6 +704,7 @@ fn prepare(
             Val::Text(i.attribute.clone()),
             Val::Text(i.value.clone()),
             Val::Int(i.first_seen_ms),
+            Val::OptInt(i.vlan.map(i64::from)),
         ]);
     }
     let mut hosts = Rows::with_capacity(HOST_COLUMNS.len(), batch.hosts.len());
@@ -721,6 +726,7 @@ fn prepare(
             Val::Int(int(h.packets_received, "hosts.packets_received")?),
             Val::Int(int(h.bytes_sent, "hosts.bytes_sent")?),
             Val::Int(int(h.bytes_received, "hosts.bytes_received")?),
+            Val::OptInt(h.vlan.map(i64::from)),
         ]);
     }
     let packets = int(batch.counters.packets, "counters.packets")?;

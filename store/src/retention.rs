@@ -8,7 +8,7 @@
 //!
 //! Before they go, what the operation and flow rows said is added to the
 //! hourly rollups (`operation_hours`, `flow_hours`: per hour, sensor,
-//! client, server, protocol and operation), which are kept: in the same
+//! VLAN, client, server, protocol and operation), which are kept: in the same
 //! transaction that marks the batch purged, so each batch counts once.
 //!
 //! A batch is never purged before the analysis job took it in, however
@@ -123,15 +123,17 @@ impl Retention {
 fn operation_rollup(least: &str, greatest: &str) -> String {
     format!(
         "INSERT INTO operation_hours (tenant_id, sensor_id, hour_start, client, server, server_port, \
-         protocol, name, class, direction, count, errors, first_seen_ms, last_seen_ms) \
+         protocol, name, class, direction, vlan, count, errors, first_seen_ms, last_seen_ms) \
          SELECT tenant_id, sensor_id, (minute_start / 3600) * 3600, COALESCE(client_ip, client_mac, ''), \
          COALESCE(server_ip, server_mac, ''), COALESCE(server_port, -1), protocol, name, class, direction, \
+         COALESCE(vlan, -1), \
          CAST(SUM(count) AS BIGINT), CAST(SUM(CASE WHEN error_code IS NULL THEN 0 ELSE count END) AS BIGINT), \
          MIN(first_seen_ms), MAX(last_seen_ms) FROM operation_minutes \
          WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3 \
          GROUP BY tenant_id, sensor_id, (minute_start / 3600) * 3600, COALESCE(client_ip, client_mac, ''), \
-         COALESCE(server_ip, server_mac, ''), COALESCE(server_port, -1), protocol, name, class, direction \
-         ON CONFLICT (tenant_id, sensor_id, hour_start, client, server, server_port, protocol, name, class, direction) \
+         COALESCE(server_ip, server_mac, ''), COALESCE(server_port, -1), protocol, name, class, direction, \
+         COALESCE(vlan, -1) \
+         ON CONFLICT (tenant_id, sensor_id, hour_start, client, server, server_port, protocol, name, class, direction, vlan) \
          DO UPDATE SET count = operation_hours.count + excluded.count, \
          errors = operation_hours.errors + excluded.errors, \
          first_seen_ms = {least}(operation_hours.first_seen_ms, excluded.first_seen_ms), \
@@ -143,15 +145,15 @@ fn operation_rollup(least: &str, greatest: &str) -> String {
 fn flow_rollup(least: &str, greatest: &str) -> String {
     format!(
         "INSERT INTO flow_hours (tenant_id, sensor_id, hour_start, transport, client_ip, server_ip, \
-         server_port, protocol, flow_records, packets, bytes, first_seen_ms, last_seen_ms) \
+         server_port, protocol, vlan, flow_records, packets, bytes, first_seen_ms, last_seen_ms) \
          SELECT tenant_id, sensor_id, (minute_start / 3600) * 3600, transport, client_ip, server_ip, \
-         server_port, COALESCE(protocol, ''), CAST(COUNT(*) AS BIGINT), \
+         server_port, COALESCE(protocol, ''), COALESCE(vlan, -1), CAST(COUNT(*) AS BIGINT), \
          CAST(SUM(packets_to_server + packets_to_client) AS BIGINT), \
          CAST(SUM(bytes_to_server + bytes_to_client) AS BIGINT), MIN(first_seen_ms), MAX(last_seen_ms) \
          FROM flow_minutes WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3 \
          GROUP BY tenant_id, sensor_id, (minute_start / 3600) * 3600, transport, client_ip, server_ip, \
-         server_port, COALESCE(protocol, '') \
-         ON CONFLICT (tenant_id, sensor_id, hour_start, transport, client_ip, server_ip, server_port, protocol) \
+         server_port, COALESCE(protocol, ''), COALESCE(vlan, -1) \
+         ON CONFLICT (tenant_id, sensor_id, hour_start, transport, client_ip, server_ip, server_port, protocol, vlan) \
          DO UPDATE SET flow_records = flow_hours.flow_records + excluded.flow_records, \
          packets = flow_hours.packets + excluded.packets, bytes = flow_hours.bytes + excluded.bytes, \
          first_seen_ms = {least}(flow_hours.first_seen_ms, excluded.first_seen_ms), \

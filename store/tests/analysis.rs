@@ -132,8 +132,26 @@ async fn a_stored_batch_is_rebuilt_as_sent(backend: Backend) {
     again.sequence = 100;
     again.flows.truncate(1);
     store.ingest.store(&s, &again, None).await.unwrap();
+    // Records of a VLAN keep it (the same address on two VLANs is two
+    // devices).
+    let mut tagged = sent
+        .iter()
+        .find(|b| !b.operations.is_empty())
+        .unwrap()
+        .clone();
+    tagged.sequence = 101;
+    tagged.identities = sent.iter().flat_map(|b| b.identities.clone()).collect();
+    tagged.flows.iter_mut().for_each(|r| r.vlan = Some(42));
+    tagged.operations.iter_mut().for_each(|r| r.vlan = Some(42));
+    tagged
+        .identities
+        .iter_mut()
+        .for_each(|r| r.vlan = Some(4094));
+    tagged.hosts.iter_mut().for_each(|r| r.vlan = Some(1));
+    assert!(!tagged.hosts.is_empty() && !tagged.identities.is_empty());
+    store.ingest.store(&s, &tagged, None).await.unwrap();
 
-    for b in sent.iter().chain([&again]) {
+    for b in sent.iter().chain([&again, &tagged]) {
         let back = store
             .analysis
             .rebuild_batch(s.tenant_id, s.id, b.sequence as i64)
@@ -1199,12 +1217,16 @@ async fn old_minute_rows_go_once_analysed_and_nothing_else_changes(backend: Back
         store.ingest.store(&s, x, None).await.unwrap();
     }
     analyse_all(&store).await;
-    // One more batch, stored but not analysed yet (the job is not running).
-    let extra = Batch {
+    // One more batch, stored but not analysed yet (the job is not running):
+    // the first one's traffic again, on VLAN 7 (other devices, so the
+    // rollups keep it apart).
+    let mut extra = Batch {
         sequence: n + 1,
         minute_start: sent.last().unwrap().minute_start + 60,
         ..sent[0].clone()
     };
+    extra.operations.iter_mut().for_each(|o| o.vlan = Some(7));
+    extra.flows.iter_mut().for_each(|f| f.vlan = Some(7));
     store.ingest.store(&s, &extra, None).await.unwrap();
     let totals = store.ingest.totals(s.tenant_id).await.unwrap();
     let (assets, edges) = tables(&store, s.tenant_id).await;
@@ -1233,12 +1255,18 @@ async fn old_minute_rows_go_once_analysed_and_nothing_else_changes(backend: Back
     let operation_groups = scalar(
         "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT DISTINCT (minute_start / 3600) * 3600 AS h, \
          COALESCE(client_ip, client_mac, '') AS c, COALESCE(server_ip, server_mac, '') AS s, \
-         COALESCE(server_port, -1) AS p, protocol, name, class, direction \
+         COALESCE(server_port, -1) AS p, protocol, name, class, direction, COALESCE(vlan, -1) AS v \
          FROM operation_minutes WHERE sensor_id = $1) AS g",
     )
     .await;
     let flow_records_before =
         scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM flow_minutes WHERE sensor_id = $1").await;
+    let flow_groups = scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT DISTINCT (minute_start / 3600) * 3600 AS h, \
+         transport, client_ip, server_ip, server_port, COALESCE(protocol, '') AS p, \
+         COALESCE(vlan, -1) AS v FROM flow_minutes WHERE sensor_id = $1) AS g",
+    )
+    .await;
     let packets_before = scalar(
         "SELECT CAST(SUM(packets_to_server + packets_to_client) AS BIGINT) FROM flow_minutes \
          WHERE sensor_id = $1",
@@ -1320,6 +1348,18 @@ async fn old_minute_rows_go_once_analysed_and_nothing_else_changes(backend: Back
     assert_eq!(
         scalar("SELECT CAST(SUM(packets) AS BIGINT) FROM flow_hours WHERE sensor_id = $1").await,
         packets_before
+    );
+    assert_eq!(
+        scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM flow_hours WHERE sensor_id = $1").await,
+        flow_groups
+    );
+    assert!(
+        scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM operation_hours WHERE sensor_id = $1 AND vlan = 7"
+        )
+        .await
+            > 0,
+        "VLAN 7's operations kept apart"
     );
     assert!(!store.ingest.store(&s, &sent[0], None).await.unwrap().stored);
     assert_eq!(

@@ -59,6 +59,11 @@ pub struct FlowKey {
     b_addr: u128,
     a_port: u16,
     b_port: u16,
+    /// The innermost 802.1Q VLAN id, 0 when untagged: the same addresses
+    /// and ports in two VLANs are two conversations between other devices
+    /// (plants reuse one subnet per line), as Suricata tracks them by
+    /// default. Held in the key's padding, so the key grows no larger.
+    vlan: u16,
     pub protocol: u8,
     /// Bit 0: side A is IPv6; bit 1: side B is IPv6.
     families: u8,
@@ -100,16 +105,20 @@ impl std::hash::Hash for FlowKey {
         h.write_u64(hash_word(self.families & 1 != 0, self.a_addr));
         h.write_u64(hash_word(self.families & 2 != 0, self.b_addr));
         h.write_u64(
-            u64::from(self.protocol) << 32 | u64::from(self.a_port) << 16 | u64::from(self.b_port),
+            u64::from(self.vlan) << 40
+                | u64::from(self.protocol) << 32
+                | u64::from(self.a_port) << 16
+                | u64::from(self.b_port),
         );
     }
 }
 
-/// Ordered as (protocol, A address, A port, B address, B port), addresses as `IpAddr` orders them.
+/// Ordered as (protocol, A address, A port, B address, B port, VLAN),
+/// addresses as `IpAddr` orders them.
 impl Ord for FlowKey {
     fn cmp(&self, o: &Self) -> std::cmp::Ordering {
         let a = |k: &FlowKey| (k.protocol, k.families & 1, k.a_addr, k.a_port);
-        let b = |k: &FlowKey| (k.families & 2, k.b_addr, k.b_port);
+        let b = |k: &FlowKey| (k.families & 2, k.b_addr, k.b_port, k.vlan);
         a(self).cmp(&a(o)).then_with(|| b(self).cmp(&b(o)))
     }
 }
@@ -143,7 +152,7 @@ impl Side {
 }
 
 impl FlowKey {
-    /// The canonical key of a packet and which side sent it.
+    /// The canonical key of an untagged packet and which side sent it.
     #[inline(always)]
     pub fn new(
         protocol: u8,
@@ -152,6 +161,21 @@ impl FlowKey {
         dst: &IpAddr,
         dst_port: u16,
     ) -> (FlowKey, Side) {
+        Self::tagged(protocol, src, src_port, dst, dst_port, None)
+    }
+
+    /// The canonical key of a packet on `vlan` (as
+    /// [`crate::packet::VlanTags::vlan_id`] gives it) and which side sent it.
+    #[inline(always)]
+    pub fn tagged(
+        protocol: u8,
+        src: &IpAddr,
+        src_port: u16,
+        dst: &IpAddr,
+        dst_port: u16,
+        vlan: Option<u16>,
+    ) -> (FlowKey, Side) {
+        let vlan = vlan.unwrap_or(0);
         let (src_v6, src_word) = addr_word(src);
         let (dst_v6, dst_word) = addr_word(dst);
         // Same order as comparing (IpAddr, port) tuples; IPv4 pairs, nearly every
@@ -169,6 +193,7 @@ impl FlowKey {
                     b_addr: dst_word,
                     a_port: src_port,
                     b_port: dst_port,
+                    vlan,
                     protocol,
                     families: families(src_v6, dst_v6),
                 },
@@ -181,12 +206,18 @@ impl FlowKey {
                     b_addr: src_word,
                     a_port: dst_port,
                     b_port: src_port,
+                    vlan,
                     protocol,
                     families: families(dst_v6, src_v6),
                 },
                 Side::B,
             )
         }
+    }
+
+    /// The VLAN the conversation is on, if tagged.
+    pub fn vlan(&self) -> Option<u16> {
+        (self.vlan != 0).then_some(self.vlan)
     }
 
     pub fn endpoint(&self, side: Side) -> (IpAddr, u16) {
@@ -283,7 +314,6 @@ pub struct Flow {
     pub l2: [Option<L2Signature>; 2],
     /// The part of `minute` already handed to the host table.
     pub host_absorbed: [DirCounters; 2],
-    pub vlan: Option<u16>,
     pub fin: [bool; 2],
     pub rst: bool,
     /// Sequence number of each side's SYN, or of its first segment when the
@@ -343,7 +373,6 @@ impl Flow {
             macs: [None; 2],
             l2: [None; 2],
             host_absorbed: Default::default(),
-            vlan: None,
             fin: [false; 2],
             rst: false,
             base_seq: [None; 2],
@@ -431,7 +460,7 @@ impl Flow {
             server_port,
             client_mac: self.macs[c.index()],
             server_mac: self.macs[s.index()],
-            vlan: self.vlan,
+            vlan: self.key.vlan(),
             initiator: self.initiator,
             protocol: self.protocol,
             flow_start_ms: self.first_seen.millis(),

@@ -86,7 +86,9 @@ struct HostEntry {
 pub struct HostTable {
     config: HostConfig,
     macs: FxHashMap<MacAddr, HostEntry>,
-    ips: FxHashMap<IpAddr, HostEntry>,
+    /// By address and VLAN (0 untagged): one address on two VLANs is two
+    /// devices.
+    ips: FxHashMap<(IpAddr, u16), HostEntry>,
     seen_macs: FxHashSet<MacAddr>,
     seen_ips: FxHashSet<IpAddr>,
     mac_pairs: FxHashSet<(MacAddr, MacAddr)>,
@@ -170,11 +172,13 @@ impl HostTable {
         }
     }
 
-    /// Counts an IP packet.
+    /// Counts an IP packet on `vlan`.
+    #[allow(clippy::too_many_arguments)] // one packet's fields, on the per-frame path
     pub fn observe_ips(
         &mut self,
         src: IpAddr,
         dst: IpAddr,
+        vlan: Option<u16>,
         ttl: u8,
         src_mac: Option<MacAddr>,
         now: Timestamp,
@@ -183,7 +187,8 @@ impl HostTable {
         let max = self.config.max_hosts;
         let max_seen = self.config.max_seen;
         let max_macs = self.config.max_macs_per_ip;
-        let (e, new) = Self::entry(&mut self.ips, max, &mut self.not_tracked, src);
+        let vlan = vlan.unwrap_or(0);
+        let (e, new) = Self::entry(&mut self.ips, max, &mut self.not_tracked, (src, vlan));
         if let Some(e) = e {
             e.last_seen = now;
             e.minute.touch(now);
@@ -200,7 +205,7 @@ impl HostTable {
         if new {
             bounded_insert(&mut self.seen_ips, src, max_seen);
         }
-        let (e, new) = Self::entry(&mut self.ips, max, &mut self.not_tracked, dst);
+        let (e, new) = Self::entry(&mut self.ips, max, &mut self.not_tracked, (dst, vlan));
         if let Some(e) = e {
             e.last_seen = now;
             e.minute.touch(now);
@@ -220,8 +225,10 @@ impl HostTable {
     /// Registers the addresses of a flow's packet without counting it: the flow
     /// counts its packets and hands the minute's totals over in [`HostTable::absorb_flow`].
     /// Called when a flow starts or its link-layer addresses or TTL change.
+    #[allow(clippy::too_many_arguments)] // one packet's fields
     pub fn register(
         &mut self,
+        vlan: Option<u16>,
         src: IpAddr,
         dst: IpAddr,
         ttl: u8,
@@ -245,7 +252,8 @@ impl HostTable {
                 bounded_insert(&mut self.mac_pairs, pair(sm, dm), max_seen);
             }
         }
-        let (e, new) = Self::entry(&mut self.ips, max, &mut self.not_tracked, src);
+        let vlan = vlan.unwrap_or(0);
+        let (e, new) = Self::entry(&mut self.ips, max, &mut self.not_tracked, (src, vlan));
         if let Some(e) = e {
             e.last_seen = e.last_seen.max(now);
             e.ttl = Some(ttl);
@@ -253,7 +261,7 @@ impl HostTable {
         if new {
             bounded_insert(&mut self.seen_ips, src, max_seen);
         }
-        let (e, new) = Self::entry(&mut self.ips, max, &mut self.not_tracked, dst);
+        let (e, new) = Self::entry(&mut self.ips, max, &mut self.not_tracked, (dst, vlan));
         if let Some(e) = e {
             e.last_seen = e.last_seen.max(now);
         }
@@ -273,10 +281,13 @@ impl HostTable {
             if c.packets == 0 {
                 continue;
             }
+            let vlan = f.key.vlan().unwrap_or(0);
             let (src, _) = f.key.endpoint(side);
             let (dst, _) = f.key.endpoint(side.other());
             let (src_mac, dst_mac) = f.l2[side.index()].map_or((None, None), |(s, d, _)| (s, d));
-            if let (Some(e), _) = Self::entry(&mut self.ips, max, &mut self.not_tracked, src) {
+            if let (Some(e), _) =
+                Self::entry(&mut self.ips, max, &mut self.not_tracked, (src, vlan))
+            {
                 e.last_seen = e.last_seen.max(last);
                 e.minute.touch_range(first, last);
                 e.minute.packets_sent += c.packets;
@@ -288,7 +299,9 @@ impl HostTable {
                     e.macs.push(m);
                 }
             }
-            if let (Some(e), _) = Self::entry(&mut self.ips, max, &mut self.not_tracked, dst) {
+            if let (Some(e), _) =
+                Self::entry(&mut self.ips, max, &mut self.not_tracked, (dst, vlan))
+            {
                 e.last_seen = e.last_seen.max(last);
                 e.minute.touch_range(first, last);
                 e.minute.packets_received += c.packets;
@@ -314,14 +327,17 @@ impl HostTable {
         f.host_absorbed = f.minute;
     }
 
-    /// IP addresses that sent packets this minute, with their last TTL (for OS hints).
-    pub fn active_ip_ttls(&self) -> impl Iterator<Item = (IpAddr, u8, Option<MacAddr>)> + '_ {
-        self.ips.iter().filter_map(|(ip, e)| {
+    /// IP addresses that sent packets this minute, with their VLAN and
+    /// last TTL (for OS hints).
+    pub fn active_ip_ttls(
+        &self,
+    ) -> impl Iterator<Item = (IpAddr, Option<u16>, u8, Option<MacAddr>)> + '_ {
+        self.ips.iter().filter_map(|(&(ip, vlan), e)| {
             (e.minute.packets_sent > 0)
-                .then_some(
-                    e.ttl
-                        .map(|t| (*ip, t, (e.macs.len() == 1).then(|| e.macs[0]))),
-                )
+                .then_some(e.ttl.map(|t| {
+                    let vlan = (vlan != 0).then_some(vlan);
+                    (ip, vlan, t, (e.macs.len() == 1).then(|| e.macs[0]))
+                }))
                 .flatten()
         })
     }
@@ -334,6 +350,7 @@ impl HostTable {
                 out.push(HostRecord {
                     mac: Some(*mac),
                     ip: None,
+                    vlan: None,
                     group: mac.is_multicast(),
                     vendor: crate::oui::vendor(*mac).map(str::to_owned),
                     macs: Vec::new(),
@@ -348,7 +365,7 @@ impl HostTable {
                 e.minute = Activity::default();
             }
         }
-        for (ip, e) in self.ips.iter_mut() {
+        for (&(ip, vlan), e) in self.ips.iter_mut() {
             if e.minute.active() {
                 let group = match ip {
                     IpAddr::V4(v) => v.is_multicast() || v.is_broadcast() || v.octets()[3] == 255,
@@ -356,7 +373,8 @@ impl HostTable {
                 };
                 out.push(HostRecord {
                     mac: None,
-                    ip: Some(*ip),
+                    ip: Some(ip),
+                    vlan: (vlan != 0).then_some(vlan),
                     group,
                     vendor: None,
                     macs: std::mem::take(&mut e.macs),
@@ -377,7 +395,7 @@ impl HostTable {
             .retain(|_, e| now_s.saturating_sub(e.last_seen.secs()) <= idle);
         self.ips
             .retain(|_, e| now_s.saturating_sub(e.last_seen.secs()) <= idle);
-        out.sort_by_key(|h| (h.mac, h.ip));
+        out.sort_by_key(|h| (h.mac, h.ip, h.vlan));
         out
     }
 

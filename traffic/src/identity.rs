@@ -16,6 +16,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 pub struct Fact {
     pub mac: Option<MacAddr>,
     pub ip: Option<IpAddr>,
+    /// The VLAN of the frame that told it (the analyzer sets it): with the
+    /// IP address, which device it is about.
+    pub vlan: Option<u16>,
     pub source: Cow<'static, str>,
     pub attribute: Cow<'static, str>,
     pub value: String,
@@ -110,6 +113,7 @@ pub fn dhcp_request(p: &[u8], out: &mut Vec<Fact>) {
         let value = clean_text(raw);
         if !value.is_empty() {
             out.push(Fact {
+                vlan: None,
                 mac,
                 ip,
                 source: "dhcp".into(),
@@ -243,6 +247,7 @@ pub fn netbios_ns(msg: &[u8], src_mac: Option<MacAddr>, src_ip: IpAddr, out: &mu
         }
         seen_names.push((nb.clone(), attribute));
         out.push(Fact {
+            vlan: None,
             mac: if ip == src_ip { src_mac } else { None },
             ip: Some(ip),
             source: "netbios_ns".into(),
@@ -278,6 +283,7 @@ pub fn dns_answers(
             return;
         }
         out.push(Fact {
+            vlan: None,
             mac: if ip == src_ip { src_mac } else { None },
             ip: Some(ip),
             source: source.into(),

@@ -51,6 +51,18 @@ fn text(field: impl FnOnce() -> String, value: &str, max: usize) -> Result<(), L
     Ok(())
 }
 
+/// An 802.1Q VLAN id names a VLAN only from 1 to 4094 (0 is a priority
+/// tag, 4095 reserved); the analysis keeps devices apart by it.
+fn vlan(field: impl FnOnce() -> String, value: Option<u16>) -> Result<(), LimitExceeded> {
+    match value {
+        Some(v) if !(1..=4094).contains(&v) => Err(LimitExceeded {
+            field: field(),
+            problem: format!("{v} is not a VLAN id (1 to 4094)"),
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn count(field: &str, len: usize, max: usize) -> Result<(), LimitExceeded> {
     if len > max {
         return Err(too_many(field, len, max));
@@ -65,8 +77,12 @@ pub fn check(batch: &Batch) -> Result<(), LimitExceeded> {
     count("operations", batch.operations.len(), MAX_OPERATIONS)?;
     count("identities", batch.identities.len(), MAX_IDENTITIES)?;
     count("hosts", batch.hosts.len(), MAX_HOSTS)?;
+    for (i, f) in batch.flows.iter().enumerate() {
+        vlan(|| format!("flows[{i}].vlan"), f.vlan)?;
+    }
     for (i, o) in batch.operations.iter().enumerate() {
         text(|| format!("operations[{i}].name"), &o.name, MAX_NAME_BYTES)?;
+        vlan(|| format!("operations[{i}].vlan"), o.vlan)?;
         if o.ranges.len() > MAX_RANGES_PER_OPERATION {
             return Err(too_many(
                 format!("operations[{i}].ranges"),
@@ -91,11 +107,13 @@ pub fn check(batch: &Batch) -> Result<(), LimitExceeded> {
             &id.value,
             MAX_IDENTITY_VALUE_BYTES,
         )?;
+        vlan(|| format!("identities[{i}].vlan"), id.vlan)?;
     }
     for (i, h) in batch.hosts.iter().enumerate() {
         if let Some(vendor) = &h.vendor {
             text(|| format!("hosts[{i}].vendor"), vendor, MAX_NAME_BYTES)?;
         }
+        vlan(|| format!("hosts[{i}].vlan"), h.vlan)?;
         if h.macs.len() > MAX_MACS_PER_HOST {
             return Err(too_many(
                 format!("hosts[{i}].macs"),
@@ -136,6 +154,7 @@ mod tests {
 
     fn identity(value: String) -> IdentityRecord {
         IdentityRecord {
+            vlan: None,
             mac: None,
             ip: None,
             source: "dhcp".into(),
@@ -180,5 +199,28 @@ mod tests {
         let mut b = batch();
         b.sensor_id = "s".repeat(MAX_SENSOR_ID_BYTES + 1);
         assert_eq!(check(&b).unwrap_err().field, "sensor_id");
+    }
+
+    #[test]
+    fn a_vlan_id_outside_1_to_4094_is_refused() {
+        for good in [1, 4094] {
+            let mut b = batch();
+            b.identities.push(IdentityRecord {
+                vlan: Some(good),
+                ..identity("x".into())
+            });
+            assert_eq!(check(&b), Ok(()), "VLAN {good}");
+        }
+        for bad in [0, 4095, u16::MAX] {
+            let mut b = batch();
+            b.identities.push(identity("x".into()));
+            b.identities.push(IdentityRecord {
+                vlan: Some(bad),
+                ..identity("x".into())
+            });
+            let e = check(&b).unwrap_err();
+            assert_eq!(e.field, "identities[1].vlan");
+            assert_eq!(e.problem, format!("{bad} is not a VLAN id (1 to 4094)"));
+        }
     }
 }

@@ -40,6 +40,11 @@ impl VlanTags {
             _ => Some(self.ids[1]),
         }
     }
+    /// The VLAN the frame's devices sit in: the innermost tag, unless it is
+    /// 0 (a priority tag, which names no VLAN) or the reserved 4095.
+    pub fn vlan_id(&self) -> Option<u16> {
+        self.inner().filter(|v| (1..=4094).contains(v))
+    }
 }
 
 /// IP fragment details.

@@ -258,6 +258,10 @@ pub struct OperationCount {
     pub client_mac: Option<MacAddr>,
     #[serde(default)]
     pub server_mac: Option<MacAddr>,
+    /// 802.1Q VLAN id (1–4094) of the frames, if tagged: the same
+    /// addresses on two VLANs are two pairs of devices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vlan: Option<u16>,
     pub protocol: Protocol,
     /// The protocol's own function / service code.
     pub function_code: u32,
@@ -293,6 +297,9 @@ pub struct IdentityRecord {
     pub mac: Option<MacAddr>,
     #[serde(default)]
     pub ip: Option<IpAddr>,
+    /// 802.1Q VLAN id (1–4094) of the frame that told it, if tagged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vlan: Option<u16>,
     /// Which message taught us, e.g. "dhcp", "cip_list_identity", "ttl", "oui".
     pub source: String,
     /// Which attribute, e.g. "hostname", "vendor", "os_hint".
@@ -309,6 +316,11 @@ pub struct HostRecord {
     pub mac: Option<MacAddr>,
     #[serde(default)]
     pub ip: Option<IpAddr>,
+    /// For an IP: the 802.1Q VLAN id (1–4094) it was seen on, if tagged;
+    /// one record per VLAN, as the same address on two VLANs is two
+    /// devices. None for a MAC (a MAC names one device on any VLAN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vlan: Option<u16>,
     /// Broadcast or multicast address (not a device).
     pub group: bool,
     /// For a MAC: the IEEE registry's organisation for its OUI (None when locally administered or unknown).
@@ -417,6 +429,7 @@ mod tests {
             flows: vec![],
             operations: vec![],
             identities: vec![IdentityRecord {
+                vlan: None,
                 mac: Some("00:1b:1b:00:00:01".parse().unwrap()),
                 ip: None,
                 source: "oui".into(),

@@ -35,7 +35,7 @@ use traffic::record::{Batch, TransportKind};
 
 use super::alert::{AlertType, Finding, Party, Severity};
 use super::names::{AssetKey, Names, is_group};
-use crate::observations::is_device_ip;
+use crate::observations::{is_device_ip, zone_key};
 
 /// Remote access, file sharing and web services, by port: the IT protocols
 /// that have no business reaching a controller unless they always did.
@@ -93,7 +93,7 @@ impl Baseline {
         learning: bool,
         out: &mut Vec<Finding>,
     ) {
-        let zone = batch.sensor_id.as_str();
+        let sensor = batch.sensor_id.as_str();
         let batch_ref = Some(super::batch_ref(batch));
         let finding =
             |alert_type, severity, client, server, protocol, subject: String, first, last| {
@@ -117,7 +117,8 @@ impl Baseline {
             if op.direction == Direction::Request || is_group(op.server_ip, op.server_mac) {
                 continue;
             }
-            if let Some(server) = names.key(zone, op.server_ip, op.server_mac)
+            let zone = zone_key(sensor, op.vlan);
+            if let Some(server) = names.key(&zone, op.server_ip, op.server_mac)
                 && !self.ot_assets.contains(&server)
             {
                 self.ot_assets.insert(server);
@@ -148,19 +149,20 @@ impl Baseline {
             let Some(ip) = h.ip.filter(is_device_ip) else {
                 continue;
             };
+            let zone = zone_key(sensor, h.vlan);
             let macs = || h.macs.iter().copied().filter(MacAddr::is_unicast);
             if learning {
-                if !self.ips.get(zone).is_some_and(|ips| ips.contains(&ip)) {
-                    self.ips.entry(zone.to_owned()).or_default().insert(ip);
+                if !self.ips.get(&*zone).is_some_and(|ips| ips.contains(&ip)) {
+                    self.ips.entry(zone.to_string()).or_default().insert(ip);
                 }
                 for mac in macs() {
                     if !self
                         .ip_macs
-                        .get(zone)
+                        .get(&*zone)
                         .is_some_and(|p| p.contains(&(ip, mac)))
                     {
                         self.ip_macs
-                            .entry(zone.to_owned())
+                            .entry(zone.to_string())
                             .or_default()
                             .insert((ip, mac));
                     }
@@ -168,11 +170,11 @@ impl Baseline {
                 }
                 continue;
             }
-            let known_ip = self.ips.get(zone).is_some_and(|ips| ips.contains(&ip));
+            let known_ip = self.ips.get(&*zone).is_some_and(|ips| ips.contains(&ip));
             for mac in macs() {
                 let known_pair = self
                     .ip_macs
-                    .get(zone)
+                    .get(&*zone)
                     .is_some_and(|p| p.contains(&(ip, mac)));
                 if known_pair || names.is_router(&mac) {
                     continue;
@@ -209,7 +211,7 @@ impl Baseline {
                     AlertType::NewAsset,
                     Severity::Medium,
                     Some(Party {
-                        asset: names.ip_key(zone, ip).id(),
+                        asset: names.ip_key(&zone, ip).id(),
                         ip: Some(ip),
                         mac: None,
                     }),
@@ -236,9 +238,10 @@ impl Baseline {
             if op.direction == Direction::Response {
                 continue;
             }
+            let zone = zone_key(sensor, op.vlan);
             let (Some(c), Some(s)) = (
-                names.key(zone, op.client_ip, op.client_mac),
-                names.key(zone, op.server_ip, op.server_mac),
+                names.key(&zone, op.client_ip, op.client_mac),
+                names.key(&zone, op.server_ip, op.server_mac),
             ) else {
                 continue;
             };
@@ -285,8 +288,8 @@ impl Baseline {
             let seen = by_kind
                 .entry((alert_type, c, s, p, subject))
                 .or_insert_with(|| Seen {
-                    client: names.party(zone, op.client_ip, op.client_mac),
-                    server: names.party(zone, op.server_ip, op.server_mac),
+                    client: names.party(&zone, op.client_ip, op.client_mac),
+                    server: names.party(&zone, op.server_ip, op.server_mac),
                     operations: BTreeMap::new(),
                     first: op.first_seen_ms,
                     last: op.last_seen_ms,
@@ -333,11 +336,12 @@ impl Baseline {
             if !is_device_ip(&fl.client_ip) || !is_device_ip(&fl.server_ip) {
                 continue;
             }
-            let server = names.ip_key(zone, fl.server_ip);
+            let zone = zone_key(sensor, fl.vlan);
+            let server = names.ip_key(&zone, fl.server_ip);
             if !self.ot_assets.contains(&server) {
                 continue;
             }
-            let client = names.ip_key(zone, fl.client_ip);
+            let client = names.ip_key(&zone, fl.client_ip);
             let key = (client, server, service.to_owned());
             if learning {
                 self.it_to_ot.insert(key);
@@ -350,8 +354,8 @@ impl Baseline {
                 finding(
                     AlertType::ItProtocolToOt,
                     Severity::High,
-                    Some(names.ip_party(zone, fl.client_ip)),
-                    Some(names.ip_party(zone, fl.server_ip)),
+                    Some(names.ip_party(&zone, fl.client_ip)),
+                    Some(names.ip_party(&zone, fl.server_ip)),
                     None,
                     service.to_owned(),
                     fl.first_seen_ms,

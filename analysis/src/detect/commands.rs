@@ -19,6 +19,7 @@ use traffic::record::{Batch, OperationCount};
 
 use super::alert::{AlertType, Finding, Severity};
 use super::names::{Names, is_group};
+use crate::observations::zone_key;
 
 /// Which always-on type a request is, and how severe, if any.
 pub fn classify(op: &OperationCount) -> Option<(AlertType, Severity)> {
@@ -146,7 +147,7 @@ pub fn classify(op: &OperationCount) -> Option<(AlertType, Severity)> {
 /// The commands of one batch, one finding per (type, client, server,
 /// protocol), with the operations that made it.
 pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
-    let zone = batch.sensor_id.as_str();
+    let sensor = batch.sensor_id.as_str();
     let mut grouped: BTreeMap<(AlertType, Option<String>, Option<String>, Protocol), Finding> =
         BTreeMap::new();
     for op in &batch.operations {
@@ -165,8 +166,9 @@ pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let client = names.party(zone, op.client_ip, op.client_mac);
-        let server = names.party(zone, op.server_ip, op.server_mac);
+        let zone = zone_key(sensor, op.vlan);
+        let client = names.party(&zone, op.client_ip, op.client_mac);
+        let server = names.party(&zone, op.server_ip, op.server_mac);
         let key = (
             alert_type,
             client.as_ref().map(|p| p.asset.clone()),
@@ -206,6 +208,7 @@ mod tests {
 
     fn op(protocol: Protocol, name: &str, class: OperationClass) -> OperationCount {
         OperationCount {
+            vlan: None,
             transport: TransportKind::Tcp,
             client_ip: None,
             server_ip: None,

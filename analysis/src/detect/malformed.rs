@@ -15,12 +15,13 @@ use traffic::record::Batch;
 
 use super::alert::{AlertType, Finding, Party, Severity};
 use super::names::Names;
+use crate::observations::zone_key;
 
 /// Error answers on one edge in one minute that make a burst.
 pub const ERROR_BURST_MIN: u64 = 10;
 
 pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
-    let zone = batch.sensor_id.as_str();
+    let sensor = batch.sensor_id.as_str();
     let minute_ms = batch.minute_start.saturating_mul(1000);
     for (name, n) in &batch.counters.malformed {
         let Some(protocol) = Protocol::ALL.into_iter().find(|p| p.as_str() == name) else {
@@ -58,8 +59,9 @@ pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
         if op.error_code.is_none() || op.direction == Direction::Request {
             continue;
         }
-        let client = names.party(zone, op.client_ip, op.client_mac);
-        let server = names.party(zone, op.server_ip, op.server_mac);
+        let zone = zone_key(sensor, op.vlan);
+        let client = names.party(&zone, op.client_ip, op.client_mac);
+        let server = names.party(&zone, op.server_ip, op.server_mac);
         let e = errors
             .entry((
                 client.as_ref().map(|p| p.asset.clone()),

@@ -5,7 +5,8 @@
 //! inventory, so it keeps the part that names devices: an IP address is
 //! the device of the MAC it was first sent from (`mac:…`) unless that MAC
 //! carries [`ROUTER_MIN_IPS`] addresses or more; otherwise the address is
-//! a device of its zone (`ip:<zone>/<ip>`), as the inventory names devices
+//! a device of its zone (`ip:<zone>/<ip>`, the zone being the sensor and
+//! the VLAN, `observations::zone_key`), as the inventory names devices
 //! behind a router. Where the inventory later decides otherwise (two MACs
 //! claiming one address make it `ip:…` there), the alert keeps the name
 //! the address had first.
@@ -19,7 +20,7 @@ use traffic::record::Batch;
 
 use super::alert::Party;
 use crate::assets::ROUTER_MIN_IPS;
-use crate::observations::is_device_ip;
+use crate::observations::{is_device_ip, zone_key};
 
 /// An asset's identity as a map key: the address itself, compared in a
 /// few bytes, where the id text (`mac:…`) would be compared character by
@@ -53,15 +54,15 @@ pub struct Names {
 
 impl Names {
     pub fn observe(&mut self, batch: &Batch) {
-        let zone = &batch.sensor_id;
         for h in &batch.hosts {
             let Some(ip) = h.ip.filter(|ip| !h.group && is_device_ip(ip)) else {
                 continue;
             };
+            let zone = zone_key(&batch.sensor_id, h.vlan);
             if let Some(first) = h.macs.iter().find(|m| m.is_unicast()) {
-                let firsts = match self.first_mac.get_mut(zone.as_str()) {
+                let firsts = match self.first_mac.get_mut(&*zone) {
                     Some(f) => f,
-                    None => self.first_mac.entry(zone.clone()).or_default(),
+                    None => self.first_mac.entry(zone.to_string()).or_default(),
                 };
                 firsts.entry(ip).or_insert(*first);
             }
@@ -69,8 +70,8 @@ impl Names {
                 let ips = self.mac_ips.entry(*mac).or_default();
                 // A router's set stops growing at the count that makes it
                 // one; below that it holds a few pairs, searched in place.
-                if ips.len() < ROUTER_MIN_IPS && !ips.iter().any(|(z, i)| *i == ip && z == zone) {
-                    ips.insert((zone.clone(), ip));
+                if ips.len() < ROUTER_MIN_IPS && !ips.iter().any(|(z, i)| *i == ip && *z == zone) {
+                    ips.insert((zone.to_string(), ip));
                 }
             }
         }

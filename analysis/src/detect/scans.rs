@@ -21,7 +21,7 @@ use traffic::record::{Batch, TransportKind};
 
 use super::alert::{AlertType, Finding, Party, Severity};
 use super::names::{Names, is_group};
-use crate::observations::is_device_ip;
+use crate::observations::{is_device_ip, zone_key};
 
 /// Distinct hosts one source reaches in a minute that make a scan. Plants'
 /// pollers talk to a few dozen controllers at most, but they keep their
@@ -56,7 +56,7 @@ fn is_probe(f: &traffic::record::FlowRecord) -> bool {
 }
 
 pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
-    let zone = batch.sensor_id.as_str();
+    let sensor = batch.sensor_id.as_str();
     let batch_ref = Some(super::batch_ref(batch));
 
     // Scans: per source, hosts and per-host ports tried.
@@ -67,7 +67,8 @@ pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
         first_ms: i64,
         last_ms: i64,
     }
-    let mut tries: BTreeMap<IpAddr, Tries> = BTreeMap::new();
+    // By source address and VLAN: one address on two VLANs is two devices.
+    let mut tries: BTreeMap<(Option<u16>, IpAddr), Tries> = BTreeMap::new();
     for f in &batch.flows {
         if !f.started || !is_device_ip(&f.server_ip) || !is_device_ip(&f.client_ip) {
             continue;
@@ -75,7 +76,7 @@ pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
         if !is_probe(f) {
             continue;
         }
-        let t = tries.entry(f.client_ip).or_insert_with(|| Tries {
+        let t = tries.entry((f.vlan, f.client_ip)).or_insert_with(|| Tries {
             first_ms: f.first_seen_ms,
             last_ms: f.last_seen_ms,
             ..Tries::default()
@@ -88,7 +89,8 @@ pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
         t.first_ms = t.first_ms.min(f.first_seen_ms);
         t.last_ms = t.last_ms.max(f.last_seen_ms);
     }
-    for (source, t) in tries {
+    for ((vlan, source), t) in tries {
+        let zone = zone_key(sensor, vlan);
         let widest = t
             .ports
             .iter()
@@ -99,7 +101,7 @@ pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
             None
         } else {
             match widest {
-                Some((ip, n)) if n >= SCAN_MIN_PORTS => Some(names.ip_party(zone, ip)),
+                Some((ip, n)) if n >= SCAN_MIN_PORTS => Some(names.ip_party(&zone, ip)),
                 _ => continue,
             }
         };
@@ -107,7 +109,7 @@ pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
             alert_type: AlertType::NetworkScan,
             severity: Severity::High,
             sensor: batch.sensor_id.clone(),
-            client: Some(names.ip_party(zone, source)),
+            client: Some(names.ip_party(&zone, source)),
             server,
             protocol: None,
             subject: String::new(),
@@ -138,7 +140,8 @@ pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
         if op.direction == Direction::Response || op.class != OperationClass::Discovery {
             continue;
         }
-        let Some(client) = names.party(zone, op.client_ip, op.client_mac) else {
+        let zone = zone_key(sensor, op.vlan);
+        let Some(client) = names.party(&zone, op.client_ip, op.client_mac) else {
             continue;
         };
         let a = asked
@@ -150,7 +153,7 @@ pub fn detect(batch: &Batch, names: &Names, out: &mut Vec<Finding>) {
             });
         if is_group(op.server_ip, op.server_mac) {
             a.to_group = a.to_group.saturating_add(op.count);
-        } else if let Some(server) = names.party(zone, op.server_ip, op.server_mac) {
+        } else if let Some(server) = names.party(&zone, op.server_ip, op.server_mac) {
             a.devices.insert(server.asset);
         }
         a.client = Some(client);

@@ -20,6 +20,7 @@ use traffic::record::Batch;
 
 use super::alert::{AlertType, Finding, Party, Severity};
 use super::names::{AssetKey, Names};
+use crate::observations::zone_key;
 
 /// A minute this many times the learned average is a spike.
 pub const SPIKE_FACTOR: u64 = 3;
@@ -66,7 +67,7 @@ impl Volume {
         learning: bool,
         out: &mut Vec<Finding>,
     ) {
-        let zone = batch.sensor_id.as_str();
+        let sensor = batch.sensor_id.as_str();
         let minute = batch.minute_start;
         let batch_ref = Some(super::batch_ref(batch));
 
@@ -81,9 +82,10 @@ impl Volume {
             if op.direction == Direction::Response {
                 continue;
             }
+            let zone = zone_key(sensor, op.vlan);
             let (Some(client), Some(server)) = (
-                names.key(zone, op.client_ip, op.client_mac),
-                names.key(zone, op.server_ip, op.server_mac),
+                names.key(&zone, op.client_ip, op.client_mac),
+                names.key(&zone, op.server_ip, op.server_mac),
             ) else {
                 continue;
             };
@@ -97,18 +99,22 @@ impl Volume {
         let ends = |n: &Now| {
             let first = n.ops.first().and_then(|i| batch.operations.get(*i));
             (
-                first.and_then(|op| names.party(zone, op.client_ip, op.client_mac)),
-                first.and_then(|op| names.party(zone, op.server_ip, op.server_mac)),
+                first.and_then(|op| {
+                    names.party(&zone_key(sensor, op.vlan), op.client_ip, op.client_mac)
+                }),
+                first.and_then(|op| {
+                    names.party(&zone_key(sensor, op.vlan), op.server_ip, op.server_mac)
+                }),
             )
         };
 
         if learning {
             // Learning again (a later `learn`): the periodic edges are
             // settled anew when it ends.
-            self.periodic.remove(zone);
-            let m = self.sensor_minutes.entry(zone.to_owned()).or_default();
+            self.periodic.remove(sensor);
+            let m = self.sensor_minutes.entry(sensor.to_owned()).or_default();
             *m = m.saturating_add(1);
-            let edges = self.edges.entry(zone.to_owned()).or_default();
+            let edges = self.edges.entry(sensor.to_owned()).or_default();
             for (key, n) in now {
                 let rate = edges.entry(key).or_default();
                 rate.minutes = rate.minutes.saturating_add(1);
@@ -121,7 +127,7 @@ impl Volume {
             return;
         }
 
-        let Some(edges) = self.edges.get_mut(zone) else {
+        let Some(edges) = self.edges.get_mut(sensor) else {
             // Nothing learned for this sensor: nothing to compare with.
             return;
         };
@@ -151,7 +157,7 @@ impl Volume {
             out.push(Finding {
                 alert_type: AlertType::TrafficSpike,
                 severity: Severity::Medium,
-                sensor: zone.to_owned(),
+                sensor: sensor.to_owned(),
                 client,
                 server,
                 protocol: Some(key.2),
@@ -168,8 +174,8 @@ impl Volume {
         // Periodic edges of this sensor gone quiet. Which edges are
         // periodic is settled when learning ends (the learned counts do not
         // change after it), so each batch checks those only.
-        let learned = self.sensor_minutes.get(zone).copied().unwrap_or(0);
-        if !self.periodic.contains_key(zone) {
+        let learned = self.sensor_minutes.get(sensor).copied().unwrap_or(0);
+        if !self.periodic.contains_key(sensor) {
             let keys = edges
                 .iter()
                 .filter(|(_, rate)| {
@@ -178,9 +184,9 @@ impl Volume {
                 })
                 .map(|(k, _)| k.clone())
                 .collect();
-            self.periodic.insert(zone.to_owned(), keys);
+            self.periodic.insert(sensor.to_owned(), keys);
         }
-        let periodic = self.periodic.get(zone).map(Vec::as_slice).unwrap_or(&[]);
+        let periodic = self.periodic.get(sensor).map(Vec::as_slice).unwrap_or(&[]);
         for key in periodic {
             let Some(rate) = edges.get(key) else {
                 continue;
@@ -192,7 +198,7 @@ impl Volume {
             out.push(Finding {
                 alert_type: AlertType::PollingStopped,
                 severity: Severity::Medium,
-                sensor: zone.to_owned(),
+                sensor: sensor.to_owned(),
                 client: rate.client.clone(),
                 server: rate.server.clone(),
                 protocol: Some(key.2),

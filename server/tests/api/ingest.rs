@@ -249,6 +249,7 @@ async fn awkward_text_is_stored_exactly(backend: Backend) {
         "",
     ];
     let template = traffic::record::IdentityRecord {
+        vlan: None,
         mac: None,
         ip: Some("10.0.0.9".parse().unwrap()),
         source: "test".into(),
@@ -460,6 +461,7 @@ async fn oversized_fields_are_refused_by_name(backend: Backend) {
     let sensor = register(&app, app.tenant_demo, "bloated").await;
     let mut batch = batches(&sensor.public_id).remove(0);
     batch.identities.push(traffic::record::IdentityRecord {
+        vlan: None,
         mac: None,
         ip: Some("10.0.0.9".parse().unwrap()),
         source: "dhcp".into(),

@@ -242,6 +242,7 @@ async fn the_inventory_pages_show_the_tenants_assets_as_text(backend: Backend) {
         ("product_name", HOSTILE_PRODUCT),
     ] {
         sent[0].identities.push(IdentityRecord {
+            vlan: None,
             mac: plc_mac,
             ip: Some(plc_ip),
             source: "dhcp".into(),
@@ -596,6 +597,130 @@ async fn a_customer_sees_only_its_own_tenants_map(backend: Backend) {
 }
 
 on_both_databases!(a_customer_sees_only_its_own_tenants_map);
+
+/// `batch`'s records as seen on `vlan`; with `other_nics`, the unicast MACs
+/// changed in their device part (another line's machines).
+fn on_vlan(batch: &traffic::record::Batch, vlan: u16, other_nics: bool) -> traffic::record::Batch {
+    use traffic::ethernet::MacAddr;
+    let nic = |m: &mut Option<MacAddr>| {
+        if let Some(m) = m
+            && other_nics
+            && m.is_unicast()
+        {
+            m.0[5] ^= 0x5a;
+        }
+    };
+    let mut b = batch.clone();
+    for f in &mut b.flows {
+        f.vlan = Some(vlan);
+        nic(&mut f.client_mac);
+        nic(&mut f.server_mac);
+    }
+    for o in &mut b.operations {
+        o.vlan = Some(vlan);
+        nic(&mut o.client_mac);
+        nic(&mut o.server_mac);
+    }
+    for i in &mut b.identities {
+        i.vlan = Some(vlan);
+        nic(&mut i.mac);
+    }
+    for h in &mut b.hosts {
+        if h.ip.is_some() {
+            h.vlan = Some(vlan);
+        }
+        nic(&mut h.mac);
+        for m in &mut h.macs {
+            let mut one = Some(*m);
+            nic(&mut one);
+            *m = one.unwrap_or(*m);
+        }
+    }
+    b
+}
+
+/// Two lines built alike, one subnet each on its own VLAN, mirrored to one
+/// sensor: the portal lists two PLCs at 192.168.1.40, each page says its
+/// VLAN, each VLAN is a zone to filter by; a VLAN id that names none is
+/// refused at upload.
+async fn two_lines_reusing_addresses_on_two_vlans_are_two_sets_of_assets(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sensor = register(&app, app.tenant_demo, "trunk").await;
+    let sent: Vec<traffic::record::Batch> = batches(S7_CAPTURE, &sensor.public_id)
+        .iter()
+        .map(|b| {
+            let (ten, twenty) = (on_vlan(b, 10, false), on_vlan(b, 20, true));
+            let mut both = ten;
+            both.flows.extend(twenty.flows);
+            both.operations.extend(twenty.operations);
+            both.identities.extend(twenty.identities);
+            both.hosts.extend(twenty.hosts);
+            both
+        })
+        .collect();
+    upload_all(&app, &sensor.token, &sent).await;
+    wait_analysed(
+        &app,
+        "customer-viewer",
+        &sensor.public_id,
+        sent.len() as u64,
+    )
+    .await;
+
+    let viewer = app.signed_in("customer-viewer").await;
+    let (status, found) = assets(&app, &viewer, query(json!({ "search": "192.168.1.40" }))).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    let plcs = found["assets"].as_array().unwrap();
+    assert_eq!(plcs.len(), 2, "{found}");
+    assert!(plcs.iter().all(|a| a["role"] == "controller"), "{found}");
+    assert_ne!(plcs[0]["id"], plcs[1]["id"]);
+    let zone10 = format!("{}/vlan10", sensor.public_id);
+    let mut zones: Vec<String> = plcs
+        .iter()
+        .map(|a| a["zones"][0].as_str().unwrap().to_owned())
+        .collect();
+    zones.sort();
+    assert_eq!(
+        zones,
+        [zone10.clone(), format!("{}/vlan20", sensor.public_id)]
+    );
+
+    // Each VLAN a zone: filtered by it, one PLC.
+    let (_, in_ten) = assets(
+        &app,
+        &viewer,
+        query(json!({ "search": "192.168.1.40", "zone": zone10 })),
+    )
+    .await;
+    assert_eq!(in_ten["assets"].as_array().unwrap().len(), 1, "{in_ten}");
+    // Its page shows the VLAN beside the address.
+    let id = in_ten["assets"][0]["id"].as_str().unwrap();
+    let (status, page) = html(
+        &app,
+        &viewer,
+        "portal/asset_html",
+        &[("id", id), ("lang", "En")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let page = page.as_str().unwrap();
+    assert!(page.contains("<th>VLAN</th>"), "{page}");
+    assert!(page.contains("<td class=\"num\">10</td>"), "{page}");
+
+    // A VLAN id outside 1-4094 names no VLAN: the batch is refused, named.
+    let mut bad = sent[0].clone();
+    bad.sequence = 1_000;
+    bad.hosts[0].vlan = Some(4095);
+    let (status, body) =
+        crate::ingest::upload(&app, &sensor.token, crate::ingest::cbor_zstd(&bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["error"],
+        "hosts[0].vlan: 4095 is not a VLAN id (1 to 4094)"
+    );
+}
+
+on_both_databases!(two_lines_reusing_addresses_on_two_vlans_are_two_sets_of_assets);
 
 /// The map's data is compressed for a browser that takes gzip, carries an
 /// ETag, is not sent again while the browser's copy is current, and is

@@ -52,6 +52,7 @@ impl LiveSensor {
             spool_dir: spool.path().to_owned(),
             spool_max_bytes: 64 * 1024 * 1024,
             drain_timeout: Duration::from_secs(30),
+            analyzer: Default::default(),
         };
         let stop = Arc::new(AtomicBool::new(false));
         let log = Arc::new(Mutex::new(Vec::<String>::new()));

@@ -51,6 +51,7 @@ fn config(server: &str, sensor_id: &str, token: &str, spool: &std::path::Path) -
         spool_dir: spool.to_owned(),
         spool_max_bytes: 64 * 1024 * 1024,
         drain_timeout: Duration::from_secs(30),
+        analyzer: Default::default(),
     }
 }
 

@@ -135,6 +135,8 @@ pub(super) struct Edge {
     pub(super) server_port: Option<u16>,
     pub(super) client_mac: Option<MacAddr>,
     pub(super) server_mac: Option<MacAddr>,
+    /// The VLAN of its frames (see `VlanTags::vlan_id`).
+    pub(super) vlan: Option<u16>,
 }
 
 /// Per-minute counters kept as plain integers on the hot path.
@@ -293,7 +295,7 @@ impl Analyzer {
 
         // Passive OS hints from the TTL of every address that sent this minute.
         let ttls: Vec<_> = self.hosts.active_ip_ttls().collect();
-        for (ip, ttl, mac) in ttls {
+        for (ip, vlan, ttl, mac) in ttls {
             if is_group_ip(ip) {
                 continue;
             }
@@ -306,6 +308,7 @@ impl Analyzer {
                     Fact {
                         mac,
                         ip: Some(ip),
+                        vlan,
                         source: "ttl".into(),
                         attribute: attribute.into(),
                         value,
@@ -332,6 +335,7 @@ impl Analyzer {
                 server_port: e.server_port,
                 client_mac: e.client_mac,
                 server_mac: e.server_mac,
+                vlan: e.vlan,
                 protocol: k.protocol,
                 function_code: k.function_code,
                 name: k.name.into_owned(),
@@ -351,6 +355,7 @@ impl Analyzer {
                 a.client_ip,
                 a.server_ip,
                 a.server_port,
+                a.vlan,
                 a.protocol,
                 a.function_code,
                 &a.name,
@@ -359,6 +364,7 @@ impl Analyzer {
                     b.client_ip,
                     b.server_ip,
                     b.server_port,
+                    b.vlan,
                     b.protocol,
                     b.function_code,
                     &b.name,
@@ -410,6 +416,7 @@ impl Analyzer {
             self.identities.push(IdentityRecord {
                 mac: f.mac,
                 ip: f.ip,
+                vlan: f.vlan,
                 source: f.source.into_owned(),
                 attribute: f.attribute.into_owned(),
                 value: f.value,
@@ -441,11 +448,13 @@ impl Analyzer {
         for op in out.operations.drain(..) {
             self.count_operation(edge, op, now);
         }
+        let vlan = self.edges.get(edge as usize).and_then(|e| e.vlan);
         for id in out.identities.drain(..) {
             self.remember_fact(
                 Fact {
                     mac: sender_mac,
                     ip: sender_ip,
+                    vlan,
                     source: id.source,
                     attribute: id.attribute,
                     value: id.value,
@@ -608,6 +617,7 @@ impl Ended {
             server_port: Some(f.key.endpoint(server).1),
             client_mac: None,
             server_mac: None,
+            vlan: f.key.vlan(),
         };
         let undecided_iso = protocol == Protocol::S7comm && !f.iso_decided;
         let mut found_mms = false;
@@ -727,6 +737,7 @@ mod tests {
             server_port: Some(502),
             client_mac: None,
             server_mac: None,
+            vlan: None,
         });
         let op = |start: u32| Operation {
             protocol: Protocol::Modbus,

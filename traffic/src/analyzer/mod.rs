@@ -70,6 +70,11 @@ pub struct AnalyzerConfig {
     /// Bytes all TCP reassembly buffers together may hold; past it, the stream
     /// that grew drops its buffers (counted in `reassembly_overflow_bytes`).
     pub max_reassembly_bytes: u64,
+    /// Keep flows, operations, facts and IP addresses apart by 802.1Q VLAN
+    /// (the same address on two VLANs is two devices). Off for a mirror
+    /// that tags one direction of a link and not the other, where every
+    /// conversation would be split in two; every record is then untagged.
+    pub vlans_apart: bool,
 }
 
 impl Default for AnalyzerConfig {
@@ -83,6 +88,7 @@ impl Default for AnalyzerConfig {
             dissect: true,
             expiry_interval_secs: 10,
             max_reassembly_bytes: 64 * 1024 * 1024,
+            vlans_apart: true,
         }
     }
 }

@@ -53,6 +53,9 @@ impl Analyzer {
 
         let mut p = DecodedPacket::default();
         decode_fresh(linktype, frame, &mut p);
+        if !self.cfg.vlans_apart {
+            p.vlan = Default::default();
+        }
         if let Some(err) = p.error {
             self.count_error(err, frame.len() < wire_len as usize);
         }
@@ -76,6 +79,7 @@ impl Analyzer {
                     Fact {
                         mac: Some(mac),
                         ip: Some(IpAddr::V4(ip)),
+                        vlan: p.vlan.vlan_id(),
                         source: "arp".into(),
                         attribute: "ip_address".into(),
                         value: ip.to_string(),
@@ -125,8 +129,15 @@ impl Analyzer {
                 self.hosts.observe_macs(src, p.dst_mac, now, bytes);
             }
             if let Some(ip) = &p.ip {
-                self.hosts
-                    .observe_ips(ip.src, ip.dst, ip.ttl, p.src_mac, now, bytes);
+                self.hosts.observe_ips(
+                    ip.src,
+                    ip.dst,
+                    p.vlan.vlan_id(),
+                    ip.ttl,
+                    p.src_mac,
+                    now,
+                    bytes,
+                );
             }
         }
         // What flows ended by this packet still held behind a hole is
@@ -157,7 +168,7 @@ impl Analyzer {
         bytes: u64,
     ) -> bool {
         let Some(ip) = &p.ip else { return false };
-        let (key, side) = FlowKey::new(protocol, &ip.src, 0, &ip.dst, 0);
+        let (key, side) = FlowKey::tagged(protocol, &ip.src, 0, &ip.dst, 0, p.vlan.vlan_id());
         let (ended, hosts) = (&mut self.ended, &mut self.hosts);
         let Some(f) = self.flows.get_or_insert_with(
             key,
@@ -186,7 +197,14 @@ impl Analyzer {
         } else {
             c.udp_packets += 1;
         }
-        let (key, side) = FlowKey::new(ip.protocol, &ip.src, sport, &ip.dst, dport);
+        let (key, side) = FlowKey::tagged(
+            ip.protocol,
+            &ip.src,
+            sport,
+            &ip.dst,
+            dport,
+            p.vlan.vlan_id(),
+        );
         let syn_only = flags & 0x12 == 0x02;
 
         // A SYN with another sequence number than this side's SYN or first
@@ -220,6 +238,7 @@ impl Analyzer {
                 Fact {
                     mac,
                     ip: Some(ip.src),
+                    vlan: p.vlan.vlan_id(),
                     source: source.into(),
                     attribute: "tcp_fingerprint".into(),
                     value: sig,
@@ -231,6 +250,7 @@ impl Analyzer {
                     Fact {
                         mac,
                         ip: Some(ip.src),
+                        vlan: p.vlan.vlan_id(),
                         source: source.into(),
                         attribute: "os_hint".into(),
                         value: h.to_owned(),
@@ -242,7 +262,8 @@ impl Analyzer {
         if tcp.is_none() && identity::is_identity_port(sport, dport) && !p.payload.is_empty() {
             let mut facts = std::mem::take(&mut self.scratch_facts);
             identity::udp_facts(p.src_mac, ip.src, sport, dport, p.payload, &mut facts);
-            for f in facts.drain(..) {
+            for mut f in facts.drain(..) {
+                f.vlan = p.vlan.vlan_id();
                 self.remember_fact(f, now);
             }
             self.scratch_facts = facts;
@@ -380,6 +401,7 @@ impl Analyzer {
                     server_port: Some(key.endpoint(server).1),
                     client_mac: None,
                     server_mac: None,
+                    vlan: key.vlan(),
                 });
                 if let Some(f) = self.flows.get_mut(&key) {
                     f.op_edge = Some((minute, id));
@@ -431,12 +453,13 @@ impl Analyzer {
             server_port: None,
             client_mac,
             server_mac,
+            vlan: p.vlan.vlan_id(),
         });
         self.absorb_output(edge, protocol, p.src_mac, None, now);
     }
 }
 
-/// Remembers the sender's MAC and the VLAN on a flow,
+/// Remembers the sender's MAC on a flow,
 /// and registers the packet's addresses with the host table when they differ from
 /// the last packet of the same sender (always on a flow's first packet).
 fn note_l2(f: &mut Flow, side: Side, p: &DecodedPacket<'_>, hosts: &mut HostTable, now: Timestamp) {
@@ -451,11 +474,16 @@ fn note_l2(f: &mut Flow, side: Side, p: &DecodedPacket<'_>, hosts: &mut HostTabl
                 hosts.absorb_flow(f);
             }
             f.l2[side.index()] = sig;
-            hosts.register(ip.src, ip.dst, ip.ttl, p.src_mac, p.dst_mac, now);
+            hosts.register(
+                f.key.vlan(),
+                ip.src,
+                ip.dst,
+                ip.ttl,
+                p.src_mac,
+                p.dst_mac,
+                now,
+            );
         }
-    }
-    if let Some(v) = p.vlan.inner() {
-        f.vlan = Some(v);
     }
 }
 
@@ -482,7 +510,7 @@ fn feed_tcp(
 
 #[cfg(test)]
 mod tests {
-    use crate::analyzer::test_frames::{CLIENT, SERVER, at, tcp_frame};
+    use crate::analyzer::test_frames::{CLIENT, SERVER, at, tagged, tcp_frame};
     use crate::analyzer::{Analyzer, AnalyzerConfig};
     use crate::link::LinkType;
     use crate::operation::Protocol;
@@ -556,6 +584,103 @@ mod tests {
         // Hosts carry the vendor from the OUI table.
         let h = d[0].hosts.iter().find(|h| h.mac.is_some()).unwrap();
         assert_eq!(h.vendor.as_deref(), Some("Siemens AG"));
+    }
+
+    /// Two lines reusing one subnet, mirrored to one sensor on a trunk:
+    /// the same addresses and ports on VLANs 10 and 20 are two
+    /// conversations between four devices; a priority tag (VLAN 0) is
+    /// untagged traffic.
+    #[test]
+    fn one_address_on_two_vlans_is_two_devices() {
+        let d = two_lines_on_vlans(AnalyzerConfig::default());
+        let mut flows: Vec<_> = d
+            .iter()
+            .flat_map(|d| d.flows.iter())
+            .map(|f| (f.vlan, f.packets_to_server))
+            .collect();
+        flows.sort();
+        // The untagged and the priority-tagged packets are one flow.
+        assert_eq!(flows, [(None, 3), (Some(10), 2), (Some(20), 2)]);
+
+        let server = IpAddr::V4(Ipv4Addr::from(SERVER));
+        let mut server_hosts: Vec<_> = d
+            .iter()
+            .flat_map(|d| d.hosts.iter())
+            .filter(|h| h.ip == Some(server))
+            .map(|h| h.vlan)
+            .collect();
+        server_hosts.sort();
+        server_hosts.dedup();
+        assert_eq!(server_hosts, [None, Some(10), Some(20)]);
+
+        let mut reads: Vec<_> = d
+            .iter()
+            .flat_map(|d| d.operations.iter())
+            .filter(|o| o.protocol == Protocol::Modbus && o.server_ip == Some(server))
+            .map(|o| (o.vlan, o.count))
+            .collect();
+        reads.sort();
+        assert_eq!(reads, [(None, 2), (Some(10), 1), (Some(20), 1)]);
+
+        // What the client's packets told about it, once per VLAN.
+        let client = IpAddr::V4(Ipv4Addr::from(CLIENT));
+        let mut hints: Vec<_> = d
+            .iter()
+            .flat_map(|d| d.identities.iter())
+            .filter(|i| i.ip == Some(client) && i.source == "tcp_syn" && i.attribute == "os_hint")
+            .map(|i| i.vlan)
+            .collect();
+        hints.sort();
+        assert_eq!(hints, [None, Some(10), Some(20)]);
+    }
+
+    /// The frames of [`one_address_on_two_vlans_is_two_devices`], digested.
+    fn two_lines_on_vlans(cfg: AnalyzerConfig) -> Vec<crate::analyzer::MinuteDigest> {
+        let mut a = Analyzer::new(cfg);
+        // Modbus/TCP read holding registers, unit 1, 10 registers from 0.
+        let read = [0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 10];
+        let syn = tcp_frame(CLIENT, SERVER, 40000, 502, 0x02, 100, 128, b"");
+        let data = tcp_frame(CLIENT, SERVER, 40000, 502, 0x18, 101, 128, &read);
+        for vlan in [Some(10), Some(20), None] {
+            let frames = match vlan {
+                Some(v) => [tagged(&syn, v), tagged(&data, v)],
+                None => [syn.clone(), data.clone()],
+            };
+            for (s, f) in frames.into_iter().enumerate() {
+                a.push(at(s as u64), LinkType::ETHERNET, &f);
+            }
+        }
+        // The next read of the untagged connection, priority-tagged.
+        let next = tcp_frame(CLIENT, SERVER, 40000, 502, 0x18, 113, 128, &read);
+        a.push(at(2), LinkType::ETHERNET, &tagged(&next, 0));
+        a.finish()
+    }
+
+    /// A mirror tagging one direction only would split every conversation:
+    /// with `vlans_apart` off, tags are not looked at.
+    #[test]
+    fn with_vlans_apart_off_every_record_is_untagged() {
+        let d = two_lines_on_vlans(AnalyzerConfig {
+            vlans_apart: false,
+            ..AnalyzerConfig::default()
+        });
+        let flows: Vec<_> = d
+            .iter()
+            .flat_map(|d| d.flows.iter())
+            .map(|f| (f.vlan, f.packets_to_server))
+            .collect();
+        assert_eq!(flows, [(None, 7)], "one conversation");
+        assert!(d.iter().flat_map(|d| &d.hosts).all(|h| h.vlan.is_none()));
+        assert!(
+            d.iter()
+                .flat_map(|d| &d.operations)
+                .all(|o| o.vlan.is_none())
+        );
+        assert!(
+            d.iter()
+                .flat_map(|d| &d.identities)
+                .all(|i| i.vlan.is_none())
+        );
     }
 
     #[test]

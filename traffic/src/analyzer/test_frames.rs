@@ -36,6 +36,15 @@ pub(super) fn tcp_frame(
     f
 }
 
+/// `frame` with an 802.1Q tag for `vlan` after its MAC addresses.
+pub(super) fn tagged(frame: &[u8], vlan: u16) -> Vec<u8> {
+    let mut f = frame[..12].to_vec();
+    f.extend_from_slice(&[0x81, 0x00]);
+    f.extend_from_slice(&(vlan & 0x0fff).to_be_bytes());
+    f.extend_from_slice(&frame[12..]);
+    f
+}
+
 pub(super) fn at(secs: u64) -> Timestamp {
     Timestamp::from_secs_nanos(1_700_000_000 + secs, 0)
 }

@@ -61,6 +61,9 @@ struct Fact {
 struct ZonedIp {
     zone: String,
     ip: String,
+    /// The 802.1Q VLAN it was seen on; absent untagged (and from engines
+    /// before VLANs told devices apart).
+    vlan: Option<u16>,
     first_seen_ms: Option<i64>,
     last_seen_ms: Option<i64>,
 }
@@ -163,6 +166,7 @@ fn page(sheet: Sheet, lang: Lang, w: &'static InventoryWords) -> impl IntoView +
             view! {
                 <tr>
                     <td class="mono">{z.ip.clone()}</td>
+                    <td class="num">{z.vlan.map_or_else(|| "—".to_owned(), |v| v.to_string())}</td>
                     <td>{z.zone.clone()}</td>
                     <td class="nowrap">{utc_ms(z.first_seen_ms)}</td>
                     <td class="nowrap">{utc_ms(z.last_seen_ms)}</td>
@@ -322,7 +326,7 @@ fn page(sheet: Sheet, lang: Lang, w: &'static InventoryWords) -> impl IntoView +
         <section class="card">
             <h2>{w.ip_history}</h2>
             <table data-testid="asset-ips">
-                <thead><tr><th>"IP"</th><th>{w.zone}</th><th>{w.first_seen}</th><th>{w.last_seen}</th></tr></thead>
+                <thead><tr><th>"IP"</th><th>"VLAN"</th><th>{w.zone}</th><th>{w.first_seen}</th><th>{w.last_seen}</th></tr></thead>
                 <tbody>{ip_history}</tbody>
             </table>
         </section>
