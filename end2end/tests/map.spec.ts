@@ -132,6 +132,26 @@ test('a customer pans, zooms, filters the map and opens an asset from it', async
   await page.getByTestId('map-group').selectOption('zone');
   await expect(page.getByTestId('map')).toHaveAttribute('data-ready', 'true');
   await expect.poll(() => attr(page, 'data-first-node-xy')).not.toBe('');
+
+  // The panel's own button closes it.
+  const [x2, y2] = (await attr(page, 'data-first-node-xy')).split(',').map(Number);
+  await canvas.click({ position: { x: x2, y: y2 } });
+  await expect(page.getByTestId('map-panel')).toBeVisible();
+  await page.getByTestId('map-panel').getByRole('button').click();
+  await expect(page.getByTestId('map-panel')).toHaveCount(0);
+  await expect.poll(() => attr(page, 'data-selected')).toBe('');
+
+  // In the other language the page's words change and the map, drawn
+  // anew with every asset, still answers.
+  const legend = page.getByTestId('map-legend').locator('h2');
+  const before = (await legend.textContent()) ?? '';
+  await page.getByTestId('lang-switch').click();
+  await expect(legend).not.toHaveText(before);
+  await expect(page.getByTestId('map')).toHaveAttribute('data-ready', 'true');
+  await expect.poll(async () => Number(await attr(page, 'data-nodes'))).toBe(all);
+  const zoomNow = Number(await attr(page, 'data-zoom'));
+  await page.getByTestId('map-zoom-in').click();
+  await expect.poll(async () => Number(await attr(page, 'data-zoom'))).toBeGreaterThan(zoomNow);
 });
 
 // A station name is whatever the device (or an attacker) puts on the wire.
