@@ -559,14 +559,18 @@ fn analyze_tells_apart_two_lines_reusing_addresses_on_two_vlans() {
         out
     };
 
+    /// (role, ip, vlan) of each address found.
+    fn roles(found: &[(String, String, String, Option<u64>)]) -> Vec<(&str, &str, Option<u64>)> {
+        found
+            .iter()
+            .map(|(_, role, ip, vlan)| (role.as_str(), ip.as_str(), *vlan))
+            .collect()
+    }
+
     let v = analyze("two-lines.pcap", true, &[]);
     let found = addresses(&v);
-    let roles: Vec<(&str, &str, Option<u64>)> = found
-        .iter()
-        .map(|(_, role, ip, vlan)| (role.as_str(), ip.as_str(), *vlan))
-        .collect();
     assert_eq!(
-        roles,
+        roles(&found),
         [
             ("controller", "192.168.0.20", Some(10)),
             ("controller", "192.168.0.20", Some(20)),
@@ -595,13 +599,8 @@ fn analyze_tells_apart_two_lines_reusing_addresses_on_two_vlans() {
     // Told to ignore VLANs (a mirror tagging one direction only): the tags
     // are not looked at, so the copies are one line's traffic.
     let v = analyze("ignored.pcap", false, &["--ignore-vlans"]);
-    let found = addresses(&v);
-    let roles: Vec<(&str, &str, Option<u64>)> = found
-        .iter()
-        .map(|(_, role, ip, vlan)| (role.as_str(), ip.as_str(), *vlan))
-        .collect();
     assert_eq!(
-        roles,
+        roles(&addresses(&v)),
         [
             ("controller", "192.168.0.20", None),
             ("hmi", "192.168.0.21", None)
