@@ -95,11 +95,11 @@ pub struct IpFacts {
     pub seen: Seen,
     pub packets: u64,
     pub bytes: u64,
-    /// 802.1Q VLAN ids of the tagged flows it took part in (a zone may be
-    /// defined by VLAN): its zone's own VLAN now that the zone key holds
-    /// it; more than one only in states stored before records carried their
-    /// VLAN, whose addresses were kept by sensor alone. Defaulted: older
-    /// states have none.
+    /// 802.1Q VLAN ids of the tagged flows it took part in, in states
+    /// stored before records carried their VLAN (their addresses were kept
+    /// by sensor alone); read with the zone's own VLAN, which the zone key
+    /// now holds (`report`), so nothing adds to it any more. Defaulted:
+    /// older states have none.
     #[serde(default)]
     pub vlans: BTreeSet<u16>,
 }
@@ -270,15 +270,8 @@ impl Observations {
         }
 
         for f in &batch.flows {
-            let zone = zone(f.vlan);
-            if let Some(vlan) = f.vlan {
-                for ip in [f.client_ip, f.server_ip] {
-                    if let Some(facts) = self.ips.get_mut(&(zone.clone(), ip)) {
-                        facts.vlans.insert(vlan);
-                    }
-                }
-            }
             let Some(protocol) = f.protocol else { continue };
+            let zone = zone(f.vlan);
             let key = (
                 Endpoint::Ip(zone.clone(), f.client_ip),
                 Endpoint::Ip(zone, f.server_ip),

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use traffic::record::Batch;
 
-use crate::analysis::{S7_CAPTURE, batches, upload_all, wait_analysed};
+use crate::analysis::{S7_CAPTURE, batches, s7_line, upload_all, wait_analysed};
 use crate::helpers::{Backend, TestApp, fresh_database_url, spawn_app_on};
 use crate::ingest::{cbor_zstd, register, upload};
 use crate::on_both_databases;
@@ -383,16 +383,7 @@ async fn the_alert_pages_show_the_tenants_alerts_as_text(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database_url(backend, dir.path()).await;
     let app = spawn_app_on(&url, &url, tempfile::tempdir().unwrap()).await;
-    let sensor = register(&app, app.tenant_demo, "line 1").await;
-    let sent = batches(S7_CAPTURE, &sensor.public_id);
-    upload_all(&app, &sensor.token, &sent).await;
-    wait_analysed(
-        &app,
-        "customer-viewer",
-        &sensor.public_id,
-        sent.len() as u64,
-    )
-    .await;
+    s7_line(&app).await;
     let viewer = app.signed_in("customer-viewer").await;
     let admin = app.signed_in("customer-admin").await;
     let page = alerts(&app, &viewer, json!({ "alert_type": "program_download" })).await;

@@ -12,7 +12,7 @@ use traffic::analyzer::{AnalyzerConfig, digest_capture};
 use traffic::record::{Batch, Health};
 
 use crate::helpers::{Backend, TestApp, fresh_database_url, spawn_app_on};
-use crate::ingest::{cbor_zstd, register, upload};
+use crate::ingest::{Registered, cbor_zstd, register, upload};
 use crate::on_both_databases;
 
 pub(crate) const S7_CAPTURE: &[u8] =
@@ -41,6 +41,22 @@ pub(crate) async fn upload_all(app: &TestApp, token: &str, batches: &[Batch]) {
 /// nothing pending, as the health page shows it.
 pub(crate) async fn wait_analysed(app: &TestApp, user: &str, public_id: &str, sequence: u64) {
     wait_analysed_within(app, user, public_id, sequence, 300).await
+}
+
+/// `sent` uploaded by `sensor`, and waited for until the analysis took
+/// all of it in.
+pub(crate) async fn upload_analysed(app: &TestApp, sensor: &Registered, sent: &[Batch]) {
+    upload_all(app, &sensor.token, sent).await;
+    wait_analysed(app, "customer-viewer", &sensor.public_id, sent.len() as u64).await;
+}
+
+/// A sensor of the demo tenant ("line 1") that uploaded the S7 capture,
+/// analysed; with what it sent.
+pub(crate) async fn s7_line(app: &TestApp) -> (Registered, Vec<Batch>) {
+    let sensor = register(app, app.tenant_demo, "line 1").await;
+    let sent = batches(S7_CAPTURE, &sensor.public_id);
+    upload_analysed(app, &sensor, &sent).await;
+    (sensor, sent)
 }
 
 /// The same, asking at most `polls` times, 100 ms apart.

@@ -18,9 +18,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use sha2::Sha256;
 
-use crate::analysis::{S7_CAPTURE, batches, upload_all, wait_analysed};
+use crate::analysis::s7_line;
 use crate::helpers::{Backend, TestApp, free_port, fresh_database_url, spawn_app_on};
-use crate::ingest::register;
 use crate::on_both_databases;
 
 fn rsyslogd() -> PathBuf {
@@ -372,16 +371,7 @@ async fn alerts_reach_syslog_and_a_webhook_that_comes_back_after_a_restart(backe
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
     // The S7 capture opens two alerts (program download, logic change).
-    let sensor = register(&app, app.tenant_demo, "line 1").await;
-    let sent = batches(S7_CAPTURE, &sensor.public_id);
-    upload_all(&app, &sensor.token, &sent).await;
-    wait_analysed(
-        &app,
-        "customer-viewer",
-        &sensor.public_id,
-        sent.len() as u64,
-    )
-    .await;
+    s7_line(&app).await;
 
     wait_for("two CEF messages over TCP, TLS and UDP", async || {
         ["tcp.log", "tls.log", "udp.log"]

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::analysis::{S7_CAPTURE, batches, upload_all, wait_analysed};
+use crate::analysis::{S7_CAPTURE, batches, s7_line, upload_all, upload_analysed, wait_analysed};
 use crate::helpers::{Backend, TestApp, client, spawn_app};
 use crate::ingest::register;
 use crate::on_both_databases;
@@ -38,16 +38,7 @@ async fn csv(app: &TestApp, c: &reqwest::Client, params: &str) -> (StatusCode, S
 
 async fn a_customer_reads_its_own_inventory_only(backend: Backend) {
     let app = spawn_app(backend).await;
-    let sensor = register(&app, app.tenant_demo, "line 1").await;
-    let sent = batches(S7_CAPTURE, &sensor.public_id);
-    upload_all(&app, &sensor.token, &sent).await;
-    wait_analysed(
-        &app,
-        "customer-viewer",
-        &sensor.public_id,
-        sent.len() as u64,
-    )
-    .await;
+    let (sensor, _) = s7_line(&app).await;
 
     let viewer = app.signed_in("customer-viewer").await;
     let (status, all) = assets(&app, &viewer, query(json!({}))).await;
@@ -253,14 +244,7 @@ async fn the_inventory_pages_show_the_tenants_assets_as_text(backend: Backend) {
     }
     // The capture now; the same traffic a minute later after a user's
     // decision, which must hold.
-    upload_all(&app, &sensor.token, &sent).await;
-    wait_analysed(
-        &app,
-        "customer-viewer",
-        &sensor.public_id,
-        sent.len() as u64,
-    )
-    .await;
+    upload_analysed(&app, &sensor, &sent).await;
     let later = a_minute_later(sent.last().unwrap(), sent.len() as u64 + 1);
 
     let viewer = app.signed_in("customer-viewer").await;
@@ -523,16 +507,7 @@ async fn map(app: &TestApp, c: &reqwest::Client) -> (StatusCode, Value) {
 
 async fn a_customer_sees_only_its_own_tenants_map(backend: Backend) {
     let app = spawn_app(backend).await;
-    let sensor = register(&app, app.tenant_demo, "line 1").await;
-    let sent = batches(S7_CAPTURE, &sensor.public_id);
-    upload_all(&app, &sensor.token, &sent).await;
-    wait_analysed(
-        &app,
-        "customer-viewer",
-        &sensor.public_id,
-        sent.len() as u64,
-    )
-    .await;
+    let (sensor, _) = s7_line(&app).await;
 
     let viewer = app.signed_in("customer-viewer").await;
     let (status, ours) = map(&app, &viewer).await;
@@ -658,14 +633,7 @@ async fn two_lines_reusing_addresses_on_two_vlans_are_two_sets_of_assets(backend
             both
         })
         .collect();
-    upload_all(&app, &sensor.token, &sent).await;
-    wait_analysed(
-        &app,
-        "customer-viewer",
-        &sensor.public_id,
-        sent.len() as u64,
-    )
-    .await;
+    upload_analysed(&app, &sensor, &sent).await;
 
     let viewer = app.signed_in("customer-viewer").await;
     let (status, found) = assets(&app, &viewer, query(json!({ "search": "192.168.1.40" }))).await;
@@ -727,16 +695,7 @@ on_both_databases!(two_lines_reusing_addresses_on_two_vlans_are_two_sets_of_asse
 /// sent anew once the inventory changed.
 async fn the_map_is_not_sent_again_until_it_changes(backend: Backend) {
     let app = spawn_app(backend).await;
-    let sensor = register(&app, app.tenant_demo, "line 1").await;
-    let sent = batches(S7_CAPTURE, &sensor.public_id);
-    upload_all(&app, &sensor.token, &sent).await;
-    wait_analysed(
-        &app,
-        "customer-viewer",
-        &sensor.public_id,
-        sent.len() as u64,
-    )
-    .await;
+    s7_line(&app).await;
     let url = format!("{}{}", app.base, server::map_data::MAP_DATA_PATH);
     let admin = app.signed_in("customer-admin").await;
     let get = async |headers: &[(&str, &str)]| {
@@ -812,16 +771,7 @@ on_both_databases!(the_map_is_not_sent_again_until_it_changes);
 /// what was typed; another tenant neither sees nor touches them.
 async fn customer_admins_define_the_zones_their_tenant_sees(backend: Backend) {
     let app = spawn_app(backend).await;
-    let sensor = register(&app, app.tenant_demo, "line 1").await;
-    let sent = batches(S7_CAPTURE, &sensor.public_id);
-    upload_all(&app, &sensor.token, &sent).await;
-    wait_analysed(
-        &app,
-        "customer-viewer",
-        &sensor.public_id,
-        sent.len() as u64,
-    )
-    .await;
+    let (sensor, _) = s7_line(&app).await;
     let viewer = app.signed_in("customer-viewer").await;
     let admin = app.signed_in("customer-admin").await;
     let page = async |c: &reqwest::Client| {
