@@ -1,11 +1,11 @@
 //! Decoding one uploaded batch (1,000 flow records from a real capture's
-//! digest), as `POST /api/v1/ingest` does, against the same bytes decoded
+//! digest), as `POST /api/v1/ingest` and the analysis do (`traffic::upload`), against the same bytes decoded
 //! with ciborium (the library the server used before, and the sensors'
 //! encoder). `cargo bench -p server --bench decode_batch`
 use criterion::{Criterion, criterion_group, criterion_main};
-use server::ingest::{Encoding, MAX_DECOMPRESSED_BYTES, decode_batch_limited};
 use traffic::analyzer::{AnalyzerConfig, digest_capture};
 use traffic::record::Batch;
+use traffic::upload::{self, Encoding};
 
 fn batch_of_1000_flows() -> Batch {
     let capture = include_bytes!("../../traffic/testdata/pcaps/modbus/modbus_test_2.pcap");
@@ -34,7 +34,7 @@ fn decode(c: &mut Criterion) {
     let body = zstd::encode_all(raw.as_slice(), 3).expect("compresses");
     let mut group = c.benchmark_group("decode 1,000-flow batch");
     group.bench_function("server (zstd + cbor4ii)", |b| {
-        b.iter(|| decode_batch_limited(&body, Encoding::Cbor, MAX_DECOMPRESSED_BYTES).unwrap())
+        b.iter(|| upload::decode(&body, Encoding::Cbor).unwrap())
     });
     group.bench_function("zstd + ciborium", |b| {
         b.iter(|| {

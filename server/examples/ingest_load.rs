@@ -11,6 +11,12 @@
 //!   --server http://127.0.0.1:3195 --admin-password … --sensors 100 --batches 10 --flows 1000
 //! ```
 //!
+//! With `--plant`, each sensor's flow records are a plant the analysis has
+//! work with: 20 HMIs polling 50 PLCs over Modbus/TCP (100 pairs), with one
+//! operation record of register reads per pair each minute; without it,
+//! TCP flows to port 502 of no recognised protocol, which the analysis
+//! skips.
+//!
 //! With `--until-acknowledged`, each simulated sensor behaves like `sensor
 //! run` facing an unreliable server: a batch is sent again (after 100 ms)
 //! until the server answers 200, whatever went wrong before — refused
@@ -20,8 +26,9 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
 
+use traffic::operation::{Direction, OperationClass, Protocol};
 use traffic::record::{
-    Batch, Counters, FlowRecord, Health, Initiator, SCHEMA_VERSION, TransportKind,
+    Batch, Counters, FlowRecord, Health, Initiator, OperationCount, SCHEMA_VERSION, TransportKind,
 };
 
 struct Args {
@@ -31,6 +38,7 @@ struct Args {
     batches: usize,
     flows: usize,
     until_acknowledged: bool,
+    plant: bool,
 }
 
 fn args() -> Args {
@@ -41,11 +49,16 @@ fn args() -> Args {
         batches: 10,
         flows: 1000,
         until_acknowledged: false,
+        plant: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "--until-acknowledged" {
             a.until_acknowledged = true;
+            continue;
+        }
+        if flag == "--plant" {
+            a.plant = true;
             continue;
         }
         let value = it.next().unwrap_or_default();
@@ -64,28 +77,33 @@ fn args() -> Args {
     a
 }
 
-fn batch(sensor_id: &str, sequence: u64, flows: usize, sensor_index: usize) -> Batch {
+fn batch(sensor_id: &str, sequence: u64, flows: usize, sensor_index: usize, plant: bool) -> Batch {
     let flows_in_batch = flows as u64;
     // 1,764,000,000 is a multiple of 60: every batch covers a whole minute.
     let minute_start = 1_764_000_000 + sequence as i64 * 60;
-    let flows = (0..flows)
+    let client = |i: usize| {
+        let host = if plant { i % 20 } else { i };
+        IpAddr::V4(Ipv4Addr::new(
+            10,
+            (sensor_index % 250) as u8,
+            (host / 250) as u8,
+            (host % 250) as u8 + 1,
+        ))
+    };
+    let server = |i: usize| IpAddr::V4(Ipv4Addr::new(192, 168, 1, (i % 50) as u8 + 1));
+    let flow_records = (0..flows)
         .map(|i| FlowRecord {
             transport: TransportKind::Tcp,
             ip_protocol: 6,
-            client_ip: IpAddr::V4(Ipv4Addr::new(
-                10,
-                (sensor_index % 250) as u8,
-                (i / 250) as u8,
-                (i % 250) as u8 + 1,
-            )),
-            server_ip: IpAddr::V4(Ipv4Addr::new(192, 168, 1, (i % 50) as u8 + 1)),
+            client_ip: client(i),
+            server_ip: server(i),
             client_port: 40_000 + (i % 20_000) as u16,
             server_port: 502,
             client_mac: None,
             server_mac: None,
             vlan: None,
             initiator: Initiator::Syn,
-            protocol: None,
+            protocol: plant.then_some(Protocol::Modbus),
             flow_start_ms: minute_start * 1000,
             first_seen_ms: minute_start * 1000,
             last_seen_ms: minute_start * 1000 + 59_000,
@@ -102,13 +120,39 @@ fn batch(sensor_id: &str, sequence: u64, flows: usize, sensor_index: usize) -> B
             reassembly_gap_bytes: 0,
         })
         .collect();
+    // One operation record per client and server pair (i and i + 100 are
+    // the same pair).
+    let operations = (0..flows.min(100))
+        .filter(|_| plant)
+        .map(|i| OperationCount {
+            transport: TransportKind::Tcp,
+            client_ip: Some(client(i)),
+            server_ip: Some(server(i)),
+            server_port: Some(502),
+            client_mac: None,
+            server_mac: None,
+            vlan: None,
+            protocol: Protocol::Modbus,
+            function_code: 3,
+            name: "read_holding_registers".into(),
+            class: OperationClass::Read,
+            unit: Some(1),
+            direction: Direction::Request,
+            error_code: None,
+            count: (flows / 100) as u64,
+            first_seen_ms: minute_start * 1000,
+            last_seen_ms: minute_start * 1000 + 59_000,
+            ranges: vec![],
+            ranges_truncated: false,
+        })
+        .collect();
     Batch {
         schema_version: SCHEMA_VERSION,
         sensor_id: sensor_id.into(),
         sequence,
         minute_start,
-        flows,
-        operations: vec![],
+        flows: flow_records,
+        operations,
         identities: vec![],
         hosts: vec![],
         counters: Counters {
@@ -173,7 +217,7 @@ async fn main() {
         .enumerate()
         .map(|(i, (id, token))| {
             let bodies = (1..=a.batches as u64)
-                .map(|s| encode(&batch(id, s, a.flows, i)))
+                .map(|s| encode(&batch(id, s, a.flows, i, a.plant)))
                 .collect();
             (token.clone(), bodies)
         })

@@ -27,10 +27,21 @@ pub async fn run(analysis: Analysis, tick: Duration) {
 
 /// Steps until nothing is pending or a step fails.
 async fn drain(analysis: &Analysis) {
+    let started = std::time::Instant::now();
+    let mut analysed = 0;
     loop {
         match analysis.step().await {
-            Ok(Step::Idle) => return,
+            Ok(Step::Idle) => {
+                if analysed > 0 {
+                    // How fast the job works through a backlog
+                    // (scripts/bench-ingest.sh reads this line).
+                    let ms = started.elapsed().as_secs_f64() * 1000.0;
+                    tracing::debug!(batches = analysed, ms, "analysis caught up");
+                }
+                return;
+            }
             Ok(Step::Analysed { tenant_id, batches }) => {
+                analysed += batches;
                 tracing::debug!(tenant_id, batches, "batches analysed");
             }
             Err(error) => {

@@ -50,8 +50,9 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: ServerState,
-    /// The analysis job, stopped when the server stops.
-    analysis: tokio::task::JoinHandle<()>,
+    /// The analysis job, stopped when the server stops (none when this
+    /// instance leaves the analysis to others: `--analysis false`).
+    analysis: Option<tokio::task::JoinHandle<()>>,
     /// The retention job (none when minute rows are kept for ever).
     retention: Option<tokio::task::JoinHandle<()>>,
     /// The alert sender, stopped when the server stops.
@@ -99,7 +100,9 @@ impl Application {
             }
         });
         let router = router(state.clone(), leptos_options, pkg_dir);
-        let analysis = analysis_job::spawn(state.analysis.clone());
+        let analysis = settings
+            .analysis
+            .then(|| analysis_job::spawn(state.analysis.clone()));
         let retention = retention_job::spawn(state.retention.clone(), settings.retention_days);
         let export = alert_export::spawn(state.exports.clone(), settings.export());
         Ok(Application {
@@ -134,8 +137,10 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await;
         // A step cut short rolls back; the next start does it again.
-        self.analysis.abort();
-        let _ = self.analysis.await;
+        if let Some(analysis) = self.analysis {
+            analysis.abort();
+            let _ = analysis.await;
+        }
         // A send cut short stays claimed until its lease runs out, then is
         // sent again: nothing is lost.
         self.export.abort();

@@ -89,6 +89,12 @@ pub struct Settings {
     #[arg(long, env = "OTLENS_EXPORT_RETRY_MS", default_value = "5000", value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
     pub export_retry_ms: u64,
 
+    /// Run the analysis job in this instance (on by default). Off for an
+    /// instance that only serves and ingests while another analyses (on
+    /// PostgreSQL, instances share the work), or to time ingestion alone.
+    #[arg(long, env = "OTLENS_ANALYSIS", default_value = "true", num_args = 0..=1, default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub analysis: bool,
+
     /// Log filter, e.g. info, debug, or server=debug,sqlx=warn.
     #[arg(long, env = "OTLENS_LOG", default_value = "info")]
     pub log_level: String,
@@ -134,6 +140,7 @@ impl Settings {
             // The tests' receivers listen on loopback, and come back fast.
             export_private_receivers: true,
             export_retry_ms: 200,
+            analysis: true,
             log_level: "warn".into(),
             log_format: LogFormat::Text,
             cookie_secure: false,

@@ -35,7 +35,7 @@ use sqlx::Row;
 use tokio::sync::Notify;
 
 use crate::StoreError;
-use crate::batches::{RebuildError, rebuild};
+use crate::batches::{RebuildError, load, rebuild};
 use crate::db::{Db, internal};
 use crate::now_secs;
 use crate::tenant_lock::{self, Wait};
@@ -47,9 +47,16 @@ use crate::tenant_lock::{self, Wait};
 /// dropped) is skipped after this.
 pub const GAP_WAIT_SECS: i64 = 120;
 
-/// Batches one step takes in at most: a step holds the tenant's lock (and
-/// on SQLite the database's write lock) while it runs, so it stays short.
-pub const BATCHES_PER_STEP: i64 = 32;
+/// Batches one step takes in at most. Each step also costs time in
+/// proportion to the tenant's inventory (its report, its state and the rows
+/// that changed are written), so a backlog goes faster in larger steps; a
+/// step holds the tenant's lock (and on SQLite the database's write lock)
+/// while it runs, so it stays well under a second (docs/BENCHMARKS.md).
+pub const BATCHES_PER_STEP: i64 = 256;
+
+/// Records (flows, operations, identities, hosts) one step takes in at most
+/// past its first batch: they are all decoded in memory at once.
+pub const RECORDS_PER_STEP: i64 = 256_000;
 
 #[derive(Clone)]
 pub struct Analysis {
@@ -174,38 +181,31 @@ impl Analysis {
     /// One step for one tenant; `None` when another instance holds it or
     /// nothing of it is pending.
     pub async fn step_tenant(&self, tenant_id: i64) -> Result<Option<Step>, AnalysisError> {
+        // The batches are read and decoded before the lock is taken: on
+        // SQLite the lock is the database's write lock, which uploads wait
+        // for. Stored batches never change, so nothing read goes stale
+        // except which of them are still to do, checked under the lock.
+        let ready = within(
+            ready(&self.pending(tenant_id).await?, now_secs()),
+            RECORDS_PER_STEP,
+        );
+        if ready.is_empty() {
+            // Waiting for a missing batch, or analysed meanwhile.
+            return Ok(None);
+        }
+        let mut batches = Vec::with_capacity(ready.len());
+        for run in ready.chunk_by(|a, b| a.sensor_id == b.sensor_id) {
+            let sequences: Vec<i64> = run.iter().map(|p| p.sequence).collect();
+            batches.extend(load(self.db.pool(), tenant_id, run[0].sensor_id, &sequences).await?);
+        }
+
         let mut tx = self.begin_with_state_row(tenant_id).await?;
         let Some(version) = self.lock(&mut tx, tenant_id, Wait::SkipLocked).await? else {
             return Ok(None);
         };
-
-        let rows = sqlx::query(
-            "SELECT b.sensor_id, b.sequence, b.minute_start, b.received_at, \
-             COALESCE(p.analysed_sequence, 0) AS analysed FROM batches b \
-             LEFT JOIN analysis_progress p ON p.tenant_id = b.tenant_id AND p.sensor_id = b.sensor_id \
-             WHERE b.tenant_id = $1 AND b.sequence > COALESCE(p.analysed_sequence, 0) \
-             ORDER BY b.sensor_id, b.sequence LIMIT $2",
-        )
-        .bind(tenant_id)
-        .bind(BATCHES_PER_STEP)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let mut pending = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let get = |c: &str| row.try_get::<i64, _>(c).map_err(db_error);
-            pending.push(Pending {
-                sensor_id: get("sensor_id")?,
-                sequence: get("sequence")?,
-                minute: get("minute_start")?,
-                received_at: get("received_at")?,
-                analysed: get("analysed")?,
-            });
-        }
-        let ready = ready(&pending, now_secs());
-        if ready.is_empty() {
-            // Analysed by another instance between the look and the lock,
-            // or waiting for a missing batch.
+        if !progress_is(&mut tx, tenant_id, &ready).await? {
+            // Another instance analysed some of them between the look and
+            // the lock.
             return Ok(None);
         }
 
@@ -216,17 +216,15 @@ impl Analysis {
         // Per sensor, the last batch taken in: (sensor, sequence, minute).
         let mut progress: Vec<(i64, i64, i64)> = Vec::new();
         let mut changed = Vec::new();
-        for p in &ready {
-            let batch = rebuild(&mut tx, tenant_id, p.sensor_id, p.sequence)
-                .await?
-                .ok_or(StoreError::Internal)?;
-            inventory.observe(&batch);
-            changed.extend(detector.observe(&batch));
+        for (p, batch) in ready.iter().zip(&batches) {
+            inventory.observe(batch);
+            changed.extend(detector.observe(batch));
             match progress.last_mut() {
                 Some(last) if last.0 == p.sensor_id => *last = (p.sensor_id, p.sequence, p.minute),
                 _ => progress.push((p.sensor_id, p.sequence, p.minute)),
             }
         }
+        drop(batches);
         let overrides = overrides(&mut tx, tenant_id).await?;
         let report = inventory.report_with(&overrides);
         // The review compares the engine's own assessment, as `sensor
@@ -279,6 +277,20 @@ impl Analysis {
             .await
             .map_err(db_error)?;
         }
+        // Taken in: their kept uploads are not needed any more.
+        for run in ready.chunk_by(|a, b| a.sensor_id == b.sensor_id) {
+            sqlx::query(
+                "UPDATE batches SET upload = NULL, upload_encoding = NULL \
+                 WHERE tenant_id = $1 AND sensor_id = $2 AND sequence BETWEEN $3 AND $4",
+            )
+            .bind(tenant_id)
+            .bind(run[0].sensor_id)
+            .bind(run[0].sequence)
+            .bind(run[run.len() - 1].sequence)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
         let written = materialise(&mut tx, tenant_id, &report, written).await?;
         tx.commit().await.map_err(db_error)?;
         self.keep(tenant_id, next, inventory, detector, written);
@@ -286,6 +298,37 @@ impl Analysis {
             tenant_id,
             batches: ready.len(),
         }))
+    }
+
+    /// The tenant's stored batches above their sensors' progress, by sensor
+    /// then sequence, at most [`BATCHES_PER_STEP`].
+    async fn pending(&self, tenant_id: i64) -> Result<Vec<Pending>, AnalysisError> {
+        let rows = sqlx::query(
+            "SELECT b.sensor_id, b.sequence, b.minute_start, b.received_at, \
+             b.flows + b.operations + b.identities + b.hosts AS records, \
+             COALESCE(p.analysed_sequence, 0) AS analysed FROM batches b \
+             LEFT JOIN analysis_progress p ON p.tenant_id = b.tenant_id AND p.sensor_id = b.sensor_id \
+             WHERE b.tenant_id = $1 AND b.sequence > COALESCE(p.analysed_sequence, 0) \
+             ORDER BY b.sensor_id, b.sequence LIMIT $2",
+        )
+        .bind(tenant_id)
+        .bind(BATCHES_PER_STEP)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(db_error)?;
+        let mut pending = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let get = |c: &str| row.try_get::<i64, _>(c).map_err(db_error);
+            pending.push(Pending {
+                sensor_id: get("sensor_id")?,
+                sequence: get("sequence")?,
+                minute: get("minute_start")?,
+                received_at: get("received_at")?,
+                records: get("records")?,
+                analysed: get("analysed")?,
+            });
+        }
+        Ok(pending)
     }
 
     /// Records a customer's decision about one of its assets — its role, its
@@ -741,6 +784,31 @@ async fn zone_plan(conn: &mut AnyConnection, tenant_id: i64) -> Result<ZonePlan,
     })
 }
 
+/// True when each sensor of `ready` is still at the progress it was read
+/// at (`ready` holds each sensor's batches from the one after it).
+async fn progress_is(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    ready: &[Pending],
+) -> Result<bool, AnalysisError> {
+    let rows = sqlx::query(
+        "SELECT sensor_id, analysed_sequence FROM analysis_progress WHERE tenant_id = $1",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let mut now = HashMap::with_capacity(rows.len());
+    for row in &rows {
+        let sensor: i64 = row.try_get("sensor_id").map_err(db_error)?;
+        let sequence: i64 = row.try_get("analysed_sequence").map_err(db_error)?;
+        now.insert(sensor, sequence);
+    }
+    Ok(ready
+        .iter()
+        .all(|p| now.get(&p.sensor_id).copied().unwrap_or(0) == p.analysed))
+}
+
 /// A stored batch above its sensor's progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Pending {
@@ -748,8 +816,25 @@ struct Pending {
     sequence: i64,
     minute: i64,
     received_at: i64,
+    /// Its flow, operation, identity and host records.
+    records: i64,
     /// The sensor's progress: the highest sequence analysed.
     analysed: i64,
+}
+
+/// The first of `ready` whose records add up to at most `records`, and
+/// always the first batch (however large, it must be analysed).
+fn within(mut ready: Vec<Pending>, records: i64) -> Vec<Pending> {
+    let mut total = 0i64;
+    let taken = ready
+        .iter()
+        .take_while(|p| {
+            total = total.saturating_add(p.records);
+            total <= records
+        })
+        .count();
+    ready.truncate(taken.max(1));
+    ready
 }
 
 /// The batches a step takes in, of `pending` (by sensor, then sequence):
@@ -1017,8 +1102,20 @@ mod tests {
             sequence,
             minute: sequence * 60,
             received_at,
+            records: 1000,
             analysed,
         }
+    }
+
+    #[test]
+    fn a_step_takes_batches_up_to_its_records_and_always_one() {
+        let pending: Vec<Pending> = (1..=5).map(|n| p(1, n, 0, 0)).collect();
+        assert_eq!(within(pending.clone(), 3000).len(), 3);
+        assert_eq!(within(pending.clone(), 2999).len(), 2);
+        assert_eq!(within(pending.clone(), 1_000_000).len(), 5);
+        // A batch larger than a whole step is taken alone.
+        assert_eq!(sequences(&within(pending.clone(), 10)), [(1, 1)]);
+        assert!(within(Vec::new(), 10).is_empty());
     }
 
     fn sequences(ready: &[Pending]) -> Vec<(i64, i64)> {

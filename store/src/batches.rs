@@ -1,20 +1,24 @@
-//! A stored batch read back from its rows: what the analysis job feeds the
-//! engine. Rows come back as `store/src/ingest.rs` wrote them; the order of
-//! records within a batch is not kept (the engine does not depend on it).
-//! A row that cannot be read back is an error naming the table, column and
-//! batch, never a panic: the database may hold rows another version wrote.
+//! Stored batches read back for the analysis job. [`load`] reads the upload
+//! kept with each batch until it is analysed (one value per batch); a batch
+//! without one (stored before uploads were kept) or whose upload no longer
+//! decodes is [`rebuild`]t from its minute rows, as `store/src/ingest.rs`
+//! wrote them; the order of records within a batch is then not kept (the
+//! engine does not depend on it). A row that cannot be read back is an
+//! error naming the table, column and batch, never a panic: the database
+//! may hold rows another version wrote.
 
 use std::net::IpAddr;
 
-use sqlx::AnyConnection;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AnyPool};
 use traffic::ethernet::MacAddr;
 use traffic::operation::{AddressRange, Direction, OperationClass, Protocol};
 use traffic::record::{
     Batch, FlowEnd, FlowRecord, HostRecord, IdentityRecord, Initiator, OperationCount,
     SCHEMA_VERSION, TransportKind,
 };
+use traffic::upload::Encoding;
 
 use crate::StoreError;
 use crate::db::internal;
@@ -139,6 +143,86 @@ impl At {
         let v: String = self.get(row, column)?;
         serde_json::from_str(&v).map_err(|e| self.err(column, format!("is not valid JSON: {e}")))
     }
+}
+
+/// Batches `sequences` (ascending) of one sensor of the tenant, in that
+/// order: each decoded from its kept upload, or rebuilt from its rows where
+/// none is kept or it does not decode (logged: the rows are the record).
+/// A sequence not stored is an error: the caller saw it stored.
+pub async fn load(
+    pool: &AnyPool,
+    tenant_id: i64,
+    sensor_id: i64,
+    sequences: &[i64],
+) -> Result<Vec<Batch>, RebuildError> {
+    let (Some(first), Some(last)) = (sequences.first(), sequences.last()) else {
+        return Ok(Vec::new());
+    };
+    let rows = sqlx::query(
+        "SELECT sequence, upload, upload_encoding FROM batches \
+         WHERE tenant_id = $1 AND sensor_id = $2 AND sequence BETWEEN $3 AND $4 ORDER BY sequence",
+    )
+    .bind(tenant_id)
+    .bind(sensor_id)
+    .bind(*first)
+    .bind(*last)
+    .fetch_all(pool)
+    .await
+    .map_err(internal)?;
+    let mut uploads = Vec::with_capacity(sequences.len());
+    for row in rows {
+        let at = At {
+            sensor_id,
+            sequence: row.try_get("sequence").map_err(internal)?,
+            table: "batches",
+        };
+        if sequences.binary_search(&at.sequence).is_err() {
+            continue;
+        }
+        let bytes: Option<Vec<u8>> = at.get(&row, "upload")?;
+        let encoding = at.name(&row, "upload_encoding", &Encoding::ALL, Encoding::as_str);
+        uploads.push((at.sequence, bytes.zip(encoding.ok().flatten())));
+    }
+    // Decompressing and decoding is CPU work: off the async workers.
+    let decoded = tokio::task::spawn_blocking(move || {
+        uploads
+            .into_iter()
+            .map(|(sequence, upload)| {
+                let batch = upload.and_then(|(bytes, encoding)| {
+                    traffic::upload::decode(&bytes, encoding)
+                        .map_err(|error| {
+                            tracing::warn!(sensor_id, sequence, %error,
+                                "a kept upload does not decode; reading the batch's rows");
+                        })
+                        .ok()
+                        .map(|d| d.batch)
+                });
+                (sequence, batch)
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|_| StoreError::Internal)?;
+    let mut batches = Vec::with_capacity(sequences.len());
+    let mut decoded = decoded.into_iter().peekable();
+    for &sequence in sequences {
+        let batch = match decoded.next_if(|(s, _)| *s == sequence) {
+            Some((_, Some(batch))) => Some(batch),
+            Some((_, None)) => {
+                let mut conn = pool.acquire().await.map_err(internal)?;
+                rebuild(&mut conn, tenant_id, sensor_id, sequence).await?
+            }
+            None => None,
+        };
+        batches.push(batch.ok_or_else(|| RebuildError::Row {
+            sensor_id,
+            sequence,
+            table: "batches",
+            column: "sequence",
+            problem: "is not stored".into(),
+        })?);
+    }
+    Ok(batches)
 }
 
 const BY_BATCH: &str = "WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3";

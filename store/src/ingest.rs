@@ -12,6 +12,7 @@
 use sqlx::{Sqlite, Transaction};
 use tokio::sync::{mpsc, oneshot};
 use traffic::record::Batch;
+use traffic::upload::Encoding;
 
 use crate::db::Db;
 use crate::now_secs;
@@ -151,6 +152,17 @@ struct Prepared {
     version: Option<String>,
     last_error: Option<String>,
     digest: Option<i64>,
+    /// The batch's wire form, kept for the analysis (`batches.upload`).
+    upload: Vec<u8>,
+    upload_encoding: &'static str,
+}
+
+/// A batch's bytes as they were received, and how they are encoded
+/// (`traffic::upload`): kept with the batch until it is analysed.
+#[derive(Debug, Clone, Copy)]
+pub struct Received<'a> {
+    pub bytes: &'a [u8],
+    pub encoding: Encoding,
 }
 
 impl Prepared {
@@ -170,8 +182,8 @@ struct Job {
 const GROUP_BATCHES: usize = 64;
 const GROUP_ROWS: usize = 100_000;
 
-const INSERT_BATCH: &str = "INSERT INTO batches (sensor_id, sequence, tenant_id, minute_start, received_at, flows, operations, identities, hosts, packets, bytes, counters_json, health_json, content_digest) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (tenant_id, sensor_id, sequence) DO NOTHING";
+const INSERT_BATCH: &str = "INSERT INTO batches (sensor_id, sequence, tenant_id, minute_start, received_at, flows, operations, identities, hosts, packets, bytes, counters_json, health_json, content_digest, upload, upload_encoding) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (tenant_id, sensor_id, sequence) DO NOTHING";
 
 const STORED_DIGEST: &str =
     "SELECT content_digest FROM batches WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3";
@@ -210,6 +222,8 @@ macro_rules! bind_batch {
             .bind($p.counters_json.as_str())
             .bind($p.health_json.as_str())
             .bind($p.digest)
+            .bind($p.upload.as_slice())
+            .bind($p.upload_encoding)
     };
 }
 
@@ -512,14 +526,42 @@ impl Ingest {
     /// Stores `batch` once under (sensor, sequence). `digest` fingerprints
     /// its content (None when there is nothing to compare, as for portal
     /// uploads): a replay of a stored sequence with another digest is
-    /// refused as a conflict.
+    /// refused as a conflict. The batch is encoded for the analysis
+    /// (`traffic::upload::encode`); [`Ingest::store_received`] keeps the
+    /// bytes a sensor sent instead.
     pub async fn store(
         &self,
         sensor: &AuthenticatedSensor,
         batch: &Batch,
         digest: Option<i64>,
     ) -> Result<IngestOutcome, IngestError> {
-        let prepared = prepare(sensor, batch, digest)?;
+        let upload = traffic::upload::encode(batch);
+        self.store_prepared(
+            prepare(sensor, batch, digest, upload, Encoding::Cbor)?,
+            batch,
+        )
+        .await
+    }
+
+    /// [`Ingest::store`] for a batch decoded from `received`: those bytes
+    /// are what the analysis reads back.
+    pub async fn store_received(
+        &self,
+        sensor: &AuthenticatedSensor,
+        batch: &Batch,
+        digest: i64,
+        received: Received<'_>,
+    ) -> Result<IngestOutcome, IngestError> {
+        let upload = received.bytes.to_vec();
+        let prepared = prepare(sensor, batch, Some(digest), upload, received.encoding)?;
+        self.store_prepared(prepared, batch).await
+    }
+
+    async fn store_prepared(
+        &self,
+        prepared: Prepared,
+        batch: &Batch,
+    ) -> Result<IngestOutcome, IngestError> {
         let flows = batch.flows.len();
         let claim = match (self.db.pg_pool(), self.db.sqlite_writer()) {
             (Some(pg), _) => store_postgres(pg, &prepared).await.map_err(unavailable)?,
@@ -557,7 +599,7 @@ impl Ingest {
             }),
             Claim::Conflict => {
                 tracing::warn!(
-                    sensor = sensor.public_id,
+                    sensor = batch.sensor_id,
                     sequence = batch.sequence,
                     "a stored sequence was sent again with different content"
                 );
@@ -615,6 +657,8 @@ fn prepare(
     sensor: &AuthenticatedSensor,
     batch: &Batch,
     digest: Option<i64>,
+    upload: Vec<u8>,
+    upload_encoding: Encoding,
 ) -> Result<Prepared, IngestError> {
     if batch.sequence == 0 {
         return Err(IngestError::Invalid(
@@ -757,6 +801,8 @@ fn prepare(
         version: health.version.clone(),
         last_error: health.last_error.clone(),
         digest,
+        upload,
+        upload_encoding: upload_encoding.as_str(),
     })
 }
 

@@ -197,8 +197,13 @@ async fn a_stored_batch_is_rebuilt_as_sent(backend: Backend) {
         }
         other => panic!("expected a row error, got {other:?}"),
     }
-    // The job reports it and analyses nothing of that tenant, but goes on
-    // with the others.
+    // The job reads a batch's rows when no upload of it is kept (a batch
+    // stored before uploads were kept): it reports the bad row and
+    // analyses nothing of that tenant, but goes on with the others.
+    sqlx::query("UPDATE batches SET upload = NULL, upload_encoding = NULL WHERE sequence = 1")
+        .execute(store.db.pool())
+        .await
+        .unwrap();
     assert!(store.analysis.step().await.is_err());
     let fine = Batch::empty(&other.public_id, 1, 1_764_000_000);
     store.ingest.store(&other, &fine, None).await.unwrap();
@@ -220,6 +225,98 @@ async fn a_stored_batch_is_rebuilt_as_sent(backend: Backend) {
             .analysed_sequence,
         None
     );
+    store.db.close().await;
+    if let Some(f) = file {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+/// Batches with uploads kept.
+async fn kept_uploads(store: &Store, sensor_id: i64) -> i64 {
+    sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM batches WHERE sensor_id = $1 AND upload IS NOT NULL",
+    )
+    .bind(sensor_id)
+    .fetch_one(store.db.pool())
+    .await
+    .unwrap()
+}
+
+async fn uploads_and_rows_give_the_same_inventory_and_uploads_go_once_analysed(backend: Backend) {
+    use store::ingest::Received;
+    use traffic::upload::Encoding;
+    let (store, file) = fresh(backend).await;
+    // Tenant A's batches arrive as sensors send them (CBOR, one as JSON);
+    // tenant B's were stored before uploads were kept, but one, whose kept
+    // upload is damaged: both are read from their rows.
+    let a = sensor(&store, "a").await;
+    let b = sensor(&store, "b").await;
+    let sent_a = batches(OTHER_CAPTURE, &a.public_id);
+    let sent_b = batches(OTHER_CAPTURE, &b.public_id);
+    assert!(sent_a.len() >= 2);
+    for (i, x) in sent_a.iter().enumerate() {
+        let (bytes, encoding) = if i == 1 {
+            let json = serde_json::to_vec(x).unwrap();
+            (
+                zstd::encode_all(json.as_slice(), 3).unwrap(),
+                Encoding::Json,
+            )
+        } else {
+            (traffic::upload::encode(x), Encoding::Cbor)
+        };
+        let received = Received {
+            bytes: &bytes,
+            encoding,
+        };
+        let outcome = store.ingest.store_received(&a, x, 7, received).await;
+        assert!(outcome.unwrap().stored);
+    }
+    for x in &sent_b {
+        store.ingest.store(&b, x, None).await.unwrap();
+    }
+    assert_eq!(kept_uploads(&store, a.id).await, sent_a.len() as i64);
+    // With uploads kept, the job does not read the rows at all: rows it
+    // could not read do not stop it.
+    sqlx::query("UPDATE flow_minutes SET transport = 'warp' WHERE sensor_id = $1")
+        .bind(a.id)
+        .execute(store.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE batches SET upload = NULL, upload_encoding = NULL WHERE sensor_id = $1")
+        .bind(b.id)
+        .execute(store.db.pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE batches SET upload = $1, upload_encoding = 'cbor' WHERE sensor_id = $2 AND sequence = 2",
+    )
+    .bind(b"not zstd".as_slice())
+    .bind(b.id)
+    .execute(store.db.pool())
+    .await
+    .unwrap();
+
+    assert_eq!(analyse_all(&store).await, sent_a.len() + sent_b.len());
+    for (s, sent) in [(&a, &sent_a), (&b, &sent_b)] {
+        let mut offline = Inventory::default();
+        sent.iter().for_each(|x| offline.observe(x));
+        let expected = offline.report();
+        assert!(!expected.assets.is_empty());
+        let page = store
+            .inventory
+            .assets(s.tenant_id, &AssetQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(page.total as usize, expected.assets.len());
+        for asset in &expected.assets {
+            let detail = store.inventory.asset(s.tenant_id, &asset.id).await.unwrap();
+            assert_eq!(detail.json, serde_json::to_string(asset).unwrap());
+        }
+        let edges = store.inventory.edges(s.tenant_id).await.unwrap();
+        assert_eq!(edges.len(), expected.edges.len());
+        // Analysed: nothing of them is kept twice any more.
+        assert_eq!(kept_uploads(&store, s.id).await, 0);
+    }
     store.db.close().await;
     if let Some(f) = file {
         let _ = std::fs::remove_file(f);
@@ -1399,6 +1496,7 @@ on_both!(
     a_missing_batch_is_waited_for_then_skipped,
     old_minute_rows_get_their_batch_where_it_is_unambiguous,
     a_stored_batch_is_rebuilt_as_sent,
+    uploads_and_rows_give_the_same_inventory_and_uploads_go_once_analysed,
     the_job_analyses_each_batch_once_in_order_per_tenant
 );
 

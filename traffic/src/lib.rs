@@ -13,6 +13,8 @@
 //! - [`analyzer`]: the engine tying them together into per-minute digests.
 //! - [`record`]: the versioned upload schema ([`record::Batch`]), with the
 //!   per-field bounds a server enforces in [`limits`].
+//! - `upload` (feature `upload`): a batch's wire form, zstd-compressed CBOR
+//!   or JSON, decoded and checked as the server receives it.
 //!
 //! ```
 //! use traffic::{Analyzer, AnalyzerConfig, CaptureReader};
@@ -57,6 +59,8 @@ pub mod packet;
 pub mod reassembly;
 pub mod record;
 pub mod transport;
+#[cfg(feature = "upload")]
+pub mod upload;
 
 pub use analyzer::{Analyzer, AnalyzerConfig, MinuteDigest};
 pub use capture::{CaptureError, CaptureReader, Packet, Timestamp};
