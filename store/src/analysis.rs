@@ -9,6 +9,9 @@
 //!   concurrent upload still to commit), then skipped (a batch the sensor's
 //!   full spool dropped). A batch stored after its sensor's progress passed
 //!   it is kept but not analysed.
+//! - Reading: a step reads and decodes its batches (their kept uploads,
+//!   `store/src/batches.rs`) before it takes the lock, then checks under the
+//!   lock that no other instance moved the sensors' progress meanwhile.
 //! - Locking: PostgreSQL takes the tenant's `analysis_state` row with
 //!   `FOR UPDATE SKIP LOCKED`, so two instances never analyse one tenant at
 //!   once (the second moves on); SQLite writes from the first statement of

@@ -94,7 +94,9 @@ impl Retention {
             }
             by_batch(
                 &mut tx,
-                "UPDATE batches SET details_purged = TRUE \
+                // A batch stored after its sensor's progress passed it was
+                // never analysed: its kept upload goes with its rows.
+                "UPDATE batches SET details_purged = TRUE, upload = NULL, upload_encoding = NULL \
                  WHERE tenant_id = $1 AND sensor_id = $2 AND sequence = $3",
                 key,
             )

@@ -1314,6 +1314,17 @@ async fn old_minute_rows_go_once_analysed_and_nothing_else_changes(backend: Back
         store.ingest.store(&s, x, None).await.unwrap();
     }
     analyse_all(&store).await;
+    // A batch that arrived after its sensor's progress passed it is never
+    // analysed: it keeps its upload until its rows go.
+    sqlx::query(
+        "UPDATE batches SET upload = $1, upload_encoding = 'cbor' WHERE sensor_id = $2 AND sequence = 1",
+    )
+    .bind(traffic::upload::encode(&sent[0]))
+    .bind(s.id)
+    .execute(store.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(kept_uploads(&store, s.id).await, 1);
     // One more batch, stored but not analysed yet (the job is not running):
     // the first one's traffic again, on VLAN 7 (other devices, so the
     // rollups keep it apart).
@@ -1422,6 +1433,7 @@ async fn old_minute_rows_go_once_analysed_and_nothing_else_changes(backend: Back
         1
     );
     assert_eq!(minute_rows(&store, s.id, n + 1).await, 0);
+    assert_eq!(kept_uploads(&store, s.id).await, 0);
     // Every batch went through the rollups once, over three purges (later
     // batches of an hour added to its rows).
     assert_eq!(
