@@ -52,9 +52,10 @@ pub const GAP_WAIT_SECS: i64 = 120;
 
 /// Batches one step takes in at most. Each step also costs time in
 /// proportion to the tenant's inventory (its report, its state and the rows
-/// that changed are written), so a backlog goes faster in larger steps; a
-/// step holds the tenant's lock (and on SQLite the database's write lock)
-/// while it runs, so it stays well under a second (docs/BENCHMARKS.md).
+/// that changed are written), so a backlog goes faster in larger steps
+/// (docs/BENCHMARKS.md); a step holds the tenant's lock (and on SQLite the
+/// database's write lock) from after its batches are read to its commit,
+/// so it stays bounded.
 pub const BATCHES_PER_STEP: i64 = 256;
 
 /// Records (flows, operations, identities, hosts) one step takes in at most
