@@ -106,7 +106,7 @@ together() {
       now=$(date +%s.%N)
       left=$(query "$url" "$BACKLOG")
       uploaded=0; [ -e "$done_flag" ] && uploaded=1
-      echo "$(python3 -c "print(f'{$now - $start:.3f}')") $uploaded $left" >>"$backlog"
+      echo "$(awk -v a="$now" -v b="$start" 'BEGIN { printf "%.3f", a - b }') $uploaded $left" >>"$backlog"
       [ $uploaded = 1 ] && [ "${left%% *}" = 0 ] && break
       sleep 0.25
     done

@@ -122,8 +122,8 @@ fn batch(sensor_id: &str, sequence: u64, flows: usize, sensor_index: usize, plan
         .collect();
     // One operation record per client and server pair (i and i + 100 are
     // the same pair).
-    let operations = (0..flows.min(100))
-        .filter(|_| plant)
+    let pairs = if plant { flows.min(100) } else { 0 };
+    let operations = (0..pairs)
         .map(|i| OperationCount {
             transport: TransportKind::Tcp,
             client_ip: Some(client(i)),

@@ -20,14 +20,14 @@ use serde_json::json;
 use app::ssr::ServerState;
 use store::StoreError;
 use store::ingest::{IngestError, IngestOutcome, Received};
+use traffic::upload::DecodeError as BodyError;
+use traffic::upload::{Decoded, Encoding};
 
 /// The ingestion route's path.
 pub const INGEST_PATH: &str = "/api/v1/ingest";
 
 /// Largest compressed body accepted.
 pub const MAX_COMPRESSED_BYTES: usize = 16 * 1024 * 1024;
-use traffic::upload::DecodeError as BodyError;
-pub use traffic::upload::{Decoded, Encoding, MAX_DECOMPRESSED_BYTES};
 
 /// Why a request was refused before storage; each maps to one HTTP status.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -154,10 +154,9 @@ async fn ingest(
     let decoded = match encoding_of(&headers) {
         Ok(encoding) => {
             // About a millisecond of CPU per 1,000 flow records: on the
-            // blocking pool, so a burst of uploads does not hold up every
-            // other task (pages, the analysis job) on the async workers,
-            // and at most one decoding per core, so a hundred uploads at
-            // once do not crowd out the analysis job's thread either.
+            // blocking pool, so it does not hold up other tasks (pages, the
+            // analysis job) on the async workers; at most one per core, so
+            // a hundred uploads at once do not start a hundred threads.
             let Ok(_turn) = DECODING.acquire().await else {
                 return unavailable();
             };

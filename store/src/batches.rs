@@ -180,8 +180,14 @@ pub async fn load(
             continue;
         }
         let bytes: Option<Vec<u8>> = at.get(&row, "upload")?;
-        let encoding = at.name(&row, "upload_encoding", &Encoding::ALL, Encoding::as_str);
-        uploads.push((at.sequence, bytes.zip(encoding.ok().flatten())));
+        // An encoding this version does not know: the rows are read.
+        let encoding = at
+            .name(&row, "upload_encoding", &Encoding::ALL, Encoding::as_str)
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, "a kept upload cannot be read; reading the batch's rows");
+                None
+            });
+        uploads.push((at.sequence, bytes.zip(encoding)));
     }
     // Decompressing and decoding is CPU work: off the async workers.
     let decoded = tokio::task::spawn_blocking(move || {

@@ -231,6 +231,29 @@ async fn a_stored_batch_is_rebuilt_as_sent(backend: Backend) {
     }
 }
 
+/// The tenant's materialised tables hold `expected`: every asset (its
+/// JSON as the engine made it), as many edges and zones.
+async fn tables_hold(store: &Store, tenant_id: i64, expected: &analysis::Report) {
+    let page = store
+        .inventory
+        .assets(tenant_id, &AssetQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(page.total as usize, expected.assets.len());
+    let ids: Vec<&str> = page.assets.iter().map(|r| r.id.as_str()).collect();
+    let mut want: Vec<&str> = expected.assets.iter().map(|a| a.id.as_str()).collect();
+    want.sort_unstable();
+    assert_eq!(ids, want);
+    for asset in &expected.assets {
+        let detail = store.inventory.asset(tenant_id, &asset.id).await.unwrap();
+        assert_eq!(detail.json, serde_json::to_string(asset).unwrap());
+    }
+    let edges = store.inventory.edges(tenant_id).await.unwrap();
+    assert_eq!(edges.len(), expected.edges.len());
+    let zones = store.inventory.zones(tenant_id).await.unwrap();
+    assert_eq!(zones.len(), expected.zones.len());
+}
+
 /// Batches with uploads kept.
 async fn kept_uploads(store: &Store, sensor_id: i64) -> i64 {
     sqlx::query_scalar(
@@ -302,18 +325,7 @@ async fn uploads_and_rows_give_the_same_inventory_and_uploads_go_once_analysed(b
         sent.iter().for_each(|x| offline.observe(x));
         let expected = offline.report();
         assert!(!expected.assets.is_empty());
-        let page = store
-            .inventory
-            .assets(s.tenant_id, &AssetQuery::default())
-            .await
-            .unwrap();
-        assert_eq!(page.total as usize, expected.assets.len());
-        for asset in &expected.assets {
-            let detail = store.inventory.asset(s.tenant_id, &asset.id).await.unwrap();
-            assert_eq!(detail.json, serde_json::to_string(asset).unwrap());
-        }
-        let edges = store.inventory.edges(s.tenant_id).await.unwrap();
-        assert_eq!(edges.len(), expected.edges.len());
+        tables_hold(&store, s.tenant_id, &expected).await;
         // Analysed: nothing of them is kept twice any more.
         assert_eq!(kept_uploads(&store, s.id).await, 0);
     }
@@ -365,29 +377,15 @@ async fn the_job_analyses_each_batch_once_in_order_per_tenant(backend: Backend) 
     assert_eq!(analyse_all(&store).await, sent.len() - half);
     assert_eq!(analyse_all(&store).await, 0);
 
-    let page = store
-        .inventory
-        .assets(a.tenant_id, &AssetQuery::default())
-        .await
-        .unwrap();
-    assert_eq!(page.total as usize, expected.assets.len());
-    let ids: Vec<&str> = page.assets.iter().map(|r| r.id.as_str()).collect();
-    let mut want: Vec<&str> = expected.assets.iter().map(|a| a.id.as_str()).collect();
-    want.sort_unstable();
-    assert_eq!(ids, want);
+    tables_hold(&store, a.tenant_id, &expected).await;
     for asset in &expected.assets {
-        let detail = store.inventory.asset(a.tenant_id, &asset.id).await.unwrap();
-        assert_eq!(detail.json, serde_json::to_string(asset).unwrap());
         // Tenant B never sees tenant A's asset, even by its id.
         assert_eq!(
             store.inventory.asset(b.tenant_id, &asset.id).await,
             Err(StoreError::NotFound)
         );
     }
-    let edges = store.inventory.edges(a.tenant_id).await.unwrap();
-    assert_eq!(edges.len(), expected.edges.len());
     let zones = store.inventory.zones(a.tenant_id).await.unwrap();
-    assert_eq!(zones.len(), expected.zones.len());
     assert_eq!(zones[0].zone, a.public_id);
 
     // The PLC, found by filters the portal table uses.
